@@ -1,0 +1,83 @@
+"""Calibration: a monotone map from a model's score to the probability of the positive class.
+
+Fitted by isotonic regression (pool adjacent violators) on the reference's scores and labels,
+and applied by linear interpolation between the fitted points, clipped at the ends. When the
+reference carries a model-version column, each version with enough reference rows gets its
+own map (a challenger's scores need not mean what the champion's do); others use the pooled
+map. `calibration: none` takes scores at face value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+from scipy.optimize import isotonic_regression
+
+MIN_ROWS_PER_VERSION = 1000
+
+
+class CalibrationError(ValueError):
+    """The reference cannot support a calibration fit."""
+
+
+@dataclass(frozen=True, eq=False)
+class Calibration:
+    """Fitted points: `scores` increasing, `rates` the probability at each (non-decreasing)."""
+
+    scores: np.ndarray
+    rates: np.ndarray
+
+    def apply(self, scores: np.ndarray) -> np.ndarray:
+        """Calibrated probability for each score."""
+        return np.interp(scores, self.scores, self.rates)
+
+
+IDENTITY = Calibration(scores=np.array([0.0, 1.0]), rates=np.array([0.0, 1.0]))
+
+
+def fit_isotonic(scores: np.ndarray, labels: np.ndarray) -> Calibration:
+    """Isotonic fit of labels (0/1) on scores; ties in score are pooled first."""
+    if len(scores) == 0:
+        raise CalibrationError("the reference has no labelled rows to calibrate on")
+    if len(np.unique(labels)) < 2:
+        raise CalibrationError("the reference's labels are all the same; calibration needs "
+                               "both outcomes")
+    unique_scores, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
+    positive_rate = np.bincount(inverse, weights=labels.astype(float)) / counts
+    fitted = isotonic_regression(positive_rate, weights=counts.astype(float), increasing=True).x
+    return Calibration(scores=unique_scores, rates=np.clip(fitted, 0.0, 1.0))
+
+
+@dataclass(frozen=True, eq=False)
+class Calibrator:
+    """Calibration per model version, falling back to the pooled one."""
+
+    pooled: Calibration
+    by_version: dict[str, Calibration] = field(default_factory=dict)
+
+    def calibrate(self, scores: pl.Series, versions: pl.Series) -> pl.Series:
+        """Calibrated probabilities for rows with these scores and model versions."""
+        values = scores.to_numpy().astype(float)
+        result = self.pooled.apply(values)
+        if self.by_version:
+            version_array = versions.fill_null("").to_numpy()
+            for version, calibration in self.by_version.items():
+                rows = version_array == version
+                result[rows] = calibration.apply(values[rows])
+        return pl.Series("calibrated_score", result, dtype=pl.Float64)
+
+
+def fit_calibrator(reference: pl.DataFrame, method: str) -> Calibrator:
+    """A calibrator from reference rows with `score`, `label` and optional `model_version`."""
+    if method == "none":
+        return Calibrator(pooled=IDENTITY)
+    scores, labels = reference["score"].to_numpy(), reference["label"].to_numpy()
+    by_version = {}
+    if "model_version" in reference.columns:
+        for (version,), rows in reference.group_by("model_version"):
+            if version is not None and rows.height >= MIN_ROWS_PER_VERSION:
+                by_version[str(version)] = fit_isotonic(rows["score"].to_numpy(),
+                                                        rows["label"].to_numpy())
+    return Calibrator(pooled=fit_isotonic(scores, labels), by_version=by_version)

@@ -1,0 +1,270 @@
+"""The business case: one YAML file per monitored model (see DESIGN.md).
+
+`load_case` and `load_cases` turn files into validated `BusinessCase` objects; every problem
+becomes a `ConfigError` that names the file, the line, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bottomline.config_errors import ConfigError, describe_validation_error, read_yaml
+from bottomline.expressions import ExpressionError, ValueExpression, parse_value
+from bottomline.identifiers import InvalidIdentifierError, check_identifier
+
+# Column names Bottomline gives the fields it stores; a case's own columns cannot reuse them.
+RESERVED_COLUMNS = frozenset({
+    "prediction_id", "predicted_at", "day", "score", "decision", "model_version", "label",
+    "observed_at", "calibrated_score", "source_file", "source_row", "run_id", "ingested_at",
+})
+
+
+def _identifier(value: str) -> str:
+    try:
+        return check_identifier(value)
+    except InvalidIdentifierError as error:
+        raise ValueError(str(error)) from None
+
+
+Identifier = Annotated[str, AfterValidator(_identifier)]
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PostgresSource(_Strict):
+    """A PostgreSQL table or query; the connection string comes from an environment variable."""
+
+    dsn_env: Identifier
+    table: str | None = None
+    query: str | None = None
+
+
+class Source(_Strict):
+    """Where rows come from: files (a path or glob) or PostgreSQL."""
+
+    path: str | None = None
+    postgres: PostgresSource | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Source:
+        if (self.path is None) == (self.postgres is None):
+            raise ValueError("give exactly one of `path` or `postgres`")
+        if self.postgres is not None:
+            raise ValueError("PostgreSQL sources are not available in this version yet; "
+                             "export the table to Parquet and give its `path`")
+        return self
+
+
+class PredictionsSpec(_Strict):
+    source: Source
+    id: Identifier
+    timestamp: Identifier
+    score: Identifier
+    decision: Identifier | None = None
+    threshold: float = Field(0.5, ge=0.0, le=1.0)
+    model_version: Identifier | None = None
+    features: list[Identifier] = Field(default_factory=list)
+    categorical: list[Identifier] | None = None
+
+
+class OutcomesSpec(_Strict):
+    source: Source
+    id: Identifier
+    label: Identifier
+    timestamp: Identifier | None = None  # when the outcome became known (optional)
+
+
+class Window(_Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.start > self.end:
+            raise ValueError(f"start {self.start} is after end {self.end}")
+        return self
+
+
+class ReferenceSpec(_Strict):
+    source: Source | None = None
+    window: Window | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ReferenceSpec:
+        if (self.source is None) == (self.window is None):
+            raise ValueError("give exactly one of `source` or `window`")
+        return self
+
+
+class ValueSpec(_Strict):
+    """Value of each confusion cell, per prediction, in the case's currency."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    true_positive: ValueExpression
+    false_positive: ValueExpression
+    true_negative: ValueExpression
+    false_negative: ValueExpression
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _parse(cls, rule: Any) -> ValueExpression:
+        if isinstance(rule, ValueExpression):
+            return rule
+        try:
+            return parse_value(rule)
+        except ExpressionError as error:
+            raise ValueError(str(error)) from None
+
+    def cells(self) -> dict[str, ValueExpression]:
+        return {
+            "true_positive": self.true_positive,
+            "false_positive": self.false_positive,
+            "true_negative": self.true_negative,
+            "false_negative": self.false_negative,
+        }
+
+    def columns(self) -> frozenset[str]:
+        return frozenset().union(*(rule.columns for rule in self.cells().values()))
+
+
+class DriftFeature(_Strict):
+    psi: tuple[float, float]
+
+
+class DriftSpec(_Strict):
+    psi: tuple[float, float] = (0.1, 0.25)
+    features: dict[Identifier, DriftFeature] = Field(default_factory=dict)
+
+    @field_validator("psi")
+    @classmethod
+    def _ordered(cls, psi: tuple[float, float]) -> tuple[float, float]:
+        if not 0 <= psi[0] <= psi[1]:
+            raise ValueError("expected [warn, alert] with 0 <= warn <= alert")
+        return psi
+
+
+class ReportSpec(_Strict):
+    recipients: list[str] = Field(default_factory=list)
+    period_days: int = Field(30, ge=1, le=366)  # the nightly report covers this many days
+
+    @field_validator("recipients")
+    @classmethod
+    def _emails(cls, recipients: list[str]) -> list[str]:
+        for address in recipients:
+            if not _EMAIL.fullmatch(address):
+                raise ValueError(f"{address!r} is not an email address")
+        return recipients
+
+
+class BusinessCase(_Strict):
+    """One model's business case. `path` is the file it was read from."""
+
+    name: Identifier
+    title: str = Field(min_length=1)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    timezone: str = "UTC"
+    task: Literal["binary_classification"] = "binary_classification"
+    predictions: PredictionsSpec
+    outcomes: OutcomesSpec
+    reference: ReferenceSpec
+    value: ValueSpec
+    calibration: Literal["isotonic", "none"] = "isotonic"
+    segments: list[Identifier] = Field(default_factory=list)
+    fairness: list[Identifier] = Field(default_factory=list)
+    drift: DriftSpec = Field(default_factory=DriftSpec)
+    report: ReportSpec = Field(default_factory=ReportSpec)
+    path: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{zone!r} is not a time zone name such as 'UTC' "
+                             "or 'Europe/Berlin'") from None
+        return zone
+
+    @model_validator(mode="after")
+    def _columns_not_reserved(self) -> BusinessCase:
+        for key, columns in self.extra_column_uses().items():
+            for column in columns:
+                if column in RESERVED_COLUMNS:
+                    raise ValueError(f"{key}: column {column!r} has a name Bottomline uses "
+                                     "for its own fields; rename it in the source")
+        return self
+
+    def extra_column_uses(self) -> dict[str, list[str]]:
+        """The prediction columns each key of the case needs kept, beyond id/time/score."""
+        uses = {"predictions.features": list(self.predictions.features),
+                "segments": list(self.segments), "fairness": list(self.fairness)}
+        for cell, rule in self.value.cells().items():
+            uses[f"value.{cell}"] = sorted(rule.columns)
+        return uses
+
+    def kept_columns(self) -> list[str]:
+        """Prediction columns stored besides the standard fields, in a stable order."""
+        ordered: dict[str, None] = {}
+        for columns in self.extra_column_uses().values():
+            ordered.update(dict.fromkeys(columns))
+        return list(ordered)
+
+    @property
+    def base_dir(self) -> Path:
+        """Relative source paths are read from the folder holding the case file."""
+        return self.path.parent
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_case(path: Path) -> BusinessCase:
+    """Read and validate one business-case file."""
+    document = read_yaml(path)
+    if not isinstance(document.data, dict):
+        raise ConfigError(path, None, None, "expected a mapping of keys (name, title, ...)")
+    try:
+        case = BusinessCase.model_validate({**document.data, "path": path})
+    except ValidationError as error:
+        raise describe_validation_error(path, document, error) from None
+    if case.name != path.stem:
+        raise ConfigError(path, document.line_of(("name",)), "name",
+                          f"expected the file's name {path.stem!r}, got {case.name!r}")
+    return case
+
+
+def load_cases(models_dir: Path, names: list[str] | None = None) -> list[BusinessCase]:
+    """All business cases in `models_dir` (`*.yaml`, `*.yml`), or only the `names` given."""
+    if not models_dir.is_dir():
+        raise ConfigError(models_dir, None, None, "expected a folder of business-case files")
+    files = sorted([*models_dir.glob("*.yaml"), *models_dir.glob("*.yml")])
+    if not files:
+        raise ConfigError(models_dir, None, None, "no business-case files (*.yaml) found")
+    cases = [load_case(path) for path in files]
+    if names:
+        known = {case.name for case in cases}
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise ConfigError(models_dir, None, None, f"no model named {', '.join(unknown)}; "
+                              f"known: {', '.join(sorted(known))}")
+        cases = [case for case in cases if case.name in names]
+    return cases

@@ -1,0 +1,91 @@
+"""Reading YAML with line numbers, and turning validation errors into plain messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+
+class ConfigError(Exception):
+    """A business-case problem: which file, line and key, and what was expected."""
+
+    def __init__(self, path: Path, line: int | None, key: str | None, expected: str) -> None:
+        self.path, self.line, self.key, self.expected = path, line, key, expected
+        where = f"{path}" + (f", line {line}" if line else "")
+        super().__init__(f"{where}: {key + ': ' if key else ''}{expected}")
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    data: Any
+    root: yaml.Node | None
+
+    def line_of(self, key_path: tuple[str | int, ...]) -> int | None:
+        """1-based line of the deepest node of `key_path` that exists in the file."""
+        node, line = self.root, None
+        for part in key_path:
+            if node is None:
+                break
+            line = node.start_mark.line + 1
+            node = _child(node, part)
+        return node.start_mark.line + 1 if node is not None else line
+
+
+def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == part:
+                return value_node
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        child: yaml.Node = node.value[part]
+        return child
+    return None
+
+
+def read_yaml(path: Path) -> YamlDocument:
+    """Parse a YAML file, keeping its node tree for line numbers."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(path, None, None, f"cannot read the file ({error})") from None
+    try:
+        return YamlDocument(yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        raise ConfigError(path, line, None, f"not valid YAML: {error.problem}") from None
+
+
+def describe_validation_error(
+    path: Path, document: YamlDocument, error: ValidationError
+) -> ConfigError:
+    """The first validation problem as a ConfigError; the others are listed after it."""
+    problems = []
+    for item in error.errors(include_url=False):
+        location = tuple(part for part in item["loc"] if not _is_union_tag(part))
+        key = ".".join(str(part) for part in location) or None
+        problems.append((document.line_of(location), key, _expectation(item)))
+    line, key, expected = problems[0]
+    if len(problems) > 1:
+        others = "; ".join(f"{k or 'file'}: {e}" for _, k, e in problems[1:])
+        expected = f"{expected} (also: {others})"
+    return ConfigError(path, line, key, expected)
+
+
+def _is_union_tag(part: str | int) -> bool:
+    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+
+
+def _expectation(item: Any) -> str:
+    kind, message = item["type"], str(item["msg"])
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling against DESIGN.md)"
+    message = message.removeprefix("Value error, ")
+    if "input" in item and kind not in ("value_error", "assertion_error"):
+        return f"{message[0].lower()}{message[1:]}, got {item['input']!r}"
+    return message

@@ -1,0 +1,65 @@
+"""The reference: labelled data that shows what "normal" looks like for a model.
+
+Either a file (the model's validation data, with the prediction columns and the outcome
+label column) or a window of the model's own labelled production history. Returned with the
+standard column names: score, label, decision, model_version, and the case's kept columns.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from bottomline.config import BusinessCase
+from bottomline.sources import SourceError, list_files, read_file
+from bottomline.sqlfiles import load_sql
+
+
+class ReferenceError(ValueError):
+    """The reference is missing or unusable; the message says which file or window."""
+
+
+def load_reference(case: BusinessCase, con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Labelled reference rows with valid scores and labels."""
+    spec = case.reference
+    if spec.window is not None:
+        frame = con.sql(load_sql("aggregate/reference_window", schema=case.name),
+                        params={"start": spec.window.start, "end": spec.window.end}).pl()
+        where = f"the window {spec.window.start} to {spec.window.end} of {case.name}"
+    else:
+        assert spec.source is not None and spec.source.path is not None
+        frame = _read_reference_files(case, spec.source.path)
+        where = spec.source.path
+    usable = frame.filter(pl.col("score").is_finite() & pl.col("score").is_between(0, 1)
+                          & pl.col("label").is_in([0, 1]))
+    if usable.height == 0:
+        raise ReferenceError(f"reference {where}: no rows with a valid score and label")
+    return usable
+
+
+def _read_reference_files(case: BusinessCase, pattern: str) -> pl.DataFrame:
+    files = list_files(pattern, case.base_dir)
+    if not files:
+        raise ReferenceError(f"reference: no file matches {pattern!r} (read from "
+                             f"{case.base_dir})")
+    return pl.concat([_standard_reference(read_file(source.path), case, str(source.path))
+                      for source in files], how="diagonal_relaxed")
+
+
+def _standard_reference(raw: pl.DataFrame, case: BusinessCase, name: str) -> pl.DataFrame:
+    spec = case.predictions
+    required = {spec.score: "score", case.outcomes.label: "label"}
+    missing = [column for column in required if column not in raw.columns]
+    if missing:
+        raise SourceError(name, f"reference lacks column(s) {', '.join(missing)} (the score "
+                                "and label columns of the case)")
+    columns = [pl.col(spec.score).cast(pl.Float64, strict=False).alias("score"),
+               pl.col(case.outcomes.label).cast(pl.Int8, strict=False).alias("label")]
+    if spec.decision and spec.decision in raw.columns:
+        columns.append(pl.col(spec.decision).cast(pl.Int8, strict=False).alias("decision"))
+    else:
+        columns.append((pl.col(spec.score) >= spec.threshold).cast(pl.Int8).alias("decision"))
+    if spec.model_version and spec.model_version in raw.columns:
+        columns.append(pl.col(spec.model_version).cast(pl.String).alias("model_version"))
+    columns += [pl.col(column) for column in case.kept_columns() if column in raw.columns]
+    return raw.select(columns)

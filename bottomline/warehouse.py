@@ -1,0 +1,118 @@
+"""The DuckDB warehouse: connections, migrations and per-model schemas.
+
+DuckDB lets one process hold the file for writing, and then no other process can open it.
+Connections are therefore short-lived, and opening one waits (up to `wait_seconds`) for a
+writer in another process to finish rather than failing at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from bottomline.identifiers import quote_identifier
+from bottomline.sqlfiles import load_sql, relative_name, sql_files
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another process held the warehouse for longer than we were willing to wait."""
+
+
+@contextmanager
+def connect(path: Path, *, read_only: bool = False, wait_seconds: float = 600.0,
+            ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse file, closed on exit; waits while another process writes."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    pause = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusyError(
+                    f"the warehouse {path} is held by another process (a run still writing?); "
+                    f"waited {wait_seconds:.0f} s") from error
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one transaction: all of it is written, or none of it."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def migrate(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[str]:
+    """Apply the migrations in `sql/migrations/` not applied yet; return their names."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    done = []
+    for path in sql_files("migrations"):
+        version = path.stem
+        if version in applied:
+            continue
+        with transaction(con):
+            con.execute(load_sql(relative_name(path)))
+            con.execute("INSERT INTO schema_migrations VALUES ($version, $now)",
+                        {"version": version, "now": now})
+        done.append(version)
+    return done
+
+
+def ensure_model_schema(con: duckdb.DuckDBPyConnection, model: str) -> None:
+    """Create the model's schema and tables if they do not exist."""
+    con.execute(load_sql("model/create_schema", schema=model))
+
+
+def add_missing_columns(con: duckdb.DuckDBPyConnection, model: str, table: str,
+                        batch_view: str, columns: list[str]) -> list[str]:
+    """Add to `model.table` those `columns` of the registered `batch_view` it lacks."""
+    existing = {row[0] for row in con.execute(load_sql("model/table_columns"),
+                                              {"schema": model, "table": table}).fetchall()}
+    described = con.execute(f"DESCRIBE SELECT * FROM {quote_identifier(batch_view)}").fetchall()
+    batch_types = {str(row[0]): str(row[1]) for row in described}
+    added = []
+    for column in columns:
+        if column in existing:
+            continue
+        # Identifiers are validated and quoted; the type comes from an allow-list.
+        con.execute(f"ALTER TABLE {quote_identifier(model)}.{quote_identifier(table)} "
+                    f"ADD COLUMN {quote_identifier(column)} "
+                    f"{_type_name(batch_types.get(column, 'VARCHAR'))}")
+        added.append(column)
+    return added
+
+
+_ALLOWED_TYPES = {"BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+                  "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "VARCHAR", "DATE",
+                  "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIME", "\"NULL\""}
+
+
+def _type_name(sql_type: str) -> str:
+    """A column type for ALTER TABLE; anything unusual (lists, structs) is kept as text."""
+    if sql_type.startswith("DECIMAL"):
+        return "DOUBLE"
+    if sql_type == '"NULL"':
+        return "VARCHAR"
+    return sql_type if sql_type in _ALLOWED_TYPES else "VARCHAR"

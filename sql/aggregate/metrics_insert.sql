@@ -1,0 +1,2 @@
+INSERT INTO metrics_daily BY NAME
+SELECT $model AS model, * FROM daily_metrics

@@ -1,0 +1,1 @@
+DELETE FROM metrics_daily WHERE model = $model AND list_contains($days, day)

@@ -1,0 +1,1 @@
+DELETE FROM stale_days WHERE model = $model AND list_contains($days, day)

@@ -1,0 +1,2 @@
+DELETE FROM {{ schema }}.quarantine
+WHERE kind = $kind AND source_file = $path

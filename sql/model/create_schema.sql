@@ -1,0 +1,37 @@
+-- One schema per model: its predictions, outcomes and quarantined rows. Columns the business
+-- case keeps (features, segments, value inputs) are added to predictions as they appear.
+CREATE SCHEMA IF NOT EXISTS {{ schema }};
+
+CREATE TABLE IF NOT EXISTS {{ schema }}.predictions (
+    prediction_id VARCHAR NOT NULL,
+    predicted_at TIMESTAMP NOT NULL,    -- UTC
+    day DATE NOT NULL,                  -- in the case's time zone
+    score DOUBLE NOT NULL,              -- probability of the positive class
+    decision TINYINT NOT NULL,          -- 1 = positive decision
+    model_version VARCHAR,
+    source_file VARCHAR NOT NULL,
+    source_row BIGINT NOT NULL,         -- 1-based data row in the source file
+    run_id VARCHAR,
+    ingested_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS {{ schema }}.outcomes (
+    prediction_id VARCHAR NOT NULL,
+    label TINYINT NOT NULL,             -- 1 = positive class
+    observed_at TIMESTAMP,              -- UTC, when the outcome became known
+    source_file VARCHAR NOT NULL,
+    source_row BIGINT NOT NULL,
+    run_id VARCHAR,
+    ingested_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS {{ schema }}.quarantine (
+    kind VARCHAR NOT NULL,              -- predictions | outcomes
+    source_file VARCHAR NOT NULL,
+    source_row BIGINT NOT NULL,
+    column_name VARCHAR,
+    reason VARCHAR NOT NULL,
+    record VARCHAR,                     -- the row as read, as JSON
+    run_id VARCHAR,
+    quarantined_at TIMESTAMP NOT NULL
+);
