@@ -55,10 +55,10 @@ class DemoSettings:
     end: dt.date
     days: int = 120
     predictions_per_day: int = 2000
-    drift_after_days: int = 80  # drift starts on day number `drift_after_days` (0-based)
+    drift_after_days: int = 100  # drift starts on day number `drift_after_days` (0-based)
     challenger_share: float = 0.2
     never_matures_share: float = 0.04
-    reference_rows: int = 20000
+    reference_rows: int = 100_000
     seed: int = 7
 
     @property
@@ -115,7 +115,7 @@ def _applicants(rng: np.random.Generator, size: int, drifted: np.ndarray) -> pl.
     loan_amount = np.round(rng.lognormal(np.log(14000) + 0.25 * salary, 0.45, size), -1)
     loan_to_value = rng.uniform(0.55, 1.0, size)
     debt_to_income = rng.beta(3.0, 9.0, size) + 0.04 * (3 - salary) / 3
-    broker = drifted & (rng.uniform(size=size) < 0.5)
+    broker = drifted & (rng.uniform(size=size) < 0.35)
     debt_to_income = np.where(broker, debt_to_income + rng.uniform(0.12, 0.3, size),
                               debt_to_income)
     return pl.DataFrame({
@@ -145,7 +145,7 @@ def _linear_log_odds(frame: pl.DataFrame) -> np.ndarray:
 
 def true_repay_probability(frame: pl.DataFrame) -> np.ndarray:
     """Probability of repayment: the learned part plus a steep penalty above 40% debt."""
-    penalty = 6.0 * np.clip(frame["debt_to_income_ratio"].to_numpy() - 0.4, 0, None)
+    penalty = 4.0 * np.clip(frame["debt_to_income_ratio"].to_numpy() - 0.4, 0, None)
     return 1.0 / (1.0 + np.exp(-(_linear_log_odds(frame) - penalty)))
 
 

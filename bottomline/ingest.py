@@ -40,6 +40,11 @@ class IngestSummary:
     errors: list[str] = field(default_factory=list)  # files that could not be used, and why
 
 
+def file_errors(summaries: list[IngestSummary]) -> list[str]:
+    """Every problem with a source file, across kinds."""
+    return [error for summary in summaries for error in summary.errors]
+
+
 @dataclass(frozen=True)
 class IngestContext:
     case: BusinessCase
@@ -78,9 +83,16 @@ def ingest_kind(con: duckdb.DuckDBPyConnection, context: IngestContext, kind: Ki
         summary.rows_read += loaded.rows_read
         summary.rows_loaded += loaded.rows.height
         summary.rows_quarantined += loaded.quarantined.height
-        progress(f"{kind} file {number}/{len(files)} {source.path.name}: "
-                 f"{loaded.rows.height:,} rows loaded, {loaded.quarantined.height:,} set aside")
+        if _worth_reporting(number, len(files)):
+            progress(f"{kind}: {number}/{len(files)} files read, {summary.rows_loaded:,} rows "
+                     f"loaded, {summary.rows_quarantined:,} set aside")
     return summary
+
+
+def _worth_reporting(number: int, total: int) -> bool:
+    """About ten progress lines per source, however many files it has."""
+    step = max(1, total // 10)
+    return number == total or number % step == 0
 
 
 def _ingest_file(con: duckdb.DuckDBPyConnection, context: IngestContext, kind: Kind,

@@ -116,3 +116,12 @@ def _type_name(sql_type: str) -> str:
     if sql_type == '"NULL"':
         return "VARCHAR"
     return sql_type if sql_type in _ALLOWED_TYPES else "VARCHAR"
+
+
+def drop_model(con: duckdb.DuckDBPyConnection, model: str) -> None:
+    """Remove everything stored for a model (its schema, ledger, aggregates); keep `runs`.
+    The warehouse must be migrated."""
+    with transaction(con):
+        for table in ("ingested_files", "metrics_daily", "stale_days"):
+            con.execute(load_sql("model/forget_model", table=table), {"model": model})
+        con.execute(load_sql("model/drop_schema", schema=model))

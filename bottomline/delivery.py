@@ -1,0 +1,89 @@
+"""Delivering a report: an email with the PDF attached, sent by SMTP or left in an outbox.
+
+Without SMTP settings the message is written as an `.eml` file to the outbox folder (any
+mail client opens it). Credentials arrive in `SmtpSettings` from the caller and are never
+logged or written anywhere.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any, Literal
+
+from bottomline.report.render import render_template
+
+Security = Literal["starttls", "ssl", "none"]
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: Security = "starttls"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class Envelope:
+    sender: str
+    recipients: list[str]
+    subject: str
+
+
+def subject_line(context: dict[str, Any]) -> str:
+    """Model, period, realized value, and a marker when something needs attention."""
+    marker = "[ALERT] " if context["alert"] else ""
+    if not context["has_data"]:
+        return f"{marker}{context['title']}, {context['period']}: no predictions"
+    realized = context["tiles"][0].value
+    return f"{marker}{context['title']}, {context['period']}: {realized} realized"
+
+
+def compose(envelope: Envelope, context: dict[str, Any], pdf_path: Path,
+            sent_at: Any) -> EmailMessage:
+    """The message: plain-text and HTML bodies with the KPIs, and the PDF attached."""
+    message = EmailMessage()
+    message["Subject"] = envelope.subject
+    message["From"] = envelope.sender
+    message["To"] = ", ".join(envelope.recipients)
+    message["Date"] = format_datetime(sent_at)
+    message["Message-ID"] = make_msgid(domain="bottomline.local")
+    message.set_content(render_template("business_impact/email.txt.j2", context,
+                                        autoescape=False))
+    message.add_alternative(render_template("business_impact/email.html.j2", context),
+                            subtype="html")
+    message.add_attachment(pdf_path.read_bytes(), maintype="application", subtype="pdf",
+                           filename=pdf_path.name)
+    return message
+
+
+def write_outbox(message: EmailMessage, outbox: Path, name: str) -> Path:
+    """Save the message as `<outbox>/<name>.eml` and return its path."""
+    outbox.mkdir(parents=True, exist_ok=True)
+    path = outbox / f"{name}.eml"
+    path.write_bytes(bytes(message))
+    return path
+
+
+def send_smtp(message: EmailMessage, settings: SmtpSettings) -> None:
+    """Send through an SMTP server (SSL, STARTTLS, or plain, e.g. on loopback)."""
+    context = ssl.create_default_context()
+    client: smtplib.SMTP
+    if settings.security == "ssl":
+        client = smtplib.SMTP_SSL(settings.host, settings.port, context=context,
+                                  timeout=settings.timeout_seconds)
+    else:
+        client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds)
+    with client:
+        if settings.security == "starttls":
+            client.starttls(context=context)
+        if settings.username:
+            client.login(settings.username, settings.password or "")
+        client.send_message(message)

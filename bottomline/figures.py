@@ -1,0 +1,111 @@
+"""A window's figures, merged from stored daily aggregates (never from raw rows).
+
+Realized value R is over predictions whose outcome is known (matured); expected value E is
+over all, from calibrated scores. The test of the model's promise compares R with the
+expected value of the same matured predictions: under calibrated scores R has variance
+`variance_matured`, so the 95% band is `E_matured +- 1.96 * sqrt(variance_matured)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import polars as pl
+
+from bottomline.metrics import MEASURES
+
+Z_95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """Whole-model figures of a window [start, end]; money in the case's currency."""
+
+    start: dt.date
+    end: dt.date
+    days_with_data: int
+    predictions: int
+    matured: int
+    tp: int
+    fp: int
+    tn: int
+    fn: int
+    realized_value: float
+    expected_value: float  # all predictions
+    expected_value_matured: float
+    variance_matured: float  # currency squared
+
+    @property
+    def pending(self) -> int:
+        """Predictions whose outcome is not known yet."""
+        return self.predictions - self.matured
+
+    @property
+    def expected_value_pending(self) -> float:
+        """Estimated value of the predictions still awaiting outcomes."""
+        return self.expected_value - self.expected_value_matured
+
+    @property
+    def gap(self) -> float:
+        """Realized minus what the scores promised for the same (matured) predictions."""
+        return self.realized_value - self.expected_value_matured
+
+    @property
+    def gap_share(self) -> float | None:
+        """The gap as a share of the promised value; None when nothing was promised."""
+        if self.matured == 0 or self.expected_value_matured == 0:
+            return None
+        return self.gap / abs(self.expected_value_matured)
+
+    @property
+    def band_half_width(self) -> float:
+        return Z_95 * math.sqrt(max(self.variance_matured, 0.0))
+
+    @property
+    def band_low(self) -> float:
+        return self.expected_value_matured - self.band_half_width
+
+    @property
+    def band_high(self) -> float:
+        return self.expected_value_matured + self.band_half_width
+
+    @property
+    def within_band(self) -> bool | None:
+        """Whether realized value lies in the 95% band; None before any outcome is known."""
+        if self.matured == 0:
+            return None
+        return self.band_low <= self.realized_value <= self.band_high
+
+    @property
+    def maturity(self) -> float | None:
+        """Share of predictions with a known outcome."""
+        return self.matured / self.predictions if self.predictions else None
+
+
+def period_figures(daily: pl.DataFrame, start: dt.date, end: dt.date) -> PeriodFigures:
+    """Sum the daily whole-model totals (from `sql/report/daily_totals.sql`) of a window."""
+    window = daily.filter(pl.col("day").is_between(start, end))
+    totals = window.select(pl.col(MEASURES).sum()).row(0, named=True) if window.height else {
+        measure: 0 for measure in MEASURES}
+    counts = {key: int(totals[key]) for key in ("predictions", "matured", "tp", "fp", "tn", "fn")}
+    money = {key: float(totals[key]) for key in ("realized_value", "expected_value",
+                                                 "expected_value_matured", "variance_matured")}
+    return PeriodFigures(start=start, end=end,
+                         days_with_data=window.filter(pl.col("predictions") > 0).height,
+                         **counts, **money)
+
+
+def daily_series(daily: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """One row per calendar day of the window (days without data as zeros), with band edges."""
+    calendar = pl.DataFrame({"day": pl.date_range(start, end, "1d", eager=True)})
+    filled = calendar.join(daily, on="day", how="left").with_columns(
+        pl.col(MEASURES).fill_null(0))
+    half_width = Z_95 * pl.col("variance_matured").clip(lower_bound=0).sqrt()
+    return filled.with_columns(
+        (pl.col("expected_value_matured") - half_width).alias("band_low"),
+        (pl.col("expected_value_matured") + half_width).alias("band_high"),
+        (pl.col("expected_value") - pl.col("expected_value_matured"))
+        .alias("expected_value_pending"),
+    ).sort("day")

@@ -1,0 +1,1 @@
+"""The leadership report: figures to words, charts, HTML and PDF."""

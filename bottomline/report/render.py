@@ -1,0 +1,45 @@
+"""HTML from a Jinja2 template (autoescaped, strict), then PDF with WeasyPrint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bottomline.resources import resource_dir
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    html_path: Path
+    pdf_path: Path
+    pages: int
+
+
+def render_template(name: str, context: dict[str, Any], autoescape: bool = True) -> str:
+    """A template under `reports/`; values are HTML-escaped unless `autoescape` is off
+    (plain-text emails), and a missing value is an error."""
+    environment = Environment(loader=FileSystemLoader(resource_dir("reports")),
+                              autoescape=autoescape, undefined=StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+    return environment.get_template(name).render(context)
+
+
+def render_html(context: dict[str, Any], kind: str = "business_impact") -> str:
+    """The report's HTML."""
+    return render_template(f"{kind}/report.html.j2", context)
+
+
+def write_report(html: str, pdf_path: Path, kind: str = "business_impact") -> RenderedReport:
+    """Write the PDF and, beside it, the same HTML; relative assets resolve from `reports/`."""
+    from weasyprint import HTML  # imported here: slow to import, and only render needs it
+
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    html_path = pdf_path.with_suffix(".html")
+    html_path.write_text(html, encoding="utf-8")
+    base_url = (resource_dir("reports") / kind).as_uri() + "/"
+    document = HTML(string=html, base_url=base_url).render()
+    document.write_pdf(pdf_path)
+    return RenderedReport(html_path=html_path, pdf_path=pdf_path, pages=len(document.pages))

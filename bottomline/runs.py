@@ -1,0 +1,48 @@
+"""The `runs` table: one row per run of a flow for one model, from start to finish."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from bottomline.sqlfiles import load_sql
+
+
+@dataclass(frozen=True)
+class RunStart:
+    run_id: str
+    flow: str  # nightly | report | backfill
+    model: str
+    as_of: dt.date | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    started_at: dt.datetime  # UTC
+
+
+@dataclass(frozen=True)
+class RunEnd:
+    finished_at: dt.datetime  # UTC
+    status: str  # succeeded | failed
+    rows_ingested: int
+    rows_quarantined: int
+    report_path: str | None
+    delivered_to: str | None
+    message: str | None = None
+
+
+def record_start(con: duckdb.DuckDBPyConnection, run: RunStart) -> None:
+    con.execute(load_sql("runs/start"), vars(run))
+
+
+def record_end(con: duckdb.DuckDBPyConnection, run_id: str, end: RunEnd) -> None:
+    con.execute(load_sql("runs/finish"), {"run_id": run_id, **vars(end)})
+
+
+def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, model: str,
+                   finished_at: dt.datetime, message: str) -> None:
+    """Mark the run failed; a run that failed before it was recorded gets its row now."""
+    keys = {"run_id": run_id, "finished_at": finished_at, "message": message}
+    con.execute(load_sql("runs/fail"), keys)
+    con.execute(load_sql("runs/fail_unstarted"), {**keys, "flow": flow, "model": model})

@@ -1,0 +1,1 @@
+"""The `bottomline` command: argument parsing, exit codes, and starting flows."""

@@ -1,0 +1,152 @@
+"""`bottomline demo | run | report | backfill` (DESIGN.md, "Command line").
+
+Exit status: 0 on success, 1 when a model failed (the others still ran), 2 on bad usage or
+a bad business case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bottomline.config import ConfigError, load_cases
+from bottomline.periods import PeriodError, checked_window
+
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-05-31") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bottomline",
+        description="Business-impact reports for machine-learning models in production.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--models", default="models", metavar="DIR",
+                        help="folder of business-case files (default: models/)")
+    common.add_argument("--warehouse", default=None, metavar="PATH",
+                        help="DuckDB file (default: $BOTTOMLINE_WAREHOUSE or "
+                             "var/bottomline.duckdb)")
+    common.add_argument("--out", default="var/reports", metavar="DIR",
+                        help="where reports go (default: var/reports/)")
+    common.add_argument("--outbox", default="var/outbox", metavar="DIR",
+                        help="where emails go without an SMTP server (default: var/outbox/)")
+
+    demo = commands.add_parser("demo", parents=[common], help="build the demo data, run the "
+                               "nightly flow on it and print the PDF's path")
+    demo.add_argument("--end", type=_date, default=None,
+                      help="last day of demo data (default: yesterday)")
+    demo.add_argument("--days", type=int, default=120, help="days of history (default: 120)")
+    demo.add_argument("--per-day", type=int, default=2000,
+                      help="loan applications per day (default: 2000)")
+    demo.set_defaults(handler=_demo)
+
+    run = commands.add_parser("run", parents=[common], help="the nightly job")
+    run.add_argument("--as-of", type=_date, default=None,
+                     help="last day to report (default: yesterday in each model's zone)")
+    run.add_argument("--model", action="append", dest="model_names", metavar="NAME",
+                     help="only this model (repeatable; default: all)")
+    run.add_argument("--no-send", action="store_true", help="render but do not deliver")
+    run.set_defaults(handler=_run)
+
+    report = commands.add_parser("report", parents=[common], help="an ad hoc report")
+    report.add_argument("--model", required=True, metavar="NAME")
+    report.add_argument("--start", type=_date, required=True)
+    report.add_argument("--end", type=_date, required=True)
+    report.add_argument("--to", action="append", dest="recipients", metavar="ADDRESS",
+                        help="send to this address instead of the case's recipients")
+    report.add_argument("--no-send", action="store_true", help="render but do not deliver")
+    report.set_defaults(handler=_report)
+
+    backfill = commands.add_parser("backfill", parents=[common],
+                                   help="ingest and aggregate a range; sends nothing")
+    backfill.add_argument("--start", type=_date, required=True)
+    backfill.add_argument("--end", type=_date, required=True)
+    backfill.add_argument("--model", action="append", dest="model_names", metavar="NAME")
+    backfill.set_defaults(handler=_backfill)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    try:
+        code: int = arguments.handler(arguments)
+    except (ConfigError, PeriodError) as error:
+        print(f"bottomline: {error}", file=sys.stderr)
+        return 2
+    return code
+
+
+def _paths(arguments: argparse.Namespace) -> dict[str, Any]:
+    return {"models_dir": arguments.models, "warehouse": arguments.warehouse,
+            "reports_dir": arguments.out, "outbox": arguments.outbox}
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    names = [case.name for case in load_cases(Path(arguments.models), arguments.model_names)]
+    from flows.nightly import nightly
+
+    state = nightly(as_of=arguments.as_of, models=names, deliver=not arguments.no_send,
+                    return_state=True, **_paths(arguments))
+    return _report_states(names, state)
+
+
+def _report(arguments: argparse.Namespace) -> int:
+    load_cases(Path(arguments.models), [arguments.model])
+    checked_window(arguments.start, arguments.end)
+    from flows.report import report
+
+    state = report(model=arguments.model, start=arguments.start, end=arguments.end,
+                   recipients=arguments.recipients, deliver=not arguments.no_send,
+                   return_state=True, **_paths(arguments))
+    return _report_states([arguments.model], state, single=True)
+
+
+def _backfill(arguments: argparse.Namespace) -> int:
+    checked_window(arguments.start, arguments.end)
+    names = [case.name for case in load_cases(Path(arguments.models), arguments.model_names)]
+    from flows.backfill import backfill
+
+    state = backfill(start=arguments.start, end=arguments.end, models=names,
+                     return_state=True, **_paths(arguments))
+    return _report_states(names, state)
+
+
+def _demo(arguments: argparse.Namespace) -> int:
+    from cli.demo import run_demo
+
+    return run_demo(arguments, _paths(arguments))
+
+
+def _report_states(names: list[str], state: Any, single: bool = False) -> int:
+    """Print each model's outcome; 1 if any failed."""
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException) and not single:
+        print(f"bottomline: the run failed: {result}", file=sys.stderr)
+        return 1
+    model_states = [state] if single else list(result)
+    failed = 0
+    for name, model_state in zip(names, model_states, strict=False):
+        if model_state.is_completed():
+            end = model_state.result()
+            print(f"{name}: {end.report_path or 'aggregates up to date'}"
+                  + (f" (delivered to {end.delivered_to})" if end.delivered_to else ""))
+        else:
+            failed += 1
+            print(f"{name}: FAILED: {model_state.message}", file=sys.stderr)
+    return 1 if failed or not state.is_completed() else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

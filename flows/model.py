@@ -1,0 +1,75 @@
+"""One model's run, as a subflow: nightly and ad hoc reports, and backfills."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import Flow, flow
+from prefect.client.schemas.objects import FlowRun
+from prefect.runtime import flow_run
+from prefect.states import State
+
+from bottomline.ingest import file_errors
+from bottomline.runs import RunEnd
+from tasks.aggregate import rebuild_aggregates, refresh_aggregates
+from tasks.artifacts import publish_artifacts
+from tasks.deliver import deliver_report
+from tasks.ingest import ingest_sources
+from tasks.report import build_report
+from tasks.settings import Paths
+from tasks.setup import (
+    chosen_period,
+    finish_run,
+    load_model_case,
+    mark_run_failed,
+    nightly_period,
+    start_run,
+)
+
+
+def run_name() -> str:
+    """Flow-run name: the model and the period's end (or as-of)."""
+    parameters = flow_run.parameters
+    day = parameters.get("end") or parameters.get("as_of") or "latest"
+    return f"{parameters['model']}-{day}"
+
+
+def record_failed_run(flow: Flow[..., object], run: FlowRun, state: State) -> None:
+    """Hook: the `runs` row of a model whose run failed says so, and why."""
+    parameters = run.parameters
+    mark_run_failed(Paths.model_validate(parameters["paths"]), str(run.id),
+                    str(parameters.get("flow_label", flow.name)), str(parameters["model"]),
+                    state.message or "failed")
+
+
+@flow(name="model-report", flow_run_name=run_name, on_failure=[record_failed_run],
+      on_crashed=[record_failed_run])
+def model_report(model: str, paths: Paths, flow_label: str, as_of: dt.date | None = None,
+                 start: dt.date | None = None, end: dt.date | None = None,
+                 recipients: list[str] | None = None, deliver: bool = True) -> RunEnd:
+    """Ingest, aggregate, render and deliver one model's report for a window."""
+    run_id = str(flow_run.id)
+    case = load_model_case(paths, model)
+    period = chosen_period(start, end) if start and end else nightly_period(case, as_of)
+    start_run(paths, run_id, flow_label, model, period)
+    ingested = ingest_sources(paths, case, run_id)
+    refresh_aggregates(paths, case)
+    report = build_report(paths, case, period, run_id, file_errors(ingested))
+    delivered = deliver_report(paths, report, recipients or case.report.recipients) \
+        if deliver else None
+    publish_artifacts(report)
+    return finish_run(paths, run_id, ingested, str(report.rendered.pdf_path), delivered)
+
+
+@flow(name="model-backfill", flow_run_name=run_name, on_failure=[record_failed_run],
+      on_crashed=[record_failed_run])
+def model_backfill(model: str, paths: Paths, start: dt.date, end: dt.date,
+                   flow_label: str = "backfill") -> RunEnd:
+    """Ingest and recompute the aggregates of a range; nothing is rendered or sent."""
+    run_id = str(flow_run.id)
+    case = load_model_case(paths, model)
+    period = chosen_period(start, end)
+    start_run(paths, run_id, flow_label, model, period)
+    ingested = ingest_sources(paths, case, run_id)
+    rebuild_aggregates(paths, case, *period)
+    return finish_run(paths, run_id, ingested)

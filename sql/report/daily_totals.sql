@@ -1,0 +1,17 @@
+-- One model's whole-model aggregates per day of a window (all versions summed).
+SELECT
+    day,
+    sum(predictions)::BIGINT AS predictions,
+    sum(matured)::BIGINT AS matured,
+    sum(tp)::BIGINT AS tp,
+    sum(fp)::BIGINT AS fp,
+    sum(tn)::BIGINT AS tn,
+    sum(fn)::BIGINT AS fn,
+    sum(realized_value) AS realized_value,
+    sum(expected_value) AS expected_value,
+    sum(expected_value_matured) AS expected_value_matured,
+    sum(variance_matured) AS variance_matured
+FROM metrics_daily
+WHERE model = $model AND segment = '_all' AND day BETWEEN $start AND $end
+GROUP BY day
+ORDER BY day

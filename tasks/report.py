@@ -1,0 +1,39 @@
+"""Task: gather a model's figures for a window and render its report (HTML and PDF)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from bottomline.config import BusinessCase
+from bottomline.report.content import ReportData, gather_report_data
+from bottomline.report.context import build_context
+from bottomline.report.render import RenderedReport, render_html, write_report
+from bottomline.warehouse import connect
+from tasks.settings import Paths, code_version, utc_now
+
+
+@dataclass(frozen=True)
+class BuiltReport:
+    data: ReportData
+    context: dict[str, Any]  # the template context, reused for the email
+    rendered: RenderedReport
+
+
+@task(cache_policy=NO_CACHE)
+def build_report(paths: Paths, case: BusinessCase, period: tuple[dt.date, dt.date],
+                 run_id: str, file_errors: list[str]) -> BuiltReport:
+    start, end = period
+    with connect(paths.warehouse, read_only=False) as con:
+        data = gather_report_data(con, case, start, end, run_id=run_id,
+                                  code_version=code_version(), generated_at=utc_now(),
+                                  file_errors=file_errors)
+    context = build_context(data)
+    pdf_path = paths.reports_dir / case.name / f"{case.name}_{start}_{end}.pdf"
+    rendered = write_report(render_html(context), pdf_path)
+    get_run_logger().info("%s: %s (%d pages)", case.name, rendered.pdf_path, rendered.pages)
+    return BuiltReport(data=data, context=context, rendered=rendered)

@@ -1,0 +1,73 @@
+"""What runs read from their surroundings: the environment, the clock, the code version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+import bottomline
+from bottomline.delivery import Security, SmtpSettings
+
+DEFAULT_WAREHOUSE = "var/bottomline.duckdb"
+DEFAULT_REPORTS = "var/reports"
+DEFAULT_OUTBOX = "var/outbox"
+
+
+class Paths(BaseModel):
+    """Where a run reads business cases and writes the warehouse, reports and outbox."""
+
+    model_config = ConfigDict(frozen=True)
+
+    models_dir: Path
+    warehouse: Path
+    reports_dir: Path
+    outbox: Path
+
+    @classmethod
+    def resolve(cls, models_dir: str, warehouse: str | None, reports_dir: str,
+                outbox: str) -> Paths:
+        """`warehouse` falls back to $BOTTOMLINE_WAREHOUSE, then `var/bottomline.duckdb`."""
+        chosen = warehouse or os.environ.get("BOTTOMLINE_WAREHOUSE") or DEFAULT_WAREHOUSE
+        return cls(models_dir=Path(models_dir).resolve(), warehouse=Path(chosen).resolve(),
+                   reports_dir=Path(reports_dir).resolve(), outbox=Path(outbox).resolve())
+
+
+def utc_now() -> dt.datetime:
+    """Now in UTC, as a naive datetime (how the warehouse stores times)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def code_version() -> str:
+    """Bottomline's version, with the git commit when running from a checkout."""
+    checkout = Path(bottomline.__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, timeout=5, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return bottomline.__version__
+    return f"{bottomline.__version__} ({commit.stdout.strip()})"
+
+
+def smtp_settings() -> SmtpSettings | None:
+    """SMTP settings from BOTTOMLINE_SMTP_* variables; None (use the outbox) without a host."""
+    host = os.environ.get("BOTTOMLINE_SMTP_HOST")
+    if not host:
+        return None
+    security = os.environ.get("BOTTOMLINE_SMTP_SECURITY", "starttls").lower()
+    if security not in ("starttls", "ssl", "none"):
+        raise ValueError(f"BOTTOMLINE_SMTP_SECURITY={security!r}: expected starttls, ssl "
+                         "or none")
+    default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
+    typed: Security = security  # type: ignore[assignment]
+    return SmtpSettings(host=host, port=int(os.environ.get("BOTTOMLINE_SMTP_PORT",
+                                                           default_port)),
+                        security=typed, username=os.environ.get("BOTTOMLINE_SMTP_USER"),
+                        password=os.environ.get("BOTTOMLINE_SMTP_PASSWORD"))
+
+
+def mail_sender() -> str:
+    return os.environ.get("BOTTOMLINE_MAIL_FROM", "bottomline@localhost")

@@ -1,0 +1,87 @@
+"""Tasks that prepare a model's run: its business case, period, warehouse and `runs` row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from bottomline import periods
+from bottomline.config import BusinessCase, load_cases
+from bottomline.ingest import IngestSummary, file_errors
+from bottomline.runs import RunEnd, RunStart, record_end, record_failure, record_start
+from bottomline.warehouse import connect, migrate
+from tasks.settings import Paths, utc_now
+
+
+@task(cache_policy=NO_CACHE)
+def resolve_paths(models_dir: str, warehouse: str | None, reports_dir: str, outbox: str,
+                  ) -> Paths:
+    return Paths.resolve(models_dir, warehouse, reports_dir, outbox)
+
+
+@task(cache_policy=NO_CACHE)
+def model_names(paths: Paths, models: list[str] | None) -> list[str]:
+    """The models to run: all business cases in the folder, or those named."""
+    return [case.name for case in load_cases(paths.models_dir, models)]
+
+
+@task(cache_policy=NO_CACHE)
+def load_model_case(paths: Paths, model: str) -> BusinessCase:
+    return load_cases(paths.models_dir, [model])[0]
+
+
+@task(cache_policy=NO_CACHE)
+def nightly_period(case: BusinessCase, as_of: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The window a nightly report covers: `report.period_days` ending on as-of (default:
+    yesterday in the case's time zone)."""
+    end = as_of or periods.yesterday(dt.datetime.now(dt.UTC), case.zone)
+    return periods.trailing_window(end, case.report.period_days)
+
+
+@task(cache_policy=NO_CACHE)
+def chosen_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    return periods.checked_window(start, end)
+
+
+@task(cache_policy=NO_CACHE)
+def prepare_warehouse(paths: Paths) -> None:
+    """Create or migrate the warehouse's shared tables."""
+    with connect(paths.warehouse) as con:
+        applied = migrate(con, utc_now())
+    if applied:
+        get_run_logger().info("warehouse %s: applied %s", paths.warehouse, ", ".join(applied))
+
+
+@task(cache_policy=NO_CACHE)
+def start_run(paths: Paths, run_id: str, flow: str, model: str,
+              period: tuple[dt.date, dt.date] | None) -> str:
+    """A `runs` row in state running; the period is None for a backfill's range-less start."""
+    run = RunStart(run_id=run_id, flow=flow, model=model,
+                   as_of=period[1] if period else None,
+                   period_start=period[0] if period else None,
+                   period_end=period[1] if period else None, started_at=utc_now())
+    with connect(paths.warehouse) as con:
+        record_start(con, run)
+    return run_id
+
+
+@task(cache_policy=NO_CACHE)
+def finish_run(paths: Paths, run_id: str, ingested: list[IngestSummary],
+               report_path: str | None = None, delivered_to: str | None = None) -> RunEnd:
+    """Mark the run succeeded, with what it loaded, wrote and sent."""
+    end = RunEnd(finished_at=utc_now(), status="succeeded",
+                 rows_ingested=sum(summary.rows_loaded for summary in ingested),
+                 rows_quarantined=sum(summary.rows_quarantined for summary in ingested),
+                 report_path=report_path, delivered_to=delivered_to,
+                 message="; ".join(file_errors(ingested)) or None)
+    with connect(paths.warehouse) as con:
+        record_end(con, run_id, end)
+    return end
+
+
+def mark_run_failed(paths: Paths, run_id: str, flow: str, model: str, message: str) -> None:
+    """Record a failed run (called from flow hooks, outside any task)."""
+    with connect(paths.warehouse) as con:
+        record_failure(con, run_id, flow, model, utc_now(), message)
