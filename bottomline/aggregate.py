@@ -33,20 +33,27 @@ class AggregateSummary:
 
 def stale_days(con: duckdb.DuckDBPyConnection, model: str) -> list[dt.date]:
     """Days of the model whose aggregates are out of date, in order."""
-    return [row[0] for row in con.execute(load_sql("aggregate/stale_days"),
-                                          {"model": model}).fetchall()]
+    return [
+        row[0] for row in con.execute(load_sql("aggregate/stale_days"), {"model": model}).fetchall()
+    ]
 
 
-def aggregate_days(con: duckdb.DuckDBPyConnection, case: BusinessCase, calibrator: Calibrator,
-                   days: list[dt.date], progress: Callable[[str], None] = lambda m: None,
-                   ) -> AggregateSummary:
+def aggregate_days(
+    con: duckdb.DuckDBPyConnection,
+    case: BusinessCase,
+    calibrator: Calibrator,
+    days: list[dt.date],
+    progress: Callable[[str], None] = lambda m: None,
+) -> AggregateSummary:
     """Recompute `metrics_daily` of `days` for the model."""
     ordered = sorted(set(days))
     rows_read = 0
     for start in range(0, len(ordered), DAYS_PER_CHUNK):
-        chunk = ordered[start:start + DAYS_PER_CHUNK]
-        rows = con.sql(load_sql("aggregate/rows_for_days", schema=case.name), params={
-            "days": chunk, "first_day": chunk[0], "last_day": chunk[-1]}).pl()
+        chunk = ordered[start : start + DAYS_PER_CHUNK]
+        rows = con.sql(
+            load_sql("aggregate/rows_for_days", schema=case.name),
+            params={"days": chunk, "first_day": chunk[0], "last_day": chunk[-1]},
+        ).pl()
         metrics = daily_metrics(rows, case, calibrator)
         keys = {"model": case.name, "days": chunk}
         con.register("daily_metrics", metrics)
@@ -59,6 +66,9 @@ def aggregate_days(con: duckdb.DuckDBPyConnection, case: BusinessCase, calibrato
             con.unregister("daily_metrics")
         rows_read += rows.height
         progress(f"aggregated {chunk[0]} to {chunk[-1]}: {rows.height:,} predictions")
-    return AggregateSummary(days=len(ordered), rows=rows_read,
-                            first_day=ordered[0] if ordered else None,
-                            last_day=ordered[-1] if ordered else None)
+    return AggregateSummary(
+        days=len(ordered),
+        rows=rows_read,
+        first_day=ordered[0] if ordered else None,
+        last_day=ordered[-1] if ordered else None,
+    )

@@ -31,7 +31,8 @@ class Calibration:
 
     def apply(self, scores: np.ndarray) -> np.ndarray:
         """Calibrated probability for each score."""
-        return np.interp(scores, self.scores, self.rates)
+        calibrated: np.ndarray = np.interp(scores, self.scores, self.rates)
+        return calibrated
 
 
 IDENTITY = Calibration(scores=np.array([0.0, 1.0]), rates=np.array([0.0, 1.0]))
@@ -42,8 +43,9 @@ def fit_isotonic(scores: np.ndarray, labels: np.ndarray) -> Calibration:
     if len(scores) == 0:
         raise CalibrationError("the reference has no labelled rows to calibrate on")
     if len(np.unique(labels)) < 2:
-        raise CalibrationError("the reference's labels are all the same; calibration needs "
-                               "both outcomes")
+        raise CalibrationError(
+            "the reference's labels are all the same; calibration needs both outcomes"
+        )
     unique_scores, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
     positive_rate = np.bincount(inverse, weights=labels.astype(float)) / counts
     fitted = isotonic_regression(positive_rate, weights=counts.astype(float), increasing=True).x
@@ -78,6 +80,7 @@ def fit_calibrator(reference: pl.DataFrame, method: str) -> Calibrator:
     if "model_version" in reference.columns:
         for (version,), rows in reference.group_by("model_version"):
             if version is not None and rows.height >= MIN_ROWS_PER_VERSION:
-                by_version[str(version)] = fit_isotonic(rows["score"].to_numpy(),
-                                                        rows["label"].to_numpy())
+                by_version[str(version)] = fit_isotonic(
+                    rows["score"].to_numpy(), rows["label"].to_numpy()
+                )
     return Calibrator(pooled=fit_isotonic(scores, labels), by_version=by_version)

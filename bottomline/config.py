@@ -27,10 +27,23 @@ from bottomline.expressions import ExpressionError, ValueExpression, parse_value
 from bottomline.identifiers import InvalidIdentifierError, check_identifier
 
 # Column names Bottomline gives the fields it stores; a case's own columns cannot reuse them.
-RESERVED_COLUMNS = frozenset({
-    "prediction_id", "predicted_at", "day", "score", "decision", "model_version", "label",
-    "observed_at", "calibrated_score", "source_file", "source_row", "run_id", "ingested_at",
-})
+RESERVED_COLUMNS = frozenset(
+    {
+        "prediction_id",
+        "predicted_at",
+        "day",
+        "score",
+        "decision",
+        "model_version",
+        "label",
+        "observed_at",
+        "calibrated_score",
+        "source_file",
+        "source_row",
+        "run_id",
+        "ingested_at",
+    }
+)
 
 
 def _identifier(value: str) -> str:
@@ -67,9 +80,18 @@ class Source(_Strict):
         if (self.path is None) == (self.postgres is None):
             raise ValueError("give exactly one of `path` or `postgres`")
         if self.postgres is not None:
-            raise ValueError("PostgreSQL sources are not available in this version yet; "
-                             "export the table to Parquet and give its `path`")
+            raise ValueError(
+                "PostgreSQL sources are not available in this version yet; "
+                "export the table to Parquet and give its `path`"
+            )
         return self
+
+    @property
+    def pattern(self) -> str:
+        """The file path or glob (file sources are the only kind accepted for now)."""
+        if self.path is None:
+            raise ValueError("this source has no file path")
+        return self.path
 
 
 class PredictionsSpec(_Strict):
@@ -199,8 +221,9 @@ class BusinessCase(_Strict):
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{zone!r} is not a time zone name such as 'UTC' "
-                             "or 'Europe/Berlin'") from None
+            raise ValueError(
+                f"{zone!r} is not a time zone name such as 'UTC' or 'Europe/Berlin'"
+            ) from None
         return zone
 
     @model_validator(mode="after")
@@ -208,14 +231,19 @@ class BusinessCase(_Strict):
         for key, columns in self.extra_column_uses().items():
             for column in columns:
                 if column in RESERVED_COLUMNS:
-                    raise ValueError(f"{key}: column {column!r} has a name Bottomline uses "
-                                     "for its own fields; rename it in the source")
+                    raise ValueError(
+                        f"{key}: column {column!r} has a name Bottomline uses "
+                        "for its own fields; rename it in the source"
+                    )
         return self
 
     def extra_column_uses(self) -> dict[str, list[str]]:
         """The prediction columns each key of the case needs kept, beyond id/time/score."""
-        uses = {"predictions.features": list(self.predictions.features),
-                "segments": list(self.segments), "fairness": list(self.fairness)}
+        uses = {
+            "predictions.features": list(self.predictions.features),
+            "segments": list(self.segments),
+            "fairness": list(self.fairness),
+        }
         for cell, rule in self.value.cells().items():
             uses[f"value.{cell}"] = sorted(rule.columns)
         return uses
@@ -247,8 +275,12 @@ def load_case(path: Path) -> BusinessCase:
     except ValidationError as error:
         raise describe_validation_error(path, document, error) from None
     if case.name != path.stem:
-        raise ConfigError(path, document.line_of(("name",)), "name",
-                          f"expected the file's name {path.stem!r}, got {case.name!r}")
+        raise ConfigError(
+            path,
+            document.line_of(("name",)),
+            "name",
+            f"expected the file's name {path.stem!r}, got {case.name!r}",
+        )
     return case
 
 
@@ -264,7 +296,11 @@ def load_cases(models_dir: Path, names: list[str] | None = None) -> list[Busines
         known = {case.name for case in cases}
         unknown = [name for name in names if name not in known]
         if unknown:
-            raise ConfigError(models_dir, None, None, f"no model named {', '.join(unknown)}; "
-                              f"known: {', '.join(sorted(known))}")
+            raise ConfigError(
+                models_dir,
+                None,
+                None,
+                f"no model named {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+            )
         cases = [case for case in cases if case.name in names]
     return cases

@@ -46,8 +46,9 @@ def subject_line(context: dict[str, Any]) -> str:
     return f"{marker}{context['title']}, {context['period']}: {realized} realized"
 
 
-def compose(envelope: Envelope, context: dict[str, Any], pdf_path: Path,
-            sent_at: Any) -> EmailMessage:
+def compose(
+    envelope: Envelope, context: dict[str, Any], pdf_path: Path, sent_at: Any
+) -> EmailMessage:
     """The message: plain-text and HTML bodies with the KPIs, and the PDF attached."""
     message = EmailMessage()
     message["Subject"] = envelope.subject
@@ -55,12 +56,13 @@ def compose(envelope: Envelope, context: dict[str, Any], pdf_path: Path,
     message["To"] = ", ".join(envelope.recipients)
     message["Date"] = format_datetime(sent_at)
     message["Message-ID"] = make_msgid(domain="bottomline.local")
-    message.set_content(render_template("business_impact/email.txt.j2", context,
-                                        autoescape=False))
-    message.add_alternative(render_template("business_impact/email.html.j2", context),
-                            subtype="html")
-    message.add_attachment(pdf_path.read_bytes(), maintype="application", subtype="pdf",
-                           filename=pdf_path.name)
+    message.set_content(render_template("business_impact/email.txt.j2", context, autoescape=False))
+    message.add_alternative(
+        render_template("business_impact/email.html.j2", context), subtype="html"
+    )
+    message.add_attachment(
+        pdf_path.read_bytes(), maintype="application", subtype="pdf", filename=pdf_path.name
+    )
     return message
 
 
@@ -77,8 +79,9 @@ def send_smtp(message: EmailMessage, settings: SmtpSettings) -> None:
     context = ssl.create_default_context()
     client: smtplib.SMTP
     if settings.security == "ssl":
-        client = smtplib.SMTP_SSL(settings.host, settings.port, context=context,
-                                  timeout=settings.timeout_seconds)
+        client = smtplib.SMTP_SSL(
+            settings.host, settings.port, context=context, timeout=settings.timeout_seconds
+        )
     else:
         client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds)
     with client:

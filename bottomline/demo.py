@@ -90,10 +90,15 @@ def _applications(rng: np.random.Generator, settings: DemoSettings) -> pl.DataFr
     day_index = np.repeat(day_offsets, counts)
     size = len(day_index)
     seconds = rng.uniform(0, 86400, size)
-    local_midnight = np.array([
-        dt.datetime.combine(settings.start + dt.timedelta(days=int(d)), dt.time(), ZONE)
-        .astimezone(dt.UTC).replace(tzinfo=None) for d in day_offsets
-    ], dtype="datetime64[us]")
+    local_midnight = np.array(
+        [
+            dt.datetime.combine(settings.start + dt.timedelta(days=int(d)), dt.time(), ZONE)
+            .astimezone(dt.UTC)
+            .replace(tzinfo=None)
+            for d in day_offsets
+        ],
+        dtype="datetime64[us]",
+    )
     timestamps = local_midnight[day_index] + (seconds * 1e6).astype("timedelta64[us]")
     order = np.argsort(timestamps, kind="stable")
     day_index, timestamps = day_index[order], timestamps[order]
@@ -103,8 +108,10 @@ def _applications(rng: np.random.Generator, settings: DemoSettings) -> pl.DataFr
         pl.Series("id", [f"A{index:09d}" for index in range(size)]),
         pl.Series("timestamp", timestamps).dt.replace_time_zone("UTC"),
         pl.Series("local_day", [settings.start + dt.timedelta(days=int(d)) for d in day_index]),
-        pl.Series("model_version", np.where(rng.uniform(size=size) < settings.challenger_share,
-                                            "v2", "v1")),
+        pl.Series(
+            "model_version",
+            np.where(rng.uniform(size=size) < settings.challenger_share, "v2", "v1"),
+        ),
     )
     return _score(rng, frame)
 
@@ -116,30 +123,41 @@ def _applicants(rng: np.random.Generator, size: int, drifted: np.ndarray) -> pl.
     loan_to_value = rng.uniform(0.55, 1.0, size)
     debt_to_income = rng.beta(3.0, 9.0, size) + 0.04 * (3 - salary) / 3
     broker = drifted & (rng.uniform(size=size) < 0.35)
-    debt_to_income = np.where(broker, debt_to_income + rng.uniform(0.12, 0.3, size),
-                              debt_to_income)
-    return pl.DataFrame({
-        "loan_amount": loan_amount,
-        "car_value": np.round(loan_amount / loan_to_value, -1),
-        "salary_range": np.array(SALARY_RANGES)[salary],
-        "debt_to_income_ratio": np.round(np.clip(debt_to_income, 0.01, 0.95), 4),
-        "employment_type": np.array(EMPLOYMENT)[rng.choice(4, size, p=[0.62, 0.18, 0.12, 0.08])],
-        "age": rng.integers(19, 76, size),
-        "credit_history_years": np.round(rng.gamma(2.5, 4.0, size), 1),
-        "region": np.array(REGIONS)[rng.choice(5, size, p=[0.22, 0.24, 0.18, 0.2, 0.16])],
-    })
+    debt_to_income = np.where(broker, debt_to_income + rng.uniform(0.12, 0.3, size), debt_to_income)
+    return pl.DataFrame(
+        {
+            "loan_amount": loan_amount,
+            "car_value": np.round(loan_amount / loan_to_value, -1),
+            "salary_range": np.array(SALARY_RANGES)[salary],
+            "debt_to_income_ratio": np.round(np.clip(debt_to_income, 0.01, 0.95), 4),
+            "employment_type": np.array(EMPLOYMENT)[
+                rng.choice(4, size, p=[0.62, 0.18, 0.12, 0.08])
+            ],
+            "age": rng.integers(19, 76, size),
+            "credit_history_years": np.round(rng.gamma(2.5, 4.0, size), 1),
+            "region": np.array(REGIONS)[rng.choice(5, size, p=[0.22, 0.24, 0.18, 0.2, 0.16])],
+        }
+    )
 
 
 def _linear_log_odds(frame: pl.DataFrame) -> np.ndarray:
     """The part of repayment log-odds a well-trained model learns."""
     salary_effect = frame["salary_range"].replace_strict(
-        dict(zip(SALARY_RANGES, [-0.6, -0.2, 0.2, 0.5], strict=True)), return_dtype=pl.Float64)
+        dict(zip(SALARY_RANGES, [-0.6, -0.2, 0.2, 0.5], strict=True)), return_dtype=pl.Float64
+    )
     employment_effect = frame["employment_type"].replace_strict(
-        dict(zip(EMPLOYMENT, [0.3, -0.2, -0.3, 0.1], strict=True)), return_dtype=pl.Float64)
+        dict(zip(EMPLOYMENT, [0.3, -0.2, -0.3, 0.1], strict=True)), return_dtype=pl.Float64
+    )
     loan_to_value = frame["loan_amount"] / frame["car_value"]
-    log_odds = (2.3 - 5.0 * (frame["debt_to_income_ratio"] - 0.25)
-                + 0.05 * (frame["credit_history_years"] - 10) + salary_effect + employment_effect
-                + 0.01 * (frame["age"] - 40) - 1.2 * (loan_to_value - 0.8))
+    log_odds = (
+        2.3
+        - 5.0 * (frame["debt_to_income_ratio"] - 0.25)
+        + 0.05 * (frame["credit_history_years"] - 10)
+        + salary_effect
+        + employment_effect
+        + 0.01 * (frame["age"] - 40)
+        - 1.2 * (loan_to_value - 0.8)
+    )
     return log_odds.to_numpy()
 
 
@@ -163,9 +181,21 @@ def _score(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-PREDICTION_COLUMNS = ["id", "timestamp", "model_version", "y_pred_proba", "y_pred",
-                      "loan_amount", "car_value", "salary_range", "debt_to_income_ratio",
-                      "employment_type", "age", "credit_history_years", "region"]
+PREDICTION_COLUMNS = [
+    "id",
+    "timestamp",
+    "model_version",
+    "y_pred_proba",
+    "y_pred",
+    "loan_amount",
+    "car_value",
+    "salary_range",
+    "debt_to_income_ratio",
+    "employment_type",
+    "age",
+    "credit_history_years",
+    "region",
+]
 
 
 def _write_predictions(folder: Path, applications: pl.DataFrame) -> None:
@@ -176,21 +206,27 @@ def _write_predictions(folder: Path, applications: pl.DataFrame) -> None:
         part.select(PREDICTION_COLUMNS).write_parquet(target / "part-0.parquet")
 
 
-def _write_outcomes(folder: Path, applications: pl.DataFrame, settings: DemoSettings,
-                    ) -> pl.DataFrame:
+def _write_outcomes(
+    folder: Path,
+    applications: pl.DataFrame,
+    settings: DemoSettings,
+) -> pl.DataFrame:
     """Write outcomes by arrival day; return the applications whose outcome arrived."""
     rng = np.random.default_rng(settings.seed + 1)
     size = len(applications)
     delay_days = 1 + rng.gamma(2.0, 5.0, size)
     never = rng.uniform(size=size) < settings.never_matures_share
     observed_at = applications["timestamp"] + pl.Series(
-        (delay_days * 86400e6).astype("timedelta64[us]"))
+        (delay_days * 86400e6).astype("timedelta64[us]")
+    )
     known = applications.with_columns(observed_at.alias("observed_at")).filter(
         pl.Series(~never)
-        & (pl.col("observed_at").dt.convert_time_zone(str(ZONE)).dt.date() <= settings.end))
+        & (pl.col("observed_at").dt.convert_time_zone(str(ZONE)).dt.date() <= settings.end)
+    )
     arrivals = known.with_columns(pl.col("observed_at").dt.date().alias("arrival_day"))
-    for (arrival_day,), part in arrivals.sort("observed_at").group_by("arrival_day",
-                                                                      maintain_order=True):
+    for (arrival_day,), part in arrivals.sort("observed_at").group_by(
+        "arrival_day", maintain_order=True
+    ):
         target = folder / f"date={arrival_day}"
         target.mkdir(parents=True, exist_ok=True)
         part.select("id", "repaid", "observed_at").write_parquet(target / "part-0.parquet")
@@ -201,10 +237,11 @@ def _reference(rng: np.random.Generator, settings: DemoSettings) -> pl.DataFrame
     """Labelled validation data from before the drift, with the production columns."""
     size = settings.reference_rows
     frame = _applicants(rng, size, np.zeros(size, dtype=bool)).with_columns(
-        pl.Series("model_version", np.where(rng.uniform(size=size) < 0.5, "v2", "v1")))
+        pl.Series("model_version", np.where(rng.uniform(size=size) < 0.5, "v2", "v1"))
+    )
     return _score(rng, frame).select(
-        [column for column in PREDICTION_COLUMNS if column not in ("id", "timestamp")]
-        + ["repaid"])
+        [column for column in PREDICTION_COLUMNS if column not in ("id", "timestamp")] + ["repaid"]
+    )
 
 
 def case_value(frame: pl.DataFrame, repaid: pl.Series | np.ndarray) -> np.ndarray:
@@ -214,22 +251,35 @@ def case_value(frame: pl.DataFrame, repaid: pl.Series | np.ndarray) -> np.ndarra
     repaid_values = np.where(approved, INTEREST_MARGIN * loan, 0.0)
     default_values = np.where(approved, -LOSS_GIVEN_DEFAULT * loan, 0.0)
     outcome = np.asarray(repaid, dtype=float)
-    return outcome * repaid_values + (1 - outcome) * default_values
+    values: np.ndarray = outcome * repaid_values + (1 - outcome) * default_values
+    return values
 
 
-def _truth(applications: pl.DataFrame, arrived: pl.DataFrame, settings: DemoSettings,
-           ) -> DemoTruth:
+def _truth(
+    applications: pl.DataFrame,
+    arrived: pl.DataFrame,
+    settings: DemoSettings,
+) -> DemoTruth:
     arrived_value = case_value(arrived, arrived["repaid"])
-    daily = (arrived.select("local_day").with_columns(pl.Series("value", arrived_value))
-             .group_by("local_day").agg(pl.col("value").sum()))
+    daily = (
+        arrived.select("local_day")
+        .with_columns(pl.Series("value", arrived_value))
+        .group_by("local_day")
+        .agg(pl.col("value").sum())
+    )
     true_value = case_value(applications, applications["true_probability"])
     after = (applications["local_day"] >= settings.drift_start).to_numpy()
     return DemoTruth(
-        start=settings.start, end=settings.end, predictions=len(applications),
-        matured=len(arrived), realized_value=float(arrived_value.sum()),
-        drift_feature=DRIFT_FEATURE, drift_start=settings.drift_start,
+        start=settings.start,
+        end=settings.end,
+        predictions=len(applications),
+        matured=len(arrived),
+        realized_value=float(arrived_value.sum()),
+        drift_feature=DRIFT_FEATURE,
+        drift_start=settings.drift_start,
         true_value_per_prediction_before=float(true_value[~after].mean()),
         true_value_per_prediction_after=float(true_value[after].mean()),
-        daily_realized=dict(zip(daily["local_day"].to_list(), daily["value"].to_list(),
-                                strict=True)),
+        daily_realized=dict(
+            zip(daily["local_day"].to_list(), daily["value"].to_list(), strict=True)
+        ),
     )

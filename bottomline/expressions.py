@@ -9,9 +9,9 @@ Polars; nothing is ever evaluated as Python.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
-from typing import Callable
 
 import polars as pl
 
@@ -94,8 +94,10 @@ def _check_call(node: ast.Call, name: str, text: str) -> set[str]:
     least, most = _FUNCTIONS[name]
     count = len(node.args)
     if count < least or (most is not None and count > most):
-        raise ExpressionError(f"{text!r}: {name}() takes {least}{'+' if most is None else ''} "
-                              f"argument(s), got {count}")
+        raise ExpressionError(
+            f"{text!r}: {name}() takes {least}{'+' if most is None else ''} "
+            f"argument(s), got {count}"
+        )
     columns: set[str] = set()
     for argument in node.args:
         if isinstance(argument, ast.Starred):
@@ -106,7 +108,7 @@ def _check_call(node: ast.Call, name: str, text: str) -> set[str]:
 
 def compile_expression(node: ast.expr) -> pl.Expr:
     """Compile a checked tree to a Polars expression."""
-    if isinstance(node, ast.Constant):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
         return pl.lit(float(node.value))
     if isinstance(node, ast.Name):
         return pl.col(node.id).cast(pl.Float64)

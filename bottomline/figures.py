@@ -87,25 +87,33 @@ class PeriodFigures:
 def period_figures(daily: pl.DataFrame, start: dt.date, end: dt.date) -> PeriodFigures:
     """Sum the daily whole-model totals (from `sql/report/daily_totals.sql`) of a window."""
     window = daily.filter(pl.col("day").is_between(start, end))
-    totals = window.select(pl.col(MEASURES).sum()).row(0, named=True) if window.height else {
-        measure: 0 for measure in MEASURES}
-    counts = {key: int(totals[key]) for key in ("predictions", "matured", "tp", "fp", "tn", "fn")}
-    money = {key: float(totals[key]) for key in ("realized_value", "expected_value",
-                                                 "expected_value_matured", "variance_matured")}
-    return PeriodFigures(start=start, end=end,
-                         days_with_data=window.filter(pl.col("predictions") > 0).height,
-                         **counts, **money)
+    totals = window.select(pl.col(MEASURES).sum().fill_null(0)).row(0, named=True)
+    return PeriodFigures(
+        start=start,
+        end=end,
+        days_with_data=window.filter(pl.col("predictions") > 0).height,
+        predictions=int(totals["predictions"]),
+        matured=int(totals["matured"]),
+        tp=int(totals["tp"]),
+        fp=int(totals["fp"]),
+        tn=int(totals["tn"]),
+        fn=int(totals["fn"]),
+        realized_value=float(totals["realized_value"]),
+        expected_value=float(totals["expected_value"]),
+        expected_value_matured=float(totals["expected_value_matured"]),
+        variance_matured=float(totals["variance_matured"]),
+    )
 
 
 def daily_series(daily: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
     """One row per calendar day of the window (days without data as zeros), with band edges."""
     calendar = pl.DataFrame({"day": pl.date_range(start, end, "1d", eager=True)})
-    filled = calendar.join(daily, on="day", how="left").with_columns(
-        pl.col(MEASURES).fill_null(0))
+    filled = calendar.join(daily, on="day", how="left").with_columns(pl.col(MEASURES).fill_null(0))
     half_width = Z_95 * pl.col("variance_matured").clip(lower_bound=0).sqrt()
     return filled.with_columns(
         (pl.col("expected_value_matured") - half_width).alias("band_low"),
         (pl.col("expected_value_matured") + half_width).alias("band_high"),
-        (pl.col("expected_value") - pl.col("expected_value_matured"))
-        .alias("expected_value_pending"),
+        (pl.col("expected_value") - pl.col("expected_value_matured")).alias(
+            "expected_value_pending"
+        ),
     ).sort("day")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import duckdb
+
 from bottomline.config import BusinessCase
 from bottomline.normalize import Normalized, normalize_outcomes, normalize_predictions
 from bottomline.sources import SourceError, SourceFile, content_hash, list_files, read_file
@@ -52,23 +53,27 @@ class IngestContext:
     now: dt.datetime  # UTC, naive
 
 
-def ingest_model(con: duckdb.DuckDBPyConnection, context: IngestContext,
-                 progress: Progress = lambda message: None) -> list[IngestSummary]:
+def ingest_model(
+    con: duckdb.DuckDBPyConnection,
+    context: IngestContext,
+    progress: Progress = lambda message: None,
+) -> list[IngestSummary]:
     """Load new prediction files, then new outcome files, of one model."""
     ensure_model_schema(con, context.case.name)
     return [ingest_kind(con, context, kind, progress) for kind in ("predictions", "outcomes")]
 
 
-def ingest_kind(con: duckdb.DuckDBPyConnection, context: IngestContext, kind: Kind,
-                progress: Progress) -> IngestSummary:
+def ingest_kind(
+    con: duckdb.DuckDBPyConnection, context: IngestContext, kind: Kind, progress: Progress
+) -> IngestSummary:
     case = context.case
     spec = case.predictions if kind == "predictions" else case.outcomes
-    assert spec.source.path is not None  # config allows file sources only for now
-    files = list_files(spec.source.path, case.base_dir)
+    files = list_files(spec.source.pattern, case.base_dir)
     summary = IngestSummary(kind=kind, files_found=len(files))
     if not files:
-        summary.errors.append(f"no {kind} files match {spec.source.path!r} "
-                              f"(read from {case.base_dir})")
+        summary.errors.append(
+            f"no {kind} files match {spec.source.pattern!r} (read from {case.base_dir})"
+        )
     for number, source in enumerate(files, start=1):
         try:
             loaded = _ingest_file(con, context, kind, source)
@@ -84,8 +89,10 @@ def ingest_kind(con: duckdb.DuckDBPyConnection, context: IngestContext, kind: Ki
         summary.rows_loaded += loaded.rows.height
         summary.rows_quarantined += loaded.quarantined.height
         if _worth_reporting(number, len(files)):
-            progress(f"{kind}: {number}/{len(files)} files read, {summary.rows_loaded:,} rows "
-                     f"loaded, {summary.rows_quarantined:,} set aside")
+            progress(
+                f"{kind}: {number}/{len(files)} files read, {summary.rows_loaded:,} rows "
+                f"loaded, {summary.rows_quarantined:,} set aside"
+            )
     return summary
 
 
@@ -95,8 +102,9 @@ def _worth_reporting(number: int, total: int) -> bool:
     return number == total or number % step == 0
 
 
-def _ingest_file(con: duckdb.DuckDBPyConnection, context: IngestContext, kind: Kind,
-                 source: SourceFile) -> Normalized | None:
+def _ingest_file(
+    con: duckdb.DuckDBPyConnection, context: IngestContext, kind: Kind, source: SourceFile
+) -> Normalized | None:
     """Load one file unless the ledger has it; None when it was already in."""
     path = str(source.path)
     keys = {"model": context.case.name, "kind": kind, "path": path}
@@ -105,8 +113,10 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, context: IngestContext, kind: K
         return None
     digest = content_hash(source.path)
     if known and known[2] == digest:
-        con.execute(load_sql("ingest/ledger_touch"),
-                    {**keys, "size": source.size, "mtime_ns": source.mtime_ns})
+        con.execute(
+            load_sql("ingest/ledger_touch"),
+            {**keys, "size": source.size, "mtime_ns": source.mtime_ns},
+        )
         return None
     raw = read_file(source.path)
     if kind == "predictions":
@@ -117,8 +127,14 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, context: IngestContext, kind: K
     return normalized
 
 
-def _write(con: duckdb.DuckDBPyConnection, context: IngestContext, kind: Kind,
-           source: SourceFile, digest: str, normalized: Normalized) -> None:
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    context: IngestContext,
+    kind: Kind,
+    source: SourceFile,
+    digest: str,
+    normalized: Normalized,
+) -> None:
     model, path = context.case.name, str(source.path)
     stamp = {"path": path, "run_id": context.run_id, "now": context.now}
     con.register("batch", normalized.rows)
@@ -127,25 +143,35 @@ def _write(con: duckdb.DuckDBPyConnection, context: IngestContext, kind: Kind,
         if kind == "predictions":
             add_missing_columns(con, model, "predictions", "batch", context.case.kept_columns())
         with transaction(con):
-            con.execute(load_sql(f"ingest/{kind}_mark_stale", schema=model),
-                        {"model": model, "path": path})
+            con.execute(
+                load_sql(f"ingest/{kind}_mark_stale", schema=model), {"model": model, "path": path}
+            )
             con.execute(load_sql(f"ingest/{kind}_replace", schema=model), {"path": path})
             con.execute(load_sql(f"ingest/{kind}_insert", schema=model), stamp)
-            con.execute(load_sql("ingest/quarantine_replace", schema=model),
-                        {"kind": kind, "path": path})
+            con.execute(
+                load_sql("ingest/quarantine_replace", schema=model), {"kind": kind, "path": path}
+            )
             con.execute(load_sql("ingest/quarantine_insert", schema=model), {**stamp, "kind": kind})
             keys = {"model": model, "kind": kind, "path": path}
             con.execute(load_sql("ingest/ledger_forget"), keys)
-            con.execute(load_sql("ingest/ledger_record"), {
-                **keys, "size": source.size, "mtime_ns": source.mtime_ns,
-                "content_hash": digest, "rows_read": normalized.rows_read,
-                "rows_loaded": normalized.rows.height,
-                "rows_quarantined": normalized.quarantined.height,
-                "run_id": context.run_id, "now": context.now})
+            con.execute(
+                load_sql("ingest/ledger_record"),
+                {
+                    **keys,
+                    "size": source.size,
+                    "mtime_ns": source.mtime_ns,
+                    "content_hash": digest,
+                    "rows_read": normalized.rows_read,
+                    "rows_loaded": normalized.rows.height,
+                    "rows_quarantined": normalized.quarantined.height,
+                    "run_id": context.run_id,
+                    "now": context.now,
+                },
+            )
     except duckdb.ConversionException as error:
-        raise SourceError(path, f"a column does not fit the type already stored: {error}"
-                          ) from error
+        raise SourceError(
+            path, f"a column does not fit the type already stored: {error}"
+        ) from error
     finally:
         con.unregister("batch")
         con.unregister("rejected")
-

@@ -20,21 +20,38 @@ from bottomline.config import BusinessCase
 ALL = "_all"
 MISSING = "_null"
 GRAIN = ["day", "segment", "segment_value", "model_version"]
-MEASURES = ["predictions", "matured", "tp", "fp", "tn", "fn", "realized_value",
-            "expected_value", "expected_value_matured", "variance_matured"]
+MEASURES = [
+    "predictions",
+    "matured",
+    "tp",
+    "fp",
+    "tn",
+    "fn",
+    "realized_value",
+    "expected_value",
+    "expected_value_matured",
+    "variance_matured",
+]
 
 
-def valued_predictions(rows: pl.DataFrame, case: BusinessCase, calibrator: Calibrator,
-                       ) -> pl.DataFrame:
+def valued_predictions(
+    rows: pl.DataFrame,
+    case: BusinessCase,
+    calibrator: Calibrator,
+) -> pl.DataFrame:
     """Rows with `calibrated_score` and `value_if_positive` / `value_if_negative` (currency)."""
     cells = case.value
     approved = pl.col("decision") == 1
     return rows.with_columns(
         calibrator.calibrate(rows["score"], rows["model_version"]).alias("calibrated_score"),
-        pl.when(approved).then(cells.true_positive.to_polars())
-        .otherwise(cells.false_negative.to_polars()).alias("value_if_positive"),
-        pl.when(approved).then(cells.false_positive.to_polars())
-        .otherwise(cells.true_negative.to_polars()).alias("value_if_negative"),
+        pl.when(approved)
+        .then(cells.true_positive.to_polars())
+        .otherwise(cells.false_negative.to_polars())
+        .alias("value_if_positive"),
+        pl.when(approved)
+        .then(cells.false_positive.to_polars())
+        .otherwise(cells.true_negative.to_polars())
+        .alias("value_if_negative"),
     )
 
 
@@ -52,32 +69,40 @@ def prediction_measures(valued: pl.DataFrame) -> pl.DataFrame:
         ((decision == 1) & (label == 0)).fill_null(False).cast(pl.Int64).alias("fp"),
         ((decision == 0) & (label == 0)).fill_null(False).cast(pl.Int64).alias("tn"),
         ((decision == 0) & (label == 1)).fill_null(False).cast(pl.Int64).alias("fn"),
-        pl.when(matured).then(label * v1 + (1 - label) * v0).otherwise(0.0)
-        .alias("realized_value"),
+        pl.when(matured).then(label * v1 + (1 - label) * v0).otherwise(0.0).alias("realized_value"),
         expected.alias("expected_value"),
         pl.when(matured).then(expected).otherwise(0.0).alias("expected_value_matured"),
-        pl.when(matured).then(q * (1 - q) * (v1 - v0) ** 2).otherwise(0.0)
+        pl.when(matured)
+        .then(q * (1 - q) * (v1 - v0) ** 2)
+        .otherwise(0.0)
         .alias("variance_matured"),
     )
 
 
-def daily_metrics(rows: pl.DataFrame, case: BusinessCase, calibrator: Calibrator,
-                  ) -> pl.DataFrame:
+def daily_metrics(
+    rows: pl.DataFrame,
+    case: BusinessCase,
+    calibrator: Calibrator,
+) -> pl.DataFrame:
     """`metrics_daily` rows (without `model`) for prediction rows joined to their outcomes.
 
     `rows` needs day, score, decision, model_version, label (null while pending) and the
     case's segment and value columns.
     """
     measured = prediction_measures(valued_predictions(rows, case, calibrator)).with_columns(
-        pl.col("model_version").fill_null(ALL))
+        pl.col("model_version").fill_null(ALL)
+    )
     parts = [_group(measured, None)] + [_group(measured, column) for column in case.segments]
     return pl.concat(parts).sort(GRAIN)
 
 
 def _group(measured: pl.DataFrame, segment: str | None) -> pl.DataFrame:
-    segment_value = (pl.col(segment).cast(pl.String).fill_null(MISSING) if segment
-                     else pl.lit(ALL))
-    return (measured.with_columns(pl.lit(segment or ALL).alias("segment"),
-                                  segment_value.alias("segment_value"))
-            .group_by(GRAIN).agg(pl.col(MEASURES).sum())
-            .select(GRAIN + MEASURES))
+    segment_value = pl.col(segment).cast(pl.String).fill_null(MISSING) if segment else pl.lit(ALL)
+    return (
+        measured.with_columns(
+            pl.lit(segment or ALL).alias("segment"), segment_value.alias("segment_value")
+        )
+        .group_by(GRAIN)
+        .agg(pl.col(MEASURES).sum())
+        .select(GRAIN + MEASURES)
+    )

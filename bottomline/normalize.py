@@ -38,43 +38,70 @@ class Check:
     reason: pl.Expr
 
 
-def normalize_predictions(raw: pl.DataFrame, case: BusinessCase, source_file: str,
-                          ) -> Normalized:
+def normalize_predictions(
+    raw: pl.DataFrame,
+    case: BusinessCase,
+    source_file: str,
+) -> Normalized:
     """Standard prediction columns: id, time (UTC), day (case zone), score, decision, version."""
     spec = case.predictions
-    needs = {"predictions.id": [spec.id], "predictions.timestamp": [spec.timestamp],
-             "predictions.score": [spec.score], **case.extra_column_uses()}
+    needs = {
+        "predictions.id": [spec.id],
+        "predictions.timestamp": [spec.timestamp],
+        "predictions.score": [spec.score],
+        **case.extra_column_uses(),
+    }
     if spec.decision:
         needs["predictions.decision"] = [spec.decision]
     if spec.model_version:
         needs["predictions.model_version"] = [spec.model_version]
     _require_columns(raw, needs, source_file)
-    decision = (pl.col(spec.decision).cast(pl.Int8, strict=False) if spec.decision
-                else (pl.col(spec.score).cast(pl.Float64, strict=False) >= spec.threshold)
-                .cast(pl.Int8))
-    version = (pl.col(spec.model_version).cast(pl.String).fill_null("unknown")
-               if spec.model_version else pl.lit(None, pl.String))
-    standard = raw.with_row_index("source_row", offset=1).select(
-        pl.col("source_row").cast(pl.Int64),
-        _text_id(spec.id).alias("prediction_id"),
-        utc_timestamp(raw.schema[spec.timestamp], spec.timestamp).alias("predicted_at"),
-        pl.col(spec.score).cast(pl.Float64, strict=False).alias("score"),
-        decision.alias("decision"),
-        version.alias("model_version"),
-        *[pl.col(column) for column in case.kept_columns()],
-    ).with_columns(
-        pl.col("predicted_at").dt.replace_time_zone("UTC").dt.convert_time_zone(case.timezone)
-        .dt.date().alias("day"))
+    decision = (
+        pl.col(spec.decision).cast(pl.Int8, strict=False)
+        if spec.decision
+        else (pl.col(spec.score).cast(pl.Float64, strict=False) >= spec.threshold).cast(pl.Int8)
+    )
+    version = (
+        pl.col(spec.model_version).cast(pl.String).fill_null("unknown")
+        if spec.model_version
+        else pl.lit(None, pl.String)
+    )
+    standard = (
+        raw.with_row_index("source_row", offset=1)
+        .select(
+            pl.col("source_row").cast(pl.Int64),
+            _text_id(spec.id).alias("prediction_id"),
+            utc_timestamp(raw.schema[spec.timestamp], spec.timestamp).alias("predicted_at"),
+            pl.col(spec.score).cast(pl.Float64, strict=False).alias("score"),
+            decision.alias("decision"),
+            version.alias("model_version"),
+            *[pl.col(column) for column in case.kept_columns()],
+        )
+        .with_columns(
+            pl.col("predicted_at")
+            .dt.replace_time_zone("UTC")
+            .dt.convert_time_zone(case.timezone)
+            .dt.date()
+            .alias("day")
+        )
+    )
     checks = [
         _not_empty("prediction_id", spec.id),
-        Check(spec.timestamp, pl.col("predicted_at").is_null(),
-              pl.format("timestamp {} is empty or not a date-time",
-                        _shown(_raw(spec.timestamp)))),
-        Check(spec.score, ~_is_probability(pl.col("score")),
-              pl.format("score {} is not a probability between 0 and 1",
-                        _shown(_raw(spec.score)))),
-        Check(spec.decision or spec.score, ~pl.col("decision").is_in([0, 1]).fill_null(False),
-              pl.format("decision {} is not 0 or 1", _shown(_raw(spec.decision or spec.score)))),
+        Check(
+            spec.timestamp,
+            pl.col("predicted_at").is_null(),
+            pl.format("timestamp {} is empty or not a date-time", _shown(_raw(spec.timestamp))),
+        ),
+        Check(
+            spec.score,
+            ~_is_probability(pl.col("score")),
+            pl.format("score {} is not a probability between 0 and 1", _shown(_raw(spec.score))),
+        ),
+        Check(
+            spec.decision or spec.score,
+            ~pl.col("decision").is_in([0, 1]).fill_null(False),
+            pl.format("decision {} is not 0 or 1", _shown(_raw(spec.decision or spec.score))),
+        ),
     ]
     return _split(raw, standard, checks, spec.id)
 
@@ -86,8 +113,11 @@ def normalize_outcomes(raw: pl.DataFrame, case: BusinessCase, source_file: str) 
     if spec.timestamp:
         needs["outcomes.timestamp"] = [spec.timestamp]
     _require_columns(raw, needs, source_file)
-    observed = (utc_timestamp(raw.schema[spec.timestamp], spec.timestamp) if spec.timestamp
-                else pl.lit(None, pl.Datetime("us")))
+    observed = (
+        utc_timestamp(raw.schema[spec.timestamp], spec.timestamp)
+        if spec.timestamp
+        else pl.lit(None, pl.Datetime("us"))
+    )
     standard = raw.with_row_index("source_row", offset=1).select(
         pl.col("source_row").cast(pl.Int64),
         _text_id(spec.id).alias("prediction_id"),
@@ -96,8 +126,11 @@ def normalize_outcomes(raw: pl.DataFrame, case: BusinessCase, source_file: str) 
     )
     checks = [
         _not_empty("prediction_id", spec.id),
-        Check(spec.label, ~pl.col("label").is_in([0, 1]).fill_null(False),
-              pl.format("label {} is not 0 or 1", _shown(_raw(spec.label)))),
+        Check(
+            spec.label,
+            ~pl.col("label").is_in([0, 1]).fill_null(False),
+            pl.format("label {} is not 0 or 1", _shown(_raw(spec.label))),
+        ),
     ]
     return _split(raw, standard, checks, spec.id)
 
@@ -113,8 +146,12 @@ def utc_timestamp(dtype: pl.DataType, column: str) -> pl.Expr:
         return source.cast(pl.Datetime("us"))
     if dtype == pl.String:
         text = source.str.strip_chars()
-        parsed = [text.str.to_datetime(f, strict=False, time_zone="UTC", time_unit="us")
-                  .dt.replace_time_zone(None) for f in _AWARE_FORMATS]
+        parsed = [
+            text.str.to_datetime(
+                f, strict=False, time_zone="UTC", time_unit="us"
+            ).dt.replace_time_zone(None)
+            for f in _AWARE_FORMATS
+        ]
         parsed += [text.str.to_datetime(f, strict=False, time_unit="us") for f in _NAIVE_FORMATS]
         return pl.coalesce(parsed)
     return pl.lit(None, pl.Datetime("us"))
@@ -127,8 +164,12 @@ def _text_id(column: str) -> pl.Expr:
 
 def _label(dtype: pl.DataType, column: str) -> pl.Expr:
     if dtype == pl.String:
-        return pl.col(column).str.strip_chars().cast(pl.Float64, strict=False).cast(
-            pl.Int8, strict=False)
+        return (
+            pl.col(column)
+            .str.strip_chars()
+            .cast(pl.Float64, strict=False)
+            .cast(pl.Int8, strict=False)
+        )
     return pl.col(column).cast(pl.Int8, strict=False)
 
 
@@ -156,36 +197,48 @@ def _require_columns(raw: pl.DataFrame, needs: dict[str, list[str]], source_file
             if column not in raw.columns:
                 missing.setdefault(column, []).append(key)
     if missing:
-        listed = ", ".join(f"'{column}' (needed by {', '.join(keys)})"
-                           for column, keys in missing.items())
-        raise SourceError(source_file, f"missing column(s) {listed}; the file has "
-                                       f"{', '.join(raw.columns) or 'no columns'}")
+        listed = ", ".join(
+            f"'{column}' (needed by {', '.join(keys)})" for column, keys in missing.items()
+        )
+        raise SourceError(
+            source_file,
+            f"missing column(s) {listed}; the file has {', '.join(raw.columns) or 'no columns'}",
+        )
 
 
-def _split(raw: pl.DataFrame, standard: pl.DataFrame, checks: list[Check], id_column: str,
-           ) -> Normalized:
+def _split(
+    raw: pl.DataFrame,
+    standard: pl.DataFrame,
+    checks: list[Check],
+    id_column: str,
+) -> Normalized:
     """Apply the checks (first failure wins), then quarantine all but the last row of an id."""
-    reason = pl.when(checks[0].failed).then(checks[0].reason)
-    column = pl.when(checks[0].failed).then(pl.lit(checks[0].column))
-    for check in checks[1:]:
-        reason = reason.when(check.failed).then(check.reason)
-        column = column.when(check.failed).then(pl.lit(check.column))
+    reason = pl.coalesce([pl.when(check.failed).then(check.reason) for check in checks])
+    column = pl.coalesce([pl.when(check.failed).then(pl.lit(check.column)) for check in checks])
     raw_view = raw.select(pl.all().name.prefix("raw:"))
     labelled = pl.concat([standard, raw_view], how="horizontal").with_columns(
-        reason.otherwise(None).alias("reason"), column.otherwise(None).alias("column_name"))
+        reason.alias("reason"), column.alias("column_name")
+    )
     valid = labelled.filter(pl.col("reason").is_null())
     last_row = valid.group_by("prediction_id").agg(pl.col("source_row").max().alias("kept_row"))
-    valid = valid.join(last_row, on="prediction_id").with_columns(
-        pl.when(pl.col("source_row") != pl.col("kept_row"))
-        .then(pl.format("id repeats later in the same file (row {} kept)", pl.col("kept_row")))
-        .alias("reason"),
-        pl.when(pl.col("source_row") != pl.col("kept_row")).then(pl.lit(id_column))
-        .alias("column_name"),
-    ).drop("kept_row")
-    labelled = pl.concat([labelled.filter(pl.col("reason").is_not_null()), valid],
-                         how="diagonal_relaxed").sort("source_row")
+    valid = (
+        valid.join(last_row, on="prediction_id")
+        .with_columns(
+            pl.when(pl.col("source_row") != pl.col("kept_row"))
+            .then(pl.format("id repeats later in the same file (row {} kept)", pl.col("kept_row")))
+            .alias("reason"),
+            pl.when(pl.col("source_row") != pl.col("kept_row"))
+            .then(pl.lit(id_column))
+            .alias("column_name"),
+        )
+        .drop("kept_row")
+    )
+    labelled = pl.concat(
+        [labelled.filter(pl.col("reason").is_not_null()), valid], how="diagonal_relaxed"
+    ).sort("source_row")
     record = pl.struct(pl.col(f"raw:{name}").alias(name) for name in raw.columns)
     quarantined = labelled.filter(pl.col("reason").is_not_null()).select(
-        "source_row", "column_name", "reason", record.struct.json_encode().alias("record"))
+        "source_row", "column_name", "reason", record.struct.json_encode().alias("record")
+    )
     rows = labelled.filter(pl.col("reason").is_null()).select(standard.columns)
     return Normalized(rows=rows, quarantined=quarantined, rows_read=raw.height)

@@ -23,15 +23,20 @@ def load_reference(case: BusinessCase, con: duckdb.DuckDBPyConnection) -> pl.Dat
     """Labelled reference rows with valid scores and labels."""
     spec = case.reference
     if spec.window is not None:
-        frame = con.sql(load_sql("aggregate/reference_window", schema=case.name),
-                        params={"start": spec.window.start, "end": spec.window.end}).pl()
+        frame: pl.DataFrame = con.sql(
+            load_sql("aggregate/reference_window", schema=case.name),
+            params={"start": spec.window.start, "end": spec.window.end},
+        ).pl()
         where = f"the window {spec.window.start} to {spec.window.end} of {case.name}"
     else:
-        assert spec.source is not None and spec.source.path is not None
-        frame = _read_reference_files(case, spec.source.path)
-        where = spec.source.path
-    usable = frame.filter(pl.col("score").is_finite() & pl.col("score").is_between(0, 1)
-                          & pl.col("label").is_in([0, 1]))
+        assert spec.source is not None  # the config requires a source or a window
+        frame = _read_reference_files(case, spec.source.pattern)
+        where = spec.source.pattern
+    usable = frame.filter(
+        pl.col("score").is_finite()
+        & pl.col("score").is_between(0, 1)
+        & pl.col("label").is_in([0, 1])
+    )
     if usable.height == 0:
         raise ReferenceError(f"reference {where}: no rows with a valid score and label")
     return usable
@@ -40,10 +45,11 @@ def load_reference(case: BusinessCase, con: duckdb.DuckDBPyConnection) -> pl.Dat
 def _read_reference_files(case: BusinessCase, pattern: str) -> pl.DataFrame:
     files = list_files(pattern, case.base_dir)
     if not files:
-        raise ReferenceError(f"reference: no file matches {pattern!r} (read from "
-                             f"{case.base_dir})")
-    return pl.concat([_standard_reference(read_file(source.path), case, str(source.path))
-                      for source in files], how="diagonal_relaxed")
+        raise ReferenceError(f"reference: no file matches {pattern!r} (read from {case.base_dir})")
+    return pl.concat(
+        [_standard_reference(read_file(source.path), case, str(source.path)) for source in files],
+        how="diagonal_relaxed",
+    )
 
 
 def _standard_reference(raw: pl.DataFrame, case: BusinessCase, name: str) -> pl.DataFrame:
@@ -51,10 +57,15 @@ def _standard_reference(raw: pl.DataFrame, case: BusinessCase, name: str) -> pl.
     required = {spec.score: "score", case.outcomes.label: "label"}
     missing = [column for column in required if column not in raw.columns]
     if missing:
-        raise SourceError(name, f"reference lacks column(s) {', '.join(missing)} (the score "
-                                "and label columns of the case)")
-    columns = [pl.col(spec.score).cast(pl.Float64, strict=False).alias("score"),
-               pl.col(case.outcomes.label).cast(pl.Int8, strict=False).alias("label")]
+        raise SourceError(
+            name,
+            f"reference lacks column(s) {', '.join(missing)} (the score "
+            "and label columns of the case)",
+        )
+    columns = [
+        pl.col(spec.score).cast(pl.Float64, strict=False).alias("score"),
+        pl.col(case.outcomes.label).cast(pl.Int8, strict=False).alias("label"),
+    ]
     if spec.decision and spec.decision in raw.columns:
         columns.append(pl.col(spec.decision).cast(pl.Int8, strict=False).alias("decision"))
     else:

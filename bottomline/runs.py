@@ -40,8 +40,14 @@ def record_end(con: duckdb.DuckDBPyConnection, run_id: str, end: RunEnd) -> None
     con.execute(load_sql("runs/finish"), {"run_id": run_id, **vars(end)})
 
 
-def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, model: str,
-                   finished_at: dt.datetime, message: str) -> None:
+def record_failure(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    flow: str,
+    model: str,
+    finished_at: dt.datetime,
+    message: str,
+) -> None:
     """Mark the run failed; a run that failed before it was recorded gets its row now."""
     keys = {"run_id": run_id, "finished_at": finished_at, "message": message}
     con.execute(load_sql("runs/fail"), keys)

@@ -14,8 +14,14 @@ from pathlib import Path
 
 import polars as pl
 
-READERS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl",
-           ".ndjson": "jsonl", ".json": "jsonl"}
+READERS = {
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+}
 
 
 class SourceError(Exception):
@@ -65,8 +71,7 @@ def read_file(path: Path) -> pl.DataFrame:
     """All rows of one file, in file order; raises `SourceError` naming the file."""
     kind = READERS.get(path.suffix.lower())
     if kind is None:
-        raise SourceError(path, f"unknown file type {path.suffix!r}; use .parquet, .csv "
-                                "or .jsonl")
+        raise SourceError(path, f"unknown file type {path.suffix!r}; use .parquet, .csv or .jsonl")
     try:
         frame = _read(path, kind)
     except SourceError:

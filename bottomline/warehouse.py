@@ -24,8 +24,12 @@ class WarehouseBusyError(RuntimeError):
 
 
 @contextmanager
-def connect(path: Path, *, read_only: bool = False, wait_seconds: float = 600.0,
-            ) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: Path,
+    *,
+    read_only: bool = False,
+    wait_seconds: float = 600.0,
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse file, closed on exit; waits while another process writes."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,7 +45,8 @@ def connect(path: Path, *, read_only: bool = False, wait_seconds: float = 600.0,
             if time.monotonic() >= deadline:
                 raise WarehouseBusyError(
                     f"the warehouse {path} is held by another process (a run still writing?); "
-                    f"waited {wait_seconds:.0f} s") from error
+                    f"waited {wait_seconds:.0f} s"
+                ) from error
             time.sleep(pause)
             pause = min(pause * 2, 2.0)
     try:
@@ -64,8 +69,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 def migrate(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[str]:
     """Apply the migrations in `sql/migrations/` not applied yet; return their names."""
-    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
-                "(version VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
     applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     done = []
     for path in sql_files("migrations"):
@@ -74,8 +81,10 @@ def migrate(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[str]:
             continue
         with transaction(con):
             con.execute(load_sql(relative_name(path)))
-            con.execute("INSERT INTO schema_migrations VALUES ($version, $now)",
-                        {"version": version, "now": now})
+            con.execute(
+                "INSERT INTO schema_migrations VALUES ($version, $now)",
+                {"version": version, "now": now},
+            )
         done.append(version)
     return done
 
@@ -85,11 +94,16 @@ def ensure_model_schema(con: duckdb.DuckDBPyConnection, model: str) -> None:
     con.execute(load_sql("model/create_schema", schema=model))
 
 
-def add_missing_columns(con: duckdb.DuckDBPyConnection, model: str, table: str,
-                        batch_view: str, columns: list[str]) -> list[str]:
+def add_missing_columns(
+    con: duckdb.DuckDBPyConnection, model: str, table: str, batch_view: str, columns: list[str]
+) -> list[str]:
     """Add to `model.table` those `columns` of the registered `batch_view` it lacks."""
-    existing = {row[0] for row in con.execute(load_sql("model/table_columns"),
-                                              {"schema": model, "table": table}).fetchall()}
+    existing = {
+        row[0]
+        for row in con.execute(
+            load_sql("model/table_columns"), {"schema": model, "table": table}
+        ).fetchall()
+    }
     described = con.execute(f"DESCRIBE SELECT * FROM {quote_identifier(batch_view)}").fetchall()
     batch_types = {str(row[0]): str(row[1]) for row in described}
     added = []
@@ -97,16 +111,35 @@ def add_missing_columns(con: duckdb.DuckDBPyConnection, model: str, table: str,
         if column in existing:
             continue
         # Identifiers are validated and quoted; the type comes from an allow-list.
-        con.execute(f"ALTER TABLE {quote_identifier(model)}.{quote_identifier(table)} "
-                    f"ADD COLUMN {quote_identifier(column)} "
-                    f"{_type_name(batch_types.get(column, 'VARCHAR'))}")
+        con.execute(
+            f"ALTER TABLE {quote_identifier(model)}.{quote_identifier(table)} "
+            f"ADD COLUMN {quote_identifier(column)} "
+            f"{_type_name(batch_types.get(column, 'VARCHAR'))}"
+        )
         added.append(column)
     return added
 
 
-_ALLOWED_TYPES = {"BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
-                  "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "VARCHAR", "DATE",
-                  "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIME", "\"NULL\""}
+_ALLOWED_TYPES = {
+    "BOOLEAN",
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "FLOAT",
+    "DOUBLE",
+    "VARCHAR",
+    "DATE",
+    "TIMESTAMP",
+    "TIMESTAMP WITH TIME ZONE",
+    "TIME",
+    '"NULL"',
+}
 
 
 def _type_name(sql_type: str) -> str:

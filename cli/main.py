@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bottomline.config import ConfigError, load_cases
+from bottomline.config import load_cases
+from bottomline.config_errors import ConfigError
 from bottomline.periods import PeriodError, checked_window
-
 
 
 def _date(text: str) -> dt.date:
@@ -29,33 +29,63 @@ def _date(text: str) -> dt.date:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bottomline",
-        description="Business-impact reports for machine-learning models in production.")
+        description="Business-impact reports for machine-learning models in production.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--models", default="models", metavar="DIR",
-                        help="folder of business-case files (default: models/)")
-    common.add_argument("--warehouse", default=None, metavar="PATH",
-                        help="DuckDB file (default: $BOTTOMLINE_WAREHOUSE or "
-                             "var/bottomline.duckdb)")
-    common.add_argument("--out", default="var/reports", metavar="DIR",
-                        help="where reports go (default: var/reports/)")
-    common.add_argument("--outbox", default="var/outbox", metavar="DIR",
-                        help="where emails go without an SMTP server (default: var/outbox/)")
+    common.add_argument(
+        "--models",
+        default="models",
+        metavar="DIR",
+        help="folder of business-case files (default: models/)",
+    )
+    common.add_argument(
+        "--warehouse",
+        default=None,
+        metavar="PATH",
+        help="DuckDB file (default: $BOTTOMLINE_WAREHOUSE or var/bottomline.duckdb)",
+    )
+    common.add_argument(
+        "--out",
+        default="var/reports",
+        metavar="DIR",
+        help="where reports go (default: var/reports/)",
+    )
+    common.add_argument(
+        "--outbox",
+        default="var/outbox",
+        metavar="DIR",
+        help="where emails go without an SMTP server (default: var/outbox/)",
+    )
 
-    demo = commands.add_parser("demo", parents=[common], help="build the demo data, run the "
-                               "nightly flow on it and print the PDF's path")
-    demo.add_argument("--end", type=_date, default=None,
-                      help="last day of demo data (default: yesterday)")
+    demo = commands.add_parser(
+        "demo",
+        parents=[common],
+        help="build the demo data, run the nightly flow on it and print the PDF's path",
+    )
+    demo.add_argument(
+        "--end", type=_date, default=None, help="last day of demo data (default: yesterday)"
+    )
     demo.add_argument("--days", type=int, default=120, help="days of history (default: 120)")
-    demo.add_argument("--per-day", type=int, default=2000,
-                      help="loan applications per day (default: 2000)")
+    demo.add_argument(
+        "--per-day", type=int, default=2000, help="loan applications per day (default: 2000)"
+    )
     demo.set_defaults(handler=_demo)
 
     run = commands.add_parser("run", parents=[common], help="the nightly job")
-    run.add_argument("--as-of", type=_date, default=None,
-                     help="last day to report (default: yesterday in each model's zone)")
-    run.add_argument("--model", action="append", dest="model_names", metavar="NAME",
-                     help="only this model (repeatable; default: all)")
+    run.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        help="last day to report (default: yesterday in each model's zone)",
+    )
+    run.add_argument(
+        "--model",
+        action="append",
+        dest="model_names",
+        metavar="NAME",
+        help="only this model (repeatable; default: all)",
+    )
     run.add_argument("--no-send", action="store_true", help="render but do not deliver")
     run.set_defaults(handler=_run)
 
@@ -63,13 +93,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--model", required=True, metavar="NAME")
     report.add_argument("--start", type=_date, required=True)
     report.add_argument("--end", type=_date, required=True)
-    report.add_argument("--to", action="append", dest="recipients", metavar="ADDRESS",
-                        help="send to this address instead of the case's recipients")
+    report.add_argument(
+        "--to",
+        action="append",
+        dest="recipients",
+        metavar="ADDRESS",
+        help="send to this address instead of the case's recipients",
+    )
     report.add_argument("--no-send", action="store_true", help="render but do not deliver")
     report.set_defaults(handler=_report)
 
-    backfill = commands.add_parser("backfill", parents=[common],
-                                   help="ingest and aggregate a range; sends nothing")
+    backfill = commands.add_parser(
+        "backfill", parents=[common], help="ingest and aggregate a range; sends nothing"
+    )
     backfill.add_argument("--start", type=_date, required=True)
     backfill.add_argument("--end", type=_date, required=True)
     backfill.add_argument("--model", action="append", dest="model_names", metavar="NAME")
@@ -89,16 +125,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _paths(arguments: argparse.Namespace) -> dict[str, Any]:
-    return {"models_dir": arguments.models, "warehouse": arguments.warehouse,
-            "reports_dir": arguments.out, "outbox": arguments.outbox}
+    return {
+        "models_dir": arguments.models,
+        "warehouse": arguments.warehouse,
+        "reports_dir": arguments.out,
+        "outbox": arguments.outbox,
+    }
 
 
 def _run(arguments: argparse.Namespace) -> int:
     names = [case.name for case in load_cases(Path(arguments.models), arguments.model_names)]
     from flows.nightly import nightly
 
-    state = nightly(as_of=arguments.as_of, models=names, deliver=not arguments.no_send,
-                    return_state=True, **_paths(arguments))
+    state = nightly(
+        as_of=arguments.as_of,
+        models=names,
+        deliver=not arguments.no_send,
+        return_state=True,
+        **_paths(arguments),
+    )
     return _report_states(names, state)
 
 
@@ -107,9 +152,15 @@ def _report(arguments: argparse.Namespace) -> int:
     checked_window(arguments.start, arguments.end)
     from flows.report import report
 
-    state = report(model=arguments.model, start=arguments.start, end=arguments.end,
-                   recipients=arguments.recipients, deliver=not arguments.no_send,
-                   return_state=True, **_paths(arguments))
+    state = report(
+        model=arguments.model,
+        start=arguments.start,
+        end=arguments.end,
+        recipients=arguments.recipients,
+        deliver=not arguments.no_send,
+        return_state=True,
+        **_paths(arguments),
+    )
     return _report_states([arguments.model], state, single=True)
 
 
@@ -118,8 +169,13 @@ def _backfill(arguments: argparse.Namespace) -> int:
     names = [case.name for case in load_cases(Path(arguments.models), arguments.model_names)]
     from flows.backfill import backfill
 
-    state = backfill(start=arguments.start, end=arguments.end, models=names,
-                     return_state=True, **_paths(arguments))
+    state = backfill(
+        start=arguments.start,
+        end=arguments.end,
+        models=names,
+        return_state=True,
+        **_paths(arguments),
+    )
     return _report_states(names, state)
 
 
@@ -140,8 +196,10 @@ def _report_states(names: list[str], state: Any, single: bool = False) -> int:
     for name, model_state in zip(names, model_states, strict=False):
         if model_state.is_completed():
             end = model_state.result()
-            print(f"{name}: {end.report_path or 'aggregates up to date'}"
-                  + (f" (delivered to {end.delivered_to})" if end.delivered_to else ""))
+            print(
+                f"{name}: {end.report_path or 'aggregates up to date'}"
+                + (f" (delivered to {end.delivered_to})" if end.delivered_to else "")
+            )
         else:
             failed += 1
             print(f"{name}: FAILED: {model_state.message}", file=sys.stderr)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from prefect import Flow, flow
-from prefect.client.schemas.objects import FlowRun
+from prefect.client.schemas.objects import FlowRun, State
 from prefect.runtime import flow_run
-from prefect.states import State
 
 from bottomline.ingest import file_errors
 from bottomline.runs import RunEnd
@@ -27,26 +28,50 @@ from tasks.setup import (
 )
 
 
-def run_name() -> str:
-    """Flow-run name: the model and the period's end (or as-of)."""
-    parameters = flow_run.parameters
-    day = parameters.get("end") or parameters.get("as_of") or "latest"
-    return f"{parameters['model']}-{day}"
+def run_name(prefix: str, *fields: str) -> Callable[[], str]:
+    """Flow-run names from parameters; `a|b` takes the first one given, else "latest"."""
+
+    def name() -> str:
+        parameters = flow_run.parameters
+        parts = [
+            next(
+                (str(parameters[key]) for key in field.split("|") if parameters.get(key)), "latest"
+            )
+            for field in fields
+        ]
+        return "-".join([prefix, *parts] if prefix else parts)
+
+    return name
 
 
-def record_failed_run(flow: Flow[..., object], run: FlowRun, state: State) -> None:
+def record_failed_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
     """Hook: the `runs` row of a model whose run failed says so, and why."""
-    parameters = run.parameters
-    mark_run_failed(Paths.model_validate(parameters["paths"]), str(run.id),
-                    str(parameters.get("flow_label", flow.name)), str(parameters["model"]),
-                    state.message or "failed")
+    parameters = flow_run.parameters
+    mark_run_failed(
+        Paths.model_validate(parameters["paths"]),
+        str(flow_run.id),
+        str(parameters.get("flow_label", flow.name)),
+        str(parameters["model"]),
+        state.message or "failed",
+    )
 
 
-@flow(name="model-report", flow_run_name=run_name, on_failure=[record_failed_run],
-      on_crashed=[record_failed_run])
-def model_report(model: str, paths: Paths, flow_label: str, as_of: dt.date | None = None,
-                 start: dt.date | None = None, end: dt.date | None = None,
-                 recipients: list[str] | None = None, deliver: bool = True) -> RunEnd:
+@flow(
+    name="model-report",
+    flow_run_name=run_name("", "model", "end|as_of"),
+    on_failure=[record_failed_run],
+    on_crashed=[record_failed_run],
+)
+def model_report(
+    model: str,
+    paths: Paths,
+    flow_label: str,
+    as_of: dt.date | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    recipients: list[str] | None = None,
+    deliver: bool = True,
+) -> RunEnd:
     """Ingest, aggregate, render and deliver one model's report for a window."""
     run_id = str(flow_run.id)
     case = load_model_case(paths, model)
@@ -55,16 +80,22 @@ def model_report(model: str, paths: Paths, flow_label: str, as_of: dt.date | Non
     ingested = ingest_sources(paths, case, run_id)
     refresh_aggregates(paths, case)
     report = build_report(paths, case, period, run_id, file_errors(ingested))
-    delivered = deliver_report(paths, report, recipients or case.report.recipients) \
-        if deliver else None
+    delivered = (
+        deliver_report(paths, report, recipients or case.report.recipients) if deliver else None
+    )
     publish_artifacts(report)
     return finish_run(paths, run_id, ingested, str(report.rendered.pdf_path), delivered)
 
 
-@flow(name="model-backfill", flow_run_name=run_name, on_failure=[record_failed_run],
-      on_crashed=[record_failed_run])
-def model_backfill(model: str, paths: Paths, start: dt.date, end: dt.date,
-                   flow_label: str = "backfill") -> RunEnd:
+@flow(
+    name="model-backfill",
+    flow_run_name=run_name("", "model", "start", "end"),
+    on_failure=[record_failed_run],
+    on_crashed=[record_failed_run],
+)
+def model_backfill(
+    model: str, paths: Paths, start: dt.date, end: dt.date, flow_label: str = "backfill"
+) -> RunEnd:
     """Ingest and recompute the aggregates of a range; nothing is rendered or sent."""
     run_id = str(flow_run.id)
     case = load_model_case(paths, model)

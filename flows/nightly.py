@@ -5,22 +5,28 @@ from __future__ import annotations
 import datetime as dt
 
 from prefect import flow
-from prefect.states import State
+from prefect.client.schemas.objects import State
 
-from flows.model import model_report
+from flows.model import model_report, run_name
 from tasks.settings import DEFAULT_OUTBOX, DEFAULT_REPORTS
 from tasks.setup import model_names, prepare_warehouse, resolve_paths
 
 
-@flow(name="nightly", flow_run_name="nightly-{as_of}")
-def nightly(as_of: dt.date | None = None, models: list[str] | None = None,
-            models_dir: str = "models", warehouse: str | None = None,
-            reports_dir: str = DEFAULT_REPORTS, outbox: str = DEFAULT_OUTBOX,
-            deliver: bool = True) -> list[State]:
+@flow(name="nightly", flow_run_name=run_name("nightly", "as_of"))
+def nightly(
+    as_of: dt.date | None = None,
+    models: list[str] | None = None,
+    models_dir: str = "models",
+    warehouse: str | None = None,
+    reports_dir: str = DEFAULT_REPORTS,
+    outbox: str = DEFAULT_OUTBOX,
+    deliver: bool = True,
+) -> list[State]:
     """Report each model's last `report.period_days` to as-of (default: yesterday in the
     model's zone). A failing model fails the run, after the others have delivered."""
     paths = resolve_paths(models_dir, warehouse, reports_dir, outbox)
     prepare_warehouse(paths)
-    return [model_report(model, paths, "nightly", as_of=as_of, deliver=deliver,
-                         return_state=True)
-            for model in model_names(paths, models)]
+    return [
+        model_report(model, paths, "nightly", as_of=as_of, deliver=deliver, return_state=True)
+        for model in model_names(paths, models)
+    ]

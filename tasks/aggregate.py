@@ -25,22 +25,30 @@ def refresh_aggregates(paths: Paths, case: BusinessCase) -> AggregateSummary:
 
 
 @task(cache_policy=NO_CACHE)
-def rebuild_aggregates(paths: Paths, case: BusinessCase, start: dt.date, end: dt.date,
-                       ) -> AggregateSummary:
+def rebuild_aggregates(
+    paths: Paths,
+    case: BusinessCase,
+    start: dt.date,
+    end: dt.date,
+) -> AggregateSummary:
     """Recompute every day of a range (a backfill), stale or not."""
     with connect(paths.warehouse) as con:
         days = sorted(set(periods.days_between(start, end)) | set(stale_days(con, case.name)))
         return _aggregate(con, case, days)
 
 
-def _aggregate(con: duckdb.DuckDBPyConnection, case: BusinessCase, days: list[dt.date],
-               ) -> AggregateSummary:
+def _aggregate(
+    con: duckdb.DuckDBPyConnection,
+    case: BusinessCase,
+    days: list[dt.date],
+) -> AggregateSummary:
     logger = get_run_logger()
     if not days:
         logger.info("%s: aggregates are up to date", case.name)
         return AggregateSummary(days=0, rows=0, first_day=None, last_day=None)
     calibrator = fit_calibrator(load_reference(case, con), case.calibration)
     summary = aggregate_days(con, case, calibrator, days, logger.info)
-    logger.info("%s: recomputed %d days (%s predictions)", case.name, summary.days,
-                f"{summary.rows:,}")
+    logger.info(
+        "%s: recomputed %d days (%s predictions)", case.name, summary.days, f"{summary.rows:,}"
+    )
     return summary

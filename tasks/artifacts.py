@@ -19,13 +19,20 @@ def artifact_key(model: str, suffix: str) -> str:
 @task(cache_policy=NO_CACHE)
 def publish_artifacts(report: BuiltReport) -> None:
     context, model = report.context, report.data.case.name
-    tiles = "\n".join(f"| {tile.label} | {tile.value} | {tile.note} |"
-                      for tile in context["tiles"])
+    tiles = "\n".join(f"| {tile.label} | {tile.value} | {tile.note} |" for tile in context["tiles"])
     lines = "\n".join(f"- {line}" for line in context["data_lines"])
-    markdown = (f"## {context['title']}: {context['period']}\n\n**{context['verdict']}**\n\n"
-                + (f"| KPI | Value | Note |\n|---|---|---|\n{tiles}\n\n" if tiles else "")
-                + f"{lines}\n\nPDF: `{report.rendered.pdf_path}`\n")
-    create_markdown_artifact(key=artifact_key(model, "summary"), markdown=markdown,
-                             description=f"Business impact of {context['title']}")
-    create_link_artifact(key=artifact_key(model, "report"),
-                         link=report.rendered.pdf_path.as_uri(), link_text="Report (PDF)")
+    markdown = (
+        f"## {context['title']}: {context['period']}\n\n**{context['verdict']}**\n\n"
+        + (f"| KPI | Value | Note |\n|---|---|---|\n{tiles}\n\n" if tiles else "")
+        + f"{lines}\n\nPDF: `{report.rendered.pdf_path}`\n"
+    )
+    create_markdown_artifact(
+        key=artifact_key(model, "summary"),
+        markdown=markdown,
+        description=f"Business impact of {context['title']}",
+    )
+    create_link_artifact(
+        key=artifact_key(model, "report"),
+        link=report.rendered.pdf_path.as_uri(),
+        link_text="Report (PDF)",
+    )

@@ -19,17 +19,22 @@ def deliver_report(paths: Paths, report: BuiltReport, recipients: list[str]) -> 
     if not recipients:
         logger.warning("no recipients for %s: the report is only saved", report.data.case.name)
         return ""
-    envelope = Envelope(sender=mail_sender(), recipients=recipients,
-                        subject=subject_line(report.context))
-    message = compose(envelope, report.context, report.rendered.pdf_path,
-                      dt.datetime.now(dt.UTC))
+    envelope = Envelope(
+        sender=mail_sender(), recipients=recipients, subject=subject_line(report.context)
+    )
+    message = compose(envelope, report.context, report.rendered.pdf_path, dt.datetime.now(dt.UTC))
     settings = smtp_settings()
     if settings is None:
         saved = write_outbox(message, paths.outbox, report.rendered.pdf_path.stem)
-        logger.info("no SMTP server configured: message for %s saved to %s",
-                    ", ".join(recipients), saved)
+        logger.info(
+            "no SMTP server configured: message for %s saved to %s", ", ".join(recipients), saved
+        )
         return f"outbox:{saved}"
     send_smtp(message, settings)
-    logger.info("emailed %s to %s via %s", report.rendered.pdf_path.name, ", ".join(recipients),
-                settings.host)
+    logger.info(
+        "emailed %s to %s via %s",
+        report.rendered.pdf_path.name,
+        ", ".join(recipients),
+        settings.host,
+    )
     return ", ".join(recipients)

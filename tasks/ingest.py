@@ -18,10 +18,16 @@ def ingest_sources(paths: Paths, case: BusinessCase, run_id: str) -> list[Ingest
     with connect(paths.warehouse) as con:
         summaries = ingest_model(con, IngestContext(case, run_id, utc_now()), logger.info)
     for summary in summaries:
-        logger.info("%s of %s: %d files (%d new, %d unchanged), %s rows loaded, %s set aside",
-                    summary.kind, case.name, summary.files_found, summary.files_loaded,
-                    summary.files_unchanged, f"{summary.rows_loaded:,}",
-                    f"{summary.rows_quarantined:,}")
+        logger.info(
+            "%s of %s: %d files (%d new, %d unchanged), %s rows loaded, %s set aside",
+            summary.kind,
+            case.name,
+            summary.files_found,
+            summary.files_loaded,
+            summary.files_unchanged,
+            f"{summary.rows_loaded:,}",
+            f"{summary.rows_quarantined:,}",
+        )
         for error in summary.errors:
             logger.warning("%s", error)
     return summaries

@@ -25,13 +25,25 @@ class BuiltReport:
 
 
 @task(cache_policy=NO_CACHE)
-def build_report(paths: Paths, case: BusinessCase, period: tuple[dt.date, dt.date],
-                 run_id: str, file_errors: list[str]) -> BuiltReport:
+def build_report(
+    paths: Paths,
+    case: BusinessCase,
+    period: tuple[dt.date, dt.date],
+    run_id: str,
+    file_errors: list[str],
+) -> BuiltReport:
     start, end = period
     with connect(paths.warehouse, read_only=False) as con:
-        data = gather_report_data(con, case, start, end, run_id=run_id,
-                                  code_version=code_version(), generated_at=utc_now(),
-                                  file_errors=file_errors)
+        data = gather_report_data(
+            con,
+            case,
+            start,
+            end,
+            run_id=run_id,
+            code_version=code_version(),
+            generated_at=utc_now(),
+            file_errors=file_errors,
+        )
     context = build_context(data)
     pdf_path = paths.reports_dir / case.name / f"{case.name}_{start}_{end}.pdf"
     rendered = write_report(render_html(context), pdf_path)

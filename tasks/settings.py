@@ -28,12 +28,17 @@ class Paths(BaseModel):
     outbox: Path
 
     @classmethod
-    def resolve(cls, models_dir: str, warehouse: str | None, reports_dir: str,
-                outbox: str) -> Paths:
+    def resolve(
+        cls, models_dir: str, warehouse: str | None, reports_dir: str, outbox: str
+    ) -> Paths:
         """`warehouse` falls back to $BOTTOMLINE_WAREHOUSE, then `var/bottomline.duckdb`."""
         chosen = warehouse or os.environ.get("BOTTOMLINE_WAREHOUSE") or DEFAULT_WAREHOUSE
-        return cls(models_dir=Path(models_dir).resolve(), warehouse=Path(chosen).resolve(),
-                   reports_dir=Path(reports_dir).resolve(), outbox=Path(outbox).resolve())
+        return cls(
+            models_dir=Path(models_dir).resolve(),
+            warehouse=Path(chosen).resolve(),
+            reports_dir=Path(reports_dir).resolve(),
+            outbox=Path(outbox).resolve(),
+        )
 
 
 def utc_now() -> dt.datetime:
@@ -45,8 +50,13 @@ def code_version() -> str:
     """Bottomline's version, with the git commit when running from a checkout."""
     checkout = Path(bottomline.__file__).resolve().parent.parent
     try:
-        commit = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True, timeout=5, check=True)
+        commit = subprocess.run(
+            ["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
     except (OSError, subprocess.SubprocessError):
         return bottomline.__version__
     return f"{bottomline.__version__} ({commit.stdout.strip()})"
@@ -59,14 +69,16 @@ def smtp_settings() -> SmtpSettings | None:
         return None
     security = os.environ.get("BOTTOMLINE_SMTP_SECURITY", "starttls").lower()
     if security not in ("starttls", "ssl", "none"):
-        raise ValueError(f"BOTTOMLINE_SMTP_SECURITY={security!r}: expected starttls, ssl "
-                         "or none")
+        raise ValueError(f"BOTTOMLINE_SMTP_SECURITY={security!r}: expected starttls, ssl or none")
     default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
     typed: Security = security  # type: ignore[assignment]
-    return SmtpSettings(host=host, port=int(os.environ.get("BOTTOMLINE_SMTP_PORT",
-                                                           default_port)),
-                        security=typed, username=os.environ.get("BOTTOMLINE_SMTP_USER"),
-                        password=os.environ.get("BOTTOMLINE_SMTP_PASSWORD"))
+    return SmtpSettings(
+        host=host,
+        port=int(os.environ.get("BOTTOMLINE_SMTP_PORT", default_port)),
+        security=typed,
+        username=os.environ.get("BOTTOMLINE_SMTP_USER"),
+        password=os.environ.get("BOTTOMLINE_SMTP_PASSWORD"),
+    )
 
 
 def mail_sender() -> str:

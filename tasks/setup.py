@@ -16,8 +16,12 @@ from tasks.settings import Paths, utc_now
 
 
 @task(cache_policy=NO_CACHE)
-def resolve_paths(models_dir: str, warehouse: str | None, reports_dir: str, outbox: str,
-                  ) -> Paths:
+def resolve_paths(
+    models_dir: str,
+    warehouse: str | None,
+    reports_dir: str,
+    outbox: str,
+) -> Paths:
     return Paths.resolve(models_dir, warehouse, reports_dir, outbox)
 
 
@@ -55,27 +59,42 @@ def prepare_warehouse(paths: Paths) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def start_run(paths: Paths, run_id: str, flow: str, model: str,
-              period: tuple[dt.date, dt.date] | None) -> str:
+def start_run(
+    paths: Paths, run_id: str, flow: str, model: str, period: tuple[dt.date, dt.date] | None
+) -> str:
     """A `runs` row in state running; the period is None for a backfill's range-less start."""
-    run = RunStart(run_id=run_id, flow=flow, model=model,
-                   as_of=period[1] if period else None,
-                   period_start=period[0] if period else None,
-                   period_end=period[1] if period else None, started_at=utc_now())
+    run = RunStart(
+        run_id=run_id,
+        flow=flow,
+        model=model,
+        as_of=period[1] if period else None,
+        period_start=period[0] if period else None,
+        period_end=period[1] if period else None,
+        started_at=utc_now(),
+    )
     with connect(paths.warehouse) as con:
         record_start(con, run)
     return run_id
 
 
 @task(cache_policy=NO_CACHE)
-def finish_run(paths: Paths, run_id: str, ingested: list[IngestSummary],
-               report_path: str | None = None, delivered_to: str | None = None) -> RunEnd:
+def finish_run(
+    paths: Paths,
+    run_id: str,
+    ingested: list[IngestSummary],
+    report_path: str | None = None,
+    delivered_to: str | None = None,
+) -> RunEnd:
     """Mark the run succeeded, with what it loaded, wrote and sent."""
-    end = RunEnd(finished_at=utc_now(), status="succeeded",
-                 rows_ingested=sum(summary.rows_loaded for summary in ingested),
-                 rows_quarantined=sum(summary.rows_quarantined for summary in ingested),
-                 report_path=report_path, delivered_to=delivered_to,
-                 message="; ".join(file_errors(ingested)) or None)
+    end = RunEnd(
+        finished_at=utc_now(),
+        status="succeeded",
+        rows_ingested=sum(summary.rows_loaded for summary in ingested),
+        rows_quarantined=sum(summary.rows_quarantined for summary in ingested),
+        report_path=report_path,
+        delivered_to=delivered_to,
+        message="; ".join(file_errors(ingested)) or None,
+    )
     with connect(paths.warehouse) as con:
         record_end(con, run_id, end)
     return end

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Callable
+from typing import Any, cast
 
 import matplotlib as mpl
 import polars as pl
@@ -37,22 +38,43 @@ def _axis_money(currency: str) -> Callable[[float, object], str]:
 
 def value_over_time(series: pl.DataFrame, currency: str) -> bytes:
     """Daily realized value, pending estimate and the promise with its 95% band."""
-    with mpl.rc_context(_STYLE):
+    with mpl.rc_context(cast("Any", _STYLE)):
         figure = Figure(figsize=(170 * MM, 72 * MM))
         axes = figure.add_subplot()
         days = series["day"].to_list()
         realized = series["realized_value"].to_numpy()
         pending = series["expected_value_pending"].to_numpy()
-        axes.fill_between(days, series["band_low"].to_numpy(), series["band_high"].to_numpy(),
-                          color=BAND, alpha=0.35, linewidth=0, step="mid",
-                          label="Range expected (95%)")
+        axes.fill_between(
+            days,
+            series["band_low"].to_numpy(),
+            series["band_high"].to_numpy(),
+            color=BAND,
+            alpha=0.35,
+            linewidth=0,
+            step="mid",
+            label="Range expected (95%)",
+        )
         axes.bar(days, realized, width=0.8, color=REALIZED, label="Realized")
-        axes.bar(days, pending, width=0.8, bottom=realized.clip(min=0), color="white",
-                 edgecolor=PENDING, hatch="////", linewidth=0.4,
-                 label="Estimate, outcomes pending")
-        axes.step(days, series["expected_value_matured"].to_numpy(), where="mid",
-                  color=PROMISE, linestyle=(0, (3, 2)), linewidth=1.0,
-                  label="Promised by scores")
+        axes.bar(
+            days,
+            pending,
+            width=0.8,
+            bottom=realized.clip(min=0),
+            color="white",
+            edgecolor=PENDING,
+            hatch="////",
+            linewidth=0.4,
+            label="Estimate, outcomes pending",
+        )
+        axes.step(
+            days,
+            series["expected_value_matured"].to_numpy(),
+            where="mid",
+            color=PROMISE,
+            linestyle=(0, (3, 2)),
+            linewidth=1.0,
+            label="Promised by scores",
+        )
         axes.axhline(0, color="#555555", linewidth=0.6)
         axes.yaxis.set_major_formatter(FuncFormatter(_axis_money(currency)))
         axes.set_ylabel(f"{currency} per day")
@@ -70,7 +92,7 @@ def _svg(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-_STYLE = {
+_STYLE: dict[str, object] = {
     "svg.hashsalt": "bottomline",
     "svg.fonttype": "path",
     "font.family": "DejaVu Sans",

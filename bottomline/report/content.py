@@ -48,25 +48,49 @@ class ReportData:
     generated_at: dt.datetime  # UTC
 
 
-def gather_report_data(con: duckdb.DuckDBPyConnection, case: BusinessCase, start: dt.date,
-                       end: dt.date, *, run_id: str, code_version: str,
-                       generated_at: dt.datetime, file_errors: list[str] | None = None,
-                       ) -> ReportData:
+def gather_report_data(
+    con: duckdb.DuckDBPyConnection,
+    case: BusinessCase,
+    start: dt.date,
+    end: dt.date,
+    *,
+    run_id: str,
+    code_version: str,
+    generated_at: dt.datetime,
+    file_errors: list[str] | None = None,
+) -> ReportData:
     """Read a window's figures and the data's status for one model."""
-    daily = con.sql(load_sql("report/daily_totals"),
-                    params={"model": case.name, "start": start, "end": end}).pl()
+    daily = con.sql(
+        load_sql("report/daily_totals"), params={"model": case.name, "start": start, "end": end}
+    ).pl()
     freshness = con.execute(load_sql("report/freshness", schema=case.name)).fetchone()
     assert freshness is not None
     lineage = con.execute(load_sql("report/source_lineage"), {"model": case.name}).fetchall()
-    patterns = {"predictions": case.predictions.source.path or "",
-                "outcomes": case.outcomes.source.path or ""}
+    patterns = {
+        "predictions": case.predictions.source.pattern,
+        "outcomes": case.outcomes.source.pattern,
+    }
     return ReportData(
         case=case,
         figures=period_figures(daily, start, end),
         series=daily_series(daily, start, end),
-        status=DataStatus(newest_prediction=freshness[0], newest_outcome=freshness[1],
-                          quarantined_rows=int(freshness[2]), file_errors=file_errors or []),
-        sources=[SourceLineage(kind=row[0], pattern=patterns.get(row[0], ""), files=row[1],
-                               rows_loaded=row[2], rows_quarantined=row[3]) for row in lineage],
-        run_id=run_id, code_version=code_version, generated_at=generated_at,
+        status=DataStatus(
+            newest_prediction=freshness[0],
+            newest_outcome=freshness[1],
+            quarantined_rows=int(freshness[2]),
+            file_errors=file_errors or [],
+        ),
+        sources=[
+            SourceLineage(
+                kind=row[0],
+                pattern=patterns.get(row[0], ""),
+                files=row[1],
+                rows_loaded=row[2],
+                rows_quarantined=row[3],
+            )
+            for row in lineage
+        ],
+        run_id=run_id,
+        code_version=code_version,
+        generated_at=generated_at,
     )

@@ -23,21 +23,35 @@ class Tile:
 
 def kpi_tiles(figures: PeriodFigures, currency: str) -> list[Tile]:
     """The four numbers of page one."""
-    tone = "neutral" if figures.within_band is None else "good" if figures.within_band else (
-        "bad" if figures.gap < 0 else "good")
-    band = (f"95% range {money(figures.band_low, currency)} to "
-            f"{money(figures.band_high, currency)}")
+    tone = (
+        "neutral"
+        if figures.within_band is None
+        else "good"
+        if figures.within_band
+        else ("bad" if figures.gap < 0 else "good")
+    )
+    band = f"95% range {money(figures.band_low, currency)} to {money(figures.band_high, currency)}"
     gap_value = money(figures.gap, currency)
     if figures.gap > 0:
         gap_value = "+" + gap_value
     return [
-        Tile("Realized value", money(figures.realized_value, currency),
-             f"on {count(figures.matured)} predictions with known outcomes"),
+        Tile(
+            "Realized value",
+            money(figures.realized_value, currency),
+            f"on {count(figures.matured)} predictions with known outcomes",
+        ),
         Tile("Promised by the scores", money(figures.expected_value_matured, currency), band),
-        Tile("Realized vs promised", gap_value,
-             f"{percent(figures.gap_share, signed=True)} of the promise", tone),
-        Tile("Still to come (estimate)", money(figures.expected_value_pending, currency),
-             f"{count(figures.pending)} predictions awaiting outcomes"),
+        Tile(
+            "Realized vs promised",
+            gap_value,
+            f"{percent(figures.gap_share, signed=True)} of the promise",
+            tone,
+        ),
+        Tile(
+            "Still to come (estimate)",
+            money(figures.expected_value_pending, currency),
+            f"{count(figures.pending)} predictions awaiting outcomes",
+        ),
     ]
 
 
@@ -54,11 +68,14 @@ def data_lines(data: ReportData) -> list[str]:
         f"Newest prediction {_timestamp(status.newest_prediction)}; newest outcome "
         f"{_timestamp(status.newest_outcome)}.",
         f"{count(status.quarantined_rows)} rows set aside as unusable (quarantine)."
-        if status.quarantined_rows else "No rows were set aside as unusable.",
+        if status.quarantined_rows
+        else "No rows were set aside as unusable.",
     ]
     if status.file_errors:
-        lines.append(f"{len(status.file_errors)} source file(s) could not be read: "
-                     + "; ".join(status.file_errors[:3]))
+        lines.append(
+            f"{len(status.file_errors)} source file(s) could not be read: "
+            + "; ".join(status.file_errors[:3])
+        )
     return lines
 
 

@@ -53,8 +53,7 @@ def period(start: dt.date, end: dt.date) -> str:
     """A window for a heading: 22 November 2026, November 2026, 24 October - 22 November 2026."""
     if start == end:
         return day(start)
-    if start.day == 1 and _is_month_end(end) and (start.year, start.month) == (end.year,
-                                                                               end.month):
+    if start.day == 1 and _is_month_end(end) and (start.year, start.month) == (end.year, end.month):
         return f"{start:%B %Y}"
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}-{end.day} {end:%B %Y}"

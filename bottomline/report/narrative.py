@@ -14,12 +14,13 @@ def verdict(title: str, currency: str, figures: PeriodFigures) -> str:
     if figures.predictions == 0:
         return f"{title} made no predictions {when}, so there is nothing to report."
     if figures.matured == 0:
-        return (f"{title} made {count(figures.predictions)} predictions {when}; no outcomes are "
-                f"known yet, and their scores promise {money(figures.expected_value, currency)}.")
+        return (
+            f"{title} made {count(figures.predictions)} predictions {when}; no outcomes are "
+            f"known yet, and their scores promise {money(figures.expected_value, currency)}."
+        )
     earned = "earned" if figures.realized_value >= 0 else "lost"
     amount = money(abs(figures.realized_value), currency)
-    return (f"{title} {earned} {amount} {when}, {_versus_promise(figures)}; "
-            f"{_band_words(figures)}.")
+    return f"{title} {earned} {amount} {when}, {_versus_promise(figures)}; {_band_words(figures)}."
 
 
 def _versus_promise(figures: PeriodFigures) -> str:
@@ -42,5 +43,7 @@ def pending_sentence(currency: str, figures: PeriodFigures) -> str | None:
     """What is still to come from predictions awaiting outcomes, if any."""
     if figures.pending == 0:
         return None
-    return (f"A further {money(figures.expected_value_pending, currency)} is expected from "
-            f"{count(figures.pending)} predictions whose outcomes are not known yet.")
+    return (
+        f"A further {money(figures.expected_value_pending, currency)} is expected from "
+        f"{count(figures.pending)} predictions whose outcomes are not known yet."
+    )

@@ -21,9 +21,13 @@ class RenderedReport:
 def render_template(name: str, context: dict[str, Any], autoescape: bool = True) -> str:
     """A template under `reports/`; values are HTML-escaped unless `autoescape` is off
     (plain-text emails), and a missing value is an error."""
-    environment = Environment(loader=FileSystemLoader(resource_dir("reports")),
-                              autoescape=autoescape, undefined=StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True)
+    environment = Environment(
+        loader=FileSystemLoader(resource_dir("reports")),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return environment.get_template(name).render(context)
 
 
