@@ -265,7 +265,8 @@ def _truth(
         arrived.select("local_day")
         .with_columns(pl.Series("value", arrived_value))
         .group_by("local_day")
-        .agg(pl.col("value").sum())
+        .agg(pl.col("value").sum().round(2))  # whole cents: the same whatever the sum order
+        .sort("local_day")
     )
     true_value = case_value(applications, applications["true_probability"])
     after = (applications["local_day"] >= settings.drift_start).to_numpy()

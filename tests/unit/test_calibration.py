@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from bottomline.calibration import (
+    IDENTITY,
+    CalibrationError,
+    Calibrator,
+    fit_calibrator,
+    fit_isotonic,
+)
+
+
+def test_isotonic_pools_adjacent_violators() -> None:
+    # Positive rates by score: 0.1 -> 0, 0.2 -> 1, 0.3 -> 0, 0.4 -> 1: the middle pair pools to .5
+    calibration = fit_isotonic(np.array([0.1, 0.2, 0.3, 0.4]), np.array([0, 1, 0, 1]))
+    assert calibration.rates.tolist() == [0.0, 0.5, 0.5, 1.0]
+    assert calibration.apply(np.array([0.0, 0.25, 0.35, 0.9])).tolist() == pytest.approx(
+        [0.0, 0.5, 0.75, 1.0]
+    )
+
+
+def test_ties_in_score_are_pooled_by_weight() -> None:
+    calibration = fit_isotonic(np.array([0.5, 0.5, 0.5, 0.9]), np.array([1, 0, 0, 1]))
+    assert calibration.scores.tolist() == [0.5, 0.9]
+    assert calibration.rates.tolist() == pytest.approx([1 / 3, 1.0])
+
+
+def test_the_fit_is_monotone_and_recovers_a_calibrated_rate() -> None:
+    rng = np.random.default_rng(1)
+    scores = rng.uniform(size=50_000)
+    labels = (rng.uniform(size=scores.size) < scores**2).astype(int)  # true rate = score^2
+    calibration = fit_isotonic(scores, labels)
+    assert np.all(np.diff(calibration.rates) >= 0)
+    grid = np.array([0.2, 0.5, 0.8])
+    assert calibration.apply(grid) == pytest.approx(grid**2, abs=0.03)
+
+
+def test_one_kind_of_label_cannot_calibrate() -> None:
+    with pytest.raises(CalibrationError, match="all the same"):
+        fit_isotonic(np.array([0.1, 0.9]), np.array([1, 1]))
+    with pytest.raises(CalibrationError, match="no labelled rows"):
+        fit_isotonic(np.array([]), np.array([]))
+
+
+def test_versions_with_enough_reference_rows_get_their_own_map() -> None:
+    rng = np.random.default_rng(2)
+    size = 4000
+    scores = rng.uniform(size=size)
+    versions = np.where(np.arange(size) < 3000, "v1", "v2")  # v2 has 1000 rows: enough
+    labels = np.where(versions == "v1", scores > 0.5, scores > 0.8).astype(int)
+    reference = pl.DataFrame({"score": scores, "label": labels, "model_version": versions})
+    calibrator = fit_calibrator(reference, "isotonic")
+    assert set(calibrator.by_version) == {"v1", "v2"}
+    calibrated = calibrator.calibrate(
+        pl.Series([0.7, 0.7, 0.7]), pl.Series(["v1", "v2", "v3"])
+    ).to_list()
+    assert calibrated[0] == pytest.approx(1.0)  # v1: everything above .5 is positive
+    assert calibrated[1] == pytest.approx(0.0)  # v2: nothing below .8 is
+    assert 0 < calibrated[2] < 1  # v3 is unknown: the pooled map
+
+
+def test_calibration_none_takes_scores_at_face_value() -> None:
+    reference = pl.DataFrame({"score": [0.2, 0.7], "label": [1, 1]})
+    calibrator = fit_calibrator(reference, "none")
+    assert calibrator.pooled is IDENTITY
+    assert Calibrator(pooled=IDENTITY).calibrate(
+        pl.Series([0.2, 0.7]), pl.Series([None, None], dtype=pl.String)
+    ).to_list() == pytest.approx([0.2, 0.7])

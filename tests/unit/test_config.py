@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bottomline.config import load_case, load_cases
+from bottomline.config_errors import ConfigError
+from tests.helpers import case_document, make_case, write_case
+
+REPO_MODELS = Path(__file__).resolve().parents[2] / "models"
+
+
+def test_the_demo_case_loads() -> None:
+    case = load_case(REPO_MODELS / "car_loans.yaml")
+    assert case.name == "car_loans"
+    assert case.currency == "EUR"
+    assert case.predictions.threshold == 0.85
+    assert case.value.true_positive.columns == {"loan_amount"}
+    assert case.kept_columns()[:2] == ["loan_amount", "car_value"]
+
+
+def test_defaults_fill_what_is_optional(tmp_path: Path) -> None:
+    document = case_document()
+    for key in ("calibration", "segments", "timezone"):
+        document.pop(key)
+    path = tmp_path / "loans.yaml"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    case = load_case(path)
+    assert case.calibration == "isotonic"
+    assert case.drift.psi == (0.1, 0.25)
+    assert case.report.period_days == 30
+    assert case.timezone == "UTC"
+
+
+def error_for(tmp_path: Path, text: str) -> ConfigError:
+    path = tmp_path / "loans.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_case(path)
+    return caught.value
+
+
+def test_a_missing_key_names_file_line_and_key(tmp_path: Path) -> None:
+    path = write_case(tmp_path)
+    text = path.read_text().replace("  score: p\n", "")
+    error = error_for(tmp_path, text)
+    assert error.key == "predictions.score"
+    assert "required key is missing" in str(error)
+    assert str(error).startswith(f"{tmp_path / 'loans.yaml'}, line ")
+
+
+def test_a_wrong_value_says_what_was_expected_and_where(tmp_path: Path) -> None:
+    text = write_case(tmp_path).read_text().replace("  score: p\n", "  score: p\n  threshold: 1.5\n")
+    error = error_for(tmp_path, text)
+    assert error.key == "predictions.threshold"
+    assert "less than or equal to 1" in str(error)
+    assert "1.5" in str(error)
+    line = text.splitlines().index("  threshold: 1.5") + 1
+    assert error.line == line
+
+
+def test_a_misspelt_key_is_refused(tmp_path: Path) -> None:
+    text = write_case(tmp_path).read_text().replace("calibration:", "calibraton:")
+    error = error_for(tmp_path, text)
+    assert error.key == "calibraton"
+    assert "unknown key" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "words"),
+    [
+        ({"name": "car-loans"}, "name", "not a valid name"),
+        ({"currency": "euro"}, "currency", "should match pattern"),
+        ({"timezone": "Mars/Olympus"}, "timezone", "not a time zone"),
+        ({"calibration": "platt"}, "calibration", "'isotonic' or 'none'"),
+        ({"segments": ["band", "2nd"]}, "segments.1", "not a valid name"),
+        (
+            {"value": {"true_positive": "amount ** 2", "false_positive": 0, "true_negative": 0,
+                       "false_negative": 0}},
+            "value.true_positive",
+            "not allowed",
+        ),
+        ({"report": {"recipients": ["not-an-address"]}}, "report.recipients", "not an email"),
+        ({"reference": {}}, "reference", "exactly one of `source` or `window`"),
+        (
+            {"reference": {"window": {"start": "2026-05-01", "end": "2026-04-01"}}},
+            "reference.window",
+            "is after end",
+        ),
+        ({"segments": ["score"]}, None, "name Bottomline uses"),
+    ],
+)
+def test_bad_values_are_config_errors(
+    tmp_path: Path, overrides: dict[str, object], key: str | None, words: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        make_case(tmp_path, **overrides)
+    assert caught.value.key == key
+    assert words in str(caught.value)
+    assert str(caught.value).startswith(str(tmp_path / f"{overrides.get('name', 'loans')}.yaml"))
+
+
+def test_postgres_sources_say_they_are_not_available_yet(tmp_path: Path) -> None:
+    source = {"postgres": {"dsn_env": "LOANS_DSN", "table": "predictions"}}
+    predictions = {**case_document()["predictions"], "source": source}
+    with pytest.raises(ConfigError, match="PostgreSQL sources are not available"):
+        make_case(tmp_path, predictions=predictions)
+
+
+def test_yaml_syntax_errors_give_the_line(tmp_path: Path) -> None:
+    error = error_for(tmp_path, "name: loans\ntitle: [unclosed\ncurrency: EUR\n")
+    assert "not valid YAML" in str(error)
+    assert error.line is not None
+
+
+def test_the_file_name_must_match_the_model_name(tmp_path: Path) -> None:
+    path = write_case(tmp_path)
+    path.rename(tmp_path / "other.yaml")
+    with pytest.raises(ConfigError, match="expected the file's name 'other'"):
+        load_case(tmp_path / "other.yaml")
+
+
+def test_load_cases_filters_and_names_unknown_models(tmp_path: Path) -> None:
+    write_case(tmp_path)
+    write_case(tmp_path, name="cards", title="Cards")
+    assert [case.name for case in load_cases(tmp_path)] == ["cards", "loans"]
+    assert [case.name for case in load_cases(tmp_path, ["loans"])] == ["loans"]
+    with pytest.raises(ConfigError, match="no model named nope; known: cards, loans"):
+        load_cases(tmp_path, ["nope"])
+
+
+def test_an_empty_models_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no business-case files"):
+        load_cases(tmp_path)
+    with pytest.raises(ConfigError, match="expected a folder"):
+        load_cases(tmp_path / "missing")

@@ -1,0 +1,54 @@
+"""The house rules of DESIGN.md, checked on the source."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LIBRARY = sorted((ROOT / "bottomline").rglob("*.py"))
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_nothing_that_computes_imports_prefect() -> None:
+    offenders = [p.name for p in LIBRARY if any(m.split(".")[0] in ("prefect", "flows", "tasks")
+                                                for m in imported_modules(p))]
+    assert offenders == []
+
+
+def test_the_library_reads_neither_environment_nor_clock() -> None:
+    pattern = re.compile(r"os\.environ|os\.getenv|\.now\(|\.today\(|utcnow|time\.time\(")
+    offenders = [p.name for p in LIBRARY if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|ALTER|CREATE|DESCRIBE|DROP)\b")
+SAFE_CALLS = {"quote_identifier", "_type_name"}
+
+
+def test_sql_is_never_built_from_values() -> None:
+    """Statements come from sql/ files; an f-string of SQL only places quoted identifiers."""
+    for path in LIBRARY:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            text = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+            if not SQL_WORDS.search(str(text)):
+                continue
+            for part in node.values:
+                if isinstance(part, ast.FormattedValue):
+                    call = part.value
+                    assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name), (
+                        f"{path.name}:{node.lineno}: {ast.unparse(part.value)} placed in SQL")
+                    assert call.func.id in SAFE_CALLS, f"{path.name}:{node.lineno}"

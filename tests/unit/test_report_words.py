@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from bottomline.figures import PeriodFigures
+from bottomline.report.formatting import count, money, percent, period, period_phrase
+from bottomline.report.narrative import pending_sentence, verdict
+
+APRIL = (dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (2_094_321, "EUR 2.09M"),
+        (20_943_210, "EUR 20.9M"),
+        (209_432_100, "EUR 209M"),
+        (-812_345, "-EUR 812K"),
+        (12_345, "EUR 12.3K"),
+        (950, "EUR 950"),
+        (999_600, "EUR 1.00M"),
+        (1.5e9, "EUR 1.50B"),
+        (-0.4, "EUR 0"),
+        (float("nan"), "EUR n/a"),
+    ],
+)
+def test_money(amount: float, text: str) -> None:
+    assert money(amount, "EUR") == text
+
+
+def test_counts_and_percentages() -> None:
+    assert count(14302) == "14,302"
+    assert percent(0.012) == "1.2%"
+    assert percent(-0.0123, signed=True) == "-1.2%"
+    assert percent(0.012, signed=True) == "+1.2%"
+    assert percent(0.0001, signed=True) == "0.0%"
+    assert percent(0.81, decimals=0) == "81%"
+    assert percent(None) == "n/a"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "heading", "phrase"),
+    [
+        (*APRIL, "April 2026", "in April 2026"),
+        (dt.date(2026, 5, 1), dt.date(2026, 5, 15), "1-15 May 2026", "from 1 to 15 May 2026"),
+        (dt.date(2026, 5, 3), dt.date(2026, 5, 3), "3 May 2026", "on 3 May 2026"),
+        (
+            dt.date(2026, 10, 24),
+            dt.date(2026, 11, 22),
+            "24 October - 22 November 2026",
+            "from 24 October to 22 November 2026",
+        ),
+        (
+            dt.date(2025, 12, 20),
+            dt.date(2026, 1, 5),
+            "20 December 2025 - 5 January 2026",
+            "from 20 December 2025 to 5 January 2026",
+        ),
+    ],
+)
+def test_periods(start: dt.date, end: dt.date, heading: str, phrase: str) -> None:
+    assert period(start, end) == heading
+    assert period_phrase(start, end) == phrase
+
+
+def april(**changes: float) -> PeriodFigures:
+    figures = PeriodFigures(
+        start=APRIL[0], end=APRIL[1], days_with_data=30, predictions=50_000, matured=40_000,
+        tp=30_000, fp=2_000, tn=5_000, fn=3_000, realized_value=2_090_000.0,
+        expected_value=2_600_000.0, expected_value_matured=2_115_385.0,
+        variance_matured=400_000_000.0,
+    )
+    return dataclasses.replace(figures, **changes)
+
+
+def test_the_verdict_of_a_model_within_its_promise() -> None:
+    # gap = -25,385 = -1.2% of the promise; band half-width 1.96 * 20,000 = 39,199
+    assert verdict("Car loan approvals", "EUR", april()) == (
+        "Car loan approvals earned EUR 2.09M in April 2026, 1.2% below what their scores "
+        "promised; within the expected range."
+    )
+
+
+def test_the_verdict_when_realized_falls_below_the_band() -> None:
+    text = verdict("Car loans", "EUR", april(realized_value=1_500_000.0))
+    assert text.endswith("29.1% below what their scores promised; below the expected range, "
+                         "which needs a look.")
+
+
+def test_the_verdict_of_a_loss_and_of_an_exact_promise() -> None:
+    assert verdict("X", "USD", april(realized_value=-50_000.0)).startswith("X lost USD 50.0K")
+    in_line = verdict("X", "USD", april(realized_value=2_115_000.0))
+    assert "in line with what their scores promised; within the expected range." in in_line
+
+
+def test_the_verdict_without_outcomes_or_predictions() -> None:
+    assert verdict("X", "EUR", april(matured=0)) == (
+        "X made 50,000 predictions in April 2026; no outcomes are known yet, and their scores "
+        "promise EUR 2.60M."
+    )
+    assert verdict("X", "EUR", april(predictions=0, matured=0)) == (
+        "X made no predictions in April 2026, so there is nothing to report."
+    )
+
+
+def test_the_pending_sentence() -> None:
+    assert pending_sentence("EUR", april()) == (
+        "A further EUR 485K is expected from 10,000 predictions whose outcomes are not known yet."
+    )
+    assert pending_sentence("EUR", april(matured=50_000)) is None
