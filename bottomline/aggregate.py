@@ -18,7 +18,7 @@ from bottomline.calibration import Calibrator
 from bottomline.config import BusinessCase
 from bottomline.metrics import daily_metrics
 from bottomline.sqlfiles import load_sql
-from bottomline.warehouse import transaction
+from bottomline.warehouse import run, transaction
 
 DAYS_PER_CHUNK = 31
 
@@ -33,9 +33,7 @@ class AggregateSummary:
 
 def stale_days(con: duckdb.DuckDBPyConnection, model: str) -> list[dt.date]:
     """Days of the model whose aggregates are out of date, in order."""
-    return [
-        row[0] for row in con.execute(load_sql("aggregate/stale_days"), {"model": model}).fetchall()
-    ]
+    return [row[0] for row in run(con, load_sql("aggregate/stale_days"), {"model": model})]
 
 
 def aggregate_days(
@@ -59,9 +57,9 @@ def aggregate_days(
         con.register("daily_metrics", metrics)
         try:
             with transaction(con):
-                con.execute(load_sql("aggregate/metrics_replace"), keys)
-                con.execute(load_sql("aggregate/metrics_insert"), {"model": case.name})
-                con.execute(load_sql("aggregate/stale_days_clear"), keys)
+                run(con, load_sql("aggregate/metrics_replace"), keys)
+                run(con, load_sql("aggregate/metrics_insert"), {"model": case.name})
+                run(con, load_sql("aggregate/stale_days_clear"), keys)
         finally:
             con.unregister("daily_metrics")
         rows_read += rows.height

@@ -21,7 +21,13 @@ from bottomline.config import BusinessCase
 from bottomline.normalize import Normalized, normalize_outcomes, normalize_predictions
 from bottomline.sources import SourceError, SourceFile, content_hash, list_files, read_file
 from bottomline.sqlfiles import load_sql
-from bottomline.warehouse import add_missing_columns, ensure_model_schema, transaction
+from bottomline.warehouse import (
+    add_missing_columns,
+    ensure_model_schema,
+    first_row,
+    run,
+    transaction,
+)
 
 Kind = Literal["predictions", "outcomes"]
 Progress = Callable[[str], None]
@@ -108,12 +114,13 @@ def _ingest_file(
     """Load one file unless the ledger has it; None when it was already in."""
     path = str(source.path)
     keys = {"model": context.case.name, "kind": kind, "path": path}
-    known = con.execute(load_sql("ingest/ledger_lookup"), keys).fetchone()
+    known = first_row(con, load_sql("ingest/ledger_lookup"), keys)
     if known and (known[0], known[1]) == (source.size, source.mtime_ns):
         return None
     digest = content_hash(source.path)
     if known and known[2] == digest:
-        con.execute(
+        run(
+            con,
             load_sql("ingest/ledger_touch"),
             {**keys, "size": source.size, "mtime_ns": source.mtime_ns},
         )
@@ -143,18 +150,23 @@ def _write(
         if kind == "predictions":
             add_missing_columns(con, model, "predictions", "batch", context.case.kept_columns())
         with transaction(con):
-            con.execute(
-                load_sql(f"ingest/{kind}_mark_stale", schema=model), {"model": model, "path": path}
+            run(
+                con,
+                load_sql(f"ingest/{kind}_mark_stale", schema=model),
+                {"model": model, "path": path},
             )
-            con.execute(load_sql(f"ingest/{kind}_replace", schema=model), {"path": path})
-            con.execute(load_sql(f"ingest/{kind}_insert", schema=model), stamp)
-            con.execute(
-                load_sql("ingest/quarantine_replace", schema=model), {"kind": kind, "path": path}
+            run(con, load_sql(f"ingest/{kind}_replace", schema=model), {"path": path})
+            run(con, load_sql(f"ingest/{kind}_insert", schema=model), stamp)
+            run(
+                con,
+                load_sql("ingest/quarantine_replace", schema=model),
+                {"kind": kind, "path": path},
             )
-            con.execute(load_sql("ingest/quarantine_insert", schema=model), {**stamp, "kind": kind})
+            run(con, load_sql("ingest/quarantine_insert", schema=model), {**stamp, "kind": kind})
             keys = {"model": model, "kind": kind, "path": path}
-            con.execute(load_sql("ingest/ledger_forget"), keys)
-            con.execute(
+            run(con, load_sql("ingest/ledger_forget"), keys)
+            run(
+                con,
                 load_sql("ingest/ledger_record"),
                 {
                     **keys,

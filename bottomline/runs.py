@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import duckdb
 
 from bottomline.sqlfiles import load_sql
+from bottomline.warehouse import run
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,12 @@ class RunEnd:
     message: str | None = None
 
 
-def record_start(con: duckdb.DuckDBPyConnection, run: RunStart) -> None:
-    con.execute(load_sql("runs/start"), vars(run))
+def record_start(con: duckdb.DuckDBPyConnection, started: RunStart) -> None:
+    run(con, load_sql("runs/start"), vars(started))
 
 
 def record_end(con: duckdb.DuckDBPyConnection, run_id: str, end: RunEnd) -> None:
-    con.execute(load_sql("runs/finish"), {"run_id": run_id, **vars(end)})
+    run(con, load_sql("runs/finish"), {"run_id": run_id, **vars(end)})
 
 
 def record_failure(
@@ -50,5 +51,5 @@ def record_failure(
 ) -> None:
     """Mark the run failed; a run that failed before it was recorded gets its row now."""
     keys = {"run_id": run_id, "finished_at": finished_at, "message": message}
-    con.execute(load_sql("runs/fail"), keys)
-    con.execute(load_sql("runs/fail_unstarted"), {**keys, "flow": flow, "model": model})
+    run(con, load_sql("runs/fail"), keys)
+    run(con, load_sql("runs/fail_unstarted"), {**keys, "flow": flow, "model": model})

@@ -12,11 +12,37 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from bottomline.identifiers import quote_identifier
 from bottomline.sqlfiles import load_sql, relative_name, sql_files
+
+Row = tuple[Any, ...]
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: dict[str, Any] | None = None,
+) -> list[Row]:
+    """Execute one statement to its end and return its rows.
+
+    DuckDB streams results: a statement whose result is not drained blocks the connection's
+    next `register` or `sql`. Every statement of the library goes through here.
+    """
+    cursor = con.execute(sql, params) if params is not None else con.execute(sql)
+    return cursor.fetchall()
+
+
+def first_row(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: dict[str, Any] | None = None,
+) -> Row | None:
+    rows = run(con, sql, params)
+    return rows[0] if rows else None
 
 
 class WarehouseBusyError(RuntimeError):
@@ -58,30 +84,32 @@ def connect(
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """Run the block in one transaction: all of it is written, or none of it."""
-    con.execute("BEGIN TRANSACTION")
+    run(con, "BEGIN TRANSACTION")
     try:
         yield con
     except BaseException:
-        con.execute("ROLLBACK")
+        run(con, "ROLLBACK")
         raise
-    con.execute("COMMIT")
+    run(con, "COMMIT")
 
 
 def migrate(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[str]:
     """Apply the migrations in `sql/migrations/` not applied yet; return their names."""
-    con.execute(
+    run(
+        con,
         "CREATE TABLE IF NOT EXISTS schema_migrations "
-        "(version VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        "(version VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)",
     )
-    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = {row[0] for row in run(con, "SELECT version FROM schema_migrations")}
     done = []
     for path in sql_files("migrations"):
         version = path.stem
         if version in applied:
             continue
         with transaction(con):
-            con.execute(load_sql(relative_name(path)))
-            con.execute(
+            run(con, load_sql(relative_name(path)))
+            run(
+                con,
                 "INSERT INTO schema_migrations VALUES ($version, $now)",
                 {"version": version, "now": now},
             )
@@ -91,7 +119,7 @@ def migrate(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[str]:
 
 def ensure_model_schema(con: duckdb.DuckDBPyConnection, model: str) -> None:
     """Create the model's schema and tables if they do not exist."""
-    con.execute(load_sql("model/create_schema", schema=model))
+    run(con, load_sql("model/create_schema", schema=model))
 
 
 def add_missing_columns(
@@ -100,21 +128,20 @@ def add_missing_columns(
     """Add to `model.table` those `columns` of the registered `batch_view` it lacks."""
     existing = {
         row[0]
-        for row in con.execute(
-            load_sql("model/table_columns"), {"schema": model, "table": table}
-        ).fetchall()
+        for row in run(con, load_sql("model/table_columns"), {"schema": model, "table": table})
     }
-    described = con.execute(f"DESCRIBE SELECT * FROM {quote_identifier(batch_view)}").fetchall()
+    described = run(con, f"DESCRIBE SELECT * FROM {quote_identifier(batch_view)}")
     batch_types = {str(row[0]): str(row[1]) for row in described}
     added = []
     for column in columns:
         if column in existing:
             continue
         # Identifiers are validated and quoted; the type comes from an allow-list.
-        con.execute(
+        run(
+            con,
             f"ALTER TABLE {quote_identifier(model)}.{quote_identifier(table)} "
             f"ADD COLUMN {quote_identifier(column)} "
-            f"{_type_name(batch_types.get(column, 'VARCHAR'))}"
+            f"{_type_name(batch_types.get(column, 'VARCHAR'))}",
         )
         added.append(column)
     return added
@@ -156,5 +183,5 @@ def drop_model(con: duckdb.DuckDBPyConnection, model: str) -> None:
     The warehouse must be migrated."""
     with transaction(con):
         for table in ("ingested_files", "metrics_daily", "stale_days"):
-            con.execute(load_sql("model/forget_model", table=table), {"model": model})
-        con.execute(load_sql("model/drop_schema", schema=model))
+            run(con, load_sql("model/forget_model", table=table), {"model": model})
+        run(con, load_sql("model/drop_schema", schema=model))

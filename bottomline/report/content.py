@@ -11,6 +11,7 @@ import polars as pl
 from bottomline.config import BusinessCase
 from bottomline.figures import PeriodFigures, daily_series, period_figures
 from bottomline.sqlfiles import load_sql
+from bottomline.warehouse import first_row, run
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,9 @@ def gather_report_data(
     daily = con.sql(
         load_sql("report/daily_totals"), params={"model": case.name, "start": start, "end": end}
     ).pl()
-    freshness = con.execute(load_sql("report/freshness", schema=case.name)).fetchone()
+    freshness = first_row(con, load_sql("report/freshness", schema=case.name))
     assert freshness is not None
-    lineage = con.execute(load_sql("report/source_lineage"), {"model": case.name}).fetchall()
+    lineage = run(con, load_sql("report/source_lineage"), {"model": case.name})
     patterns = {
         "predictions": case.predictions.source.pattern,
         "outcomes": case.outcomes.source.pattern,

@@ -52,7 +52,9 @@ def test_a_missing_key_names_file_line_and_key(tmp_path: Path) -> None:
 
 
 def test_a_wrong_value_says_what_was_expected_and_where(tmp_path: Path) -> None:
-    text = write_case(tmp_path).read_text().replace("  score: p\n", "  score: p\n  threshold: 1.5\n")
+    text = (
+        write_case(tmp_path).read_text().replace("  score: p\n", "  score: p\n  threshold: 1.5\n")
+    )
     error = error_for(tmp_path, text)
     assert error.key == "predictions.threshold"
     assert "less than or equal to 1" in str(error)
@@ -77,8 +79,14 @@ def test_a_misspelt_key_is_refused(tmp_path: Path) -> None:
         ({"calibration": "platt"}, "calibration", "'isotonic' or 'none'"),
         ({"segments": ["band", "2nd"]}, "segments.1", "not a valid name"),
         (
-            {"value": {"true_positive": "amount ** 2", "false_positive": 0, "true_negative": 0,
-                       "false_negative": 0}},
+            {
+                "value": {
+                    "true_positive": "amount ** 2",
+                    "false_positive": 0,
+                    "true_negative": 0,
+                    "false_negative": 0,
+                }
+            },
             "value.true_positive",
             "not allowed",
         ),

@@ -8,8 +8,13 @@ import pytest
 
 from bottomline.demo import DemoSettings, case_value, generate_demo
 
-SMALL = DemoSettings(end=dt.date(2026, 5, 31), days=20, predictions_per_day=150,
-                     drift_after_days=12, reference_rows=2000)
+SMALL = DemoSettings(
+    end=dt.date(2026, 5, 31),
+    days=20,
+    predictions_per_day=150,
+    drift_after_days=12,
+    reference_rows=2000,
+)
 
 
 def test_the_same_seed_writes_the_same_data(tmp_path: Path) -> None:
@@ -29,7 +34,8 @@ def test_files_look_like_a_production_logger_wrote_them(tmp_path: Path) -> None:
     assert outcomes.height == truth.matured
     assert predictions["id"].is_unique().all()
     assert set(predictions["model_version"]) == {"v1", "v2"}
-    assert 0.1 < (predictions["model_version"] == "v2").mean() < 0.3  # challenger share
+    challenger_share = (predictions["model_version"] == "v2").cast(pl.Float64).to_numpy().mean()
+    assert 0.1 < challenger_share < 0.3
     assert outcomes["id"].is_in(predictions["id"].implode()).all()
     assert truth.matured < truth.predictions  # some outcomes are still pending
     assert (tmp_path / "reference.parquet").exists()

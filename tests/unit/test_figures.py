@@ -40,7 +40,9 @@ def test_a_window_is_the_sum_of_its_days() -> None:
     assert figures.gap_share == pytest.approx(-100 / 5)
     half_width = Z_95 * math.sqrt(2658)
     assert half_width == pytest.approx(101.05, abs=0.01)
-    assert (figures.band_low, figures.band_high) == pytest.approx((-5 - half_width, -5 + half_width))
+    assert (figures.band_low, figures.band_high) == pytest.approx(
+        (-5 - half_width, -5 + half_width)
+    )
     assert figures.within_band is True  # -105 is just inside [-106.05, 96.05]
     assert figures.days_with_data == 2
 

@@ -22,8 +22,11 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_nothing_that_computes_imports_prefect() -> None:
-    offenders = [p.name for p in LIBRARY if any(m.split(".")[0] in ("prefect", "flows", "tasks")
-                                                for m in imported_modules(p))]
+    offenders = [
+        p.name
+        for p in LIBRARY
+        if any(m.split(".")[0] in ("prefect", "flows", "tasks") for m in imported_modules(p))
+    ]
     assert offenders == []
 
 
@@ -43,12 +46,15 @@ def test_sql_is_never_built_from_values() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.JoinedStr):
                 continue
-            text = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
-            if not SQL_WORDS.search(str(text)):
+            text = "".join(
+                str(part.value) for part in node.values if isinstance(part, ast.Constant)
+            )
+            if not SQL_WORDS.search(text):
                 continue
             for part in node.values:
                 if isinstance(part, ast.FormattedValue):
                     call = part.value
-                    assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name), (
-                        f"{path.name}:{node.lineno}: {ast.unparse(part.value)} placed in SQL")
-                    assert call.func.id in SAFE_CALLS, f"{path.name}:{node.lineno}"
+                    where = f"{path.name}:{node.lineno}: {ast.unparse(call)} placed in SQL"
+                    assert isinstance(call, ast.Call), where
+                    assert isinstance(call.func, ast.Name), where
+                    assert call.func.id in SAFE_CALLS, where

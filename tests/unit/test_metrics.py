@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -47,7 +48,9 @@ def six_rows() -> pl.DataFrame:
     )
 
 
-def row(metrics: pl.DataFrame, day: dt.date, segment: str, value: str, version: str) -> dict:
+def row(
+    metrics: pl.DataFrame, day: dt.date, segment: str, value: str, version: str
+) -> dict[str, Any]:
     found = metrics.filter(
         (pl.col("day") == day)
         & (pl.col("segment") == segment)

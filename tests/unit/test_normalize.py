@@ -62,7 +62,11 @@ def test_bad_rows_are_set_aside_with_row_column_and_reason(case: BusinessCase) -
     assert result.rows["prediction_id"].to_list() == ["a"]
     quarantined = result.quarantined.to_dicts()
     assert [(q["source_row"], q["column_name"]) for q in quarantined] == [
-        (2, "id"), (3, "ts"), (4, "p"), (5, "p"), (6, "d")
+        (2, "id"),
+        (3, "ts"),
+        (4, "p"),
+        (5, "p"),
+        (6, "d"),
     ]
     assert quarantined[1]["reason"] == "timestamp 'yesterday' is empty or not a date-time"
     assert quarantined[3]["reason"] == "score '1.5' is not a probability between 0 and 1"
@@ -76,7 +80,8 @@ def test_a_repeated_id_keeps_the_last_row(case: BusinessCase) -> None:
     result = normalize_predictions(raw, case, "f.csv")
     assert result.rows["source_row"].to_list() == [2, 3]
     assert result.quarantined.select("source_row", "reason").row(0) == (
-        1, "id repeats later in the same file (row 3 kept)"
+        1,
+        "id repeats later in the same file (row 3 kept)",
     )
 
 
@@ -85,15 +90,24 @@ def test_a_missing_column_names_the_file_and_the_keys_that_need_it(case: Busines
         normalize_predictions(raw_predictions().drop("amount", "p"), case, "data/f.csv")
     message = str(caught.value)
     assert message.startswith("data/f.csv: missing column(s) 'p' (needed by predictions.score)")
-    assert "'amount' (needed by predictions.features, value.true_positive, value.false_positive)" \
+    assert (
+        "'amount' (needed by predictions.features, value.true_positive, value.false_positive)"
         in message
+    )
 
 
 def test_decisions_default_to_the_threshold(tmp_path: Path) -> None:
-    case = make_case(tmp_path, predictions={
-        "source": {"path": "p.csv"}, "id": "id", "timestamp": "ts", "score": "p",
-        "threshold": 0.6, "features": ["amount", "band"],
-    })
+    case = make_case(
+        tmp_path,
+        predictions={
+            "source": {"path": "p.csv"},
+            "id": "id",
+            "timestamp": "ts",
+            "score": "p",
+            "threshold": 0.6,
+            "features": ["amount", "band"],
+        },
+    )
     result = normalize_predictions(raw_predictions(), case, "f.csv")
     assert result.rows["decision"].to_list() == [1, 0, 0]
     assert result.rows["model_version"].to_list() == [None, None, None]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -66,11 +67,20 @@ def test_periods(start: dt.date, end: dt.date, heading: str, phrase: str) -> Non
     assert period_phrase(start, end) == phrase
 
 
-def april(**changes: float) -> PeriodFigures:
+def april(**changes: Any) -> PeriodFigures:
     figures = PeriodFigures(
-        start=APRIL[0], end=APRIL[1], days_with_data=30, predictions=50_000, matured=40_000,
-        tp=30_000, fp=2_000, tn=5_000, fn=3_000, realized_value=2_090_000.0,
-        expected_value=2_600_000.0, expected_value_matured=2_115_385.0,
+        start=APRIL[0],
+        end=APRIL[1],
+        days_with_data=30,
+        predictions=50_000,
+        matured=40_000,
+        tp=30_000,
+        fp=2_000,
+        tn=5_000,
+        fn=3_000,
+        realized_value=2_090_000.0,
+        expected_value=2_600_000.0,
+        expected_value_matured=2_115_385.0,
         variance_matured=400_000_000.0,
     )
     return dataclasses.replace(figures, **changes)
@@ -86,8 +96,9 @@ def test_the_verdict_of_a_model_within_its_promise() -> None:
 
 def test_the_verdict_when_realized_falls_below_the_band() -> None:
     text = verdict("Car loans", "EUR", april(realized_value=1_500_000.0))
-    assert text.endswith("29.1% below what their scores promised; below the expected range, "
-                         "which needs a look.")
+    assert text.endswith(
+        "29.1% below what their scores promised; below the expected range, which needs a look."
+    )
 
 
 def test_the_verdict_of_a_loss_and_of_an_exact_promise() -> None:

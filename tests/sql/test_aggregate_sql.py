@@ -1,0 +1,128 @@
+"""sql/aggregate/* and sql/report/*: daily aggregates written, replaced and read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import numpy as np
+import polars as pl
+import pytest
+
+from bottomline.aggregate import aggregate_days, stale_days
+from bottomline.calibration import IDENTITY, Calibrator, fit_calibrator
+from bottomline.config import BusinessCase, ReferenceSpec, Window
+from bottomline.figures import period_figures
+from bottomline.ingest import IngestContext, ingest_model
+from bottomline.reference import load_reference
+from bottomline.sqlfiles import load_sql
+from tests.sql.conftest import NOW, write_outcomes, write_predictions
+
+MAY_1, MAY_2 = dt.date(2026, 5, 1), dt.date(2026, 5, 2)
+# The six rows of tests/unit/test_metrics.py, as a logger would write them.
+SIX = [
+    "1,2026-05-01T08:00:00,0.9,1,v1,100,A",
+    "2,2026-05-01T09:00:00,0.8,1,v1,200,B",
+    "3,2026-05-01T10:00:00,0.3,0,v1,50,A",
+    "4,2026-05-01T11:00:00,0.2,0,v1,80,B",
+    "5,2026-05-01T12:00:00,0.6,1,v2,100,A",
+    "6,2026-05-02T08:00:00,0.5,1,v1,10,A",
+]
+
+
+def load_six(con: duckdb.DuckDBPyConnection, case: BusinessCase, outcomes: list[str]) -> None:
+    write_predictions(case, "p.csv", SIX)
+    write_outcomes(case, "o.csv", outcomes)
+    ingest_model(con, IngestContext(case, "r1", NOW))
+
+
+def daily_totals(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pl.DataFrame:
+    params = {"model": "loans", "start": start, "end": end}
+    frame: pl.DataFrame = con.sql(load_sql("report/daily_totals"), params=params).pl()
+    return frame
+
+
+def test_realized_and_expected_match_the_hand_computation(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
+    summary = aggregate_days(con, case, Calibrator(pooled=IDENTITY), stale_days(con, "loans"))
+    assert (summary.days, summary.rows) == (2, 6)
+    assert stale_days(con, "loans") == []
+    figures = period_figures(daily_totals(con, MAY_1, MAY_2), MAY_1, MAY_2)
+    assert (figures.predictions, figures.matured) == (6, 4)
+    assert figures.realized_value == pytest.approx(10 - 100 - 10 - 5)
+    assert figures.expected_value == pytest.approx(4 - 4 - 3 - 2 - 14 - 2)
+    assert figures.expected_value_matured == pytest.approx(4 - 4 - 3 - 2)
+    assert figures.variance_matured == pytest.approx(324 + 2304 + 21 + 9)
+
+
+def test_late_outcomes_update_realized_value(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    load_six(con, case, ["1,1"])
+    aggregate_days(con, case, Calibrator(pooled=IDENTITY), stale_days(con, "loans"))
+    before = period_figures(daily_totals(con, MAY_1, MAY_2), MAY_1, MAY_2)
+    assert (before.matured, before.realized_value) == (1, 10)
+    write_outcomes(case, "late.csv", ["2,0", "6,0"])
+    ingest_model(con, IngestContext(case, "r2", NOW))
+    assert stale_days(con, "loans") == [MAY_1, MAY_2]
+    aggregate_days(con, case, Calibrator(pooled=IDENTITY), stale_days(con, "loans"))
+    after = period_figures(daily_totals(con, MAY_1, MAY_2), MAY_1, MAY_2)
+    assert (after.matured, after.realized_value) == (3, 10 - 100 - 5)
+    assert after.expected_value == before.expected_value  # the promise does not move
+
+
+def test_re_aggregating_replaces_rather_than_adds(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    load_six(con, case, ["1,1"])
+    for _ in range(3):
+        aggregate_days(con, case, Calibrator(pooled=IDENTITY), [MAY_1, MAY_2])
+    rows = con.execute(
+        "SELECT count(*), sum(predictions) FROM metrics_daily WHERE segment = '_all'"
+    ).fetchone()
+    assert rows == (3, 6)  # (May 1, v1), (May 1, v2), (May 2, v1)
+
+
+def test_a_day_emptied_by_an_upsert_loses_its_aggregates(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    load_six(con, case, [])
+    aggregate_days(con, case, Calibrator(pooled=IDENTITY), stale_days(con, "loans"))
+    write_predictions(case, "moved.csv", ["6,2026-05-01T23:00:00,0.5,1,v1,10,A"])
+    ingest_model(con, IngestContext(case, "r2", NOW))
+    aggregate_days(con, case, Calibrator(pooled=IDENTITY), stale_days(con, "loans"))
+    assert daily_totals(con, MAY_1, MAY_2)["day"].to_list() == [MAY_1]
+
+
+def test_the_reference_can_be_a_window_of_labelled_history(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
+    window = Window(start=MAY_1, end=MAY_1)
+    windowed = case.model_copy(update={"reference": ReferenceSpec(window=window)})
+    reference = load_reference(windowed, con)
+    assert sorted(reference["prediction_id"].to_list()) == ["1", "2", "3"]
+    assert set(reference.columns) >= {"score", "label", "model_version"}
+
+
+def test_the_reference_file_is_read_with_the_case_columns(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    reference = load_reference(case, con)
+    assert reference.height == 10
+    assert reference.select("score", "label").row(9) == (0.9, 1)
+    calibrator = fit_calibrator(reference, "isotonic")
+    assert calibrator.pooled.apply(np.array([0.1, 0.9])).tolist() == [0.0, 1.0]
+
+
+def test_freshness_and_lineage(con: duckdb.DuckDBPyConnection, case: BusinessCase) -> None:
+    load_six(con, case, ["1,1"])
+    freshness = con.execute(load_sql("report/freshness", schema="loans")).fetchone()
+    assert freshness == (dt.datetime(2026, 5, 2, 8, 0), None, 0)
+    lineage = con.execute(load_sql("report/source_lineage"), {"model": "loans"}).fetchall()
+    assert [(row[0], row[1], row[2]) for row in lineage] == [
+        ("outcomes", 1, 1),
+        ("predictions", 1, 6),
+    ]

@@ -1,0 +1,165 @@
+"""sql/ingest/*: the ledger, upserts, quarantine and stale days, through `ingest_model`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import duckdb
+import pytest
+
+import bottomline.ingest
+from bottomline.config import BusinessCase
+from bottomline.ingest import IngestContext, IngestSummary, ingest_model
+from bottomline.sqlfiles import load_sql
+from tests.sql.conftest import NOW, write_outcomes, write_predictions
+
+MAY_1, MAY_2 = dt.date(2026, 5, 1), dt.date(2026, 5, 2)
+DAY_ONE = ["a,2026-05-01T09:00:00,0.9,1,v1,100,A", "b,2026-05-01T10:00:00,0.2,0,v1,200,B"]
+DAY_TWO = ["c,2026-05-02T09:00:00,0.7,1,v2,50,A"]
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase, run: str = "r1"
+) -> dict[str, IngestSummary]:
+    summaries = ingest_model(con, IngestContext(case, run, NOW))
+    return {summary.kind: summary for summary in summaries}
+
+
+def scalar(con: duckdb.DuckDBPyConnection, query: str) -> object:
+    row = con.execute(query).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def stale(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+    return [row[0] for row in con.execute("SELECT day FROM stale_days ORDER BY day").fetchall()]
+
+
+def test_files_are_loaded_once(con: duckdb.DuckDBPyConnection, case: BusinessCase) -> None:
+    write_predictions(case, "1.csv", DAY_ONE)
+    write_predictions(case, "2.csv", DAY_TWO)
+    write_outcomes(case, "1.csv", ["a,1", "b,0"])
+    first = ingest(con, case)
+    assert (first["predictions"].files_loaded, first["predictions"].rows_loaded) == (2, 3)
+    assert (first["outcomes"].files_loaded, first["outcomes"].rows_loaded) == (1, 2)
+    assert stale(con) == [MAY_1, MAY_2]
+    second = ingest(con, case, "r2")
+    assert (second["predictions"].files_unchanged, second["predictions"].files_loaded) == (2, 0)
+    assert scalar(con, "SELECT count(*) FROM loans.predictions") == 3
+    assert scalar(con, "SELECT count(*) FROM ingested_files") == 3
+    assert stale(con) == [MAY_1, MAY_2]  # no duplicates
+
+
+def test_a_touched_but_unchanged_file_is_not_reloaded(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    path = write_predictions(case, "1.csv", DAY_ONE)
+    ingest(con, case)
+    os.utime(path, (2_000_000_000, 2_000_000_000))
+    assert ingest(con, case, "r2")["predictions"].files_unchanged == 1
+    assert scalar(con, "SELECT max(run_id) FROM loans.predictions") == "r1"
+    assert scalar(con, "SELECT mtime_ns FROM ingested_files") == 2_000_000_000 * 10**9
+
+
+def test_a_changed_file_replaces_its_rows(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    path = write_predictions(case, "1.csv", DAY_ONE)
+    ingest(con, case)
+    con.execute("DELETE FROM stale_days")
+    write_predictions(case, "1.csv", ["a,2026-05-02T09:00:00,0.8,1,v1,100,A"])
+    os.utime(path, (2_000_000_000, 2_000_000_000))
+    ingest(con, case, "r2")
+    assert con.execute("SELECT prediction_id, day, score FROM loans.predictions").fetchall() == [
+        ("a", MAY_2, 0.8)
+    ]
+    assert stale(con) == [MAY_1, MAY_2]  # the day it left and the day it joined
+
+
+def test_a_later_file_upserts_by_prediction_id(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    write_predictions(case, "1.csv", DAY_ONE)
+    write_predictions(case, "2.csv", ["a,2026-05-01T09:00:00,0.95,1,v1,100,A"])
+    ingest(con, case)
+    assert con.execute(
+        "SELECT score, source_file LIKE '%2.csv' FROM loans.predictions WHERE prediction_id = 'a'"
+    ).fetchall() == [(0.95, True)]
+    assert scalar(con, "SELECT count(*) FROM loans.predictions") == 2
+
+
+def test_late_outcomes_make_their_prediction_day_stale(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    write_predictions(case, "1.csv", DAY_ONE + DAY_TWO)
+    ingest(con, case)
+    con.execute("DELETE FROM stale_days")
+    write_outcomes(case, "late.csv", ["c,1"])
+    ingest(con, case, "r2")
+    assert stale(con) == [MAY_2]
+
+
+def test_outcomes_before_their_prediction_are_kept_and_matched_later(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    write_outcomes(case, "early.csv", ["a,1"])
+    ingest(con, case)
+    assert scalar(con, "SELECT count(*) FROM loans.outcomes") == 1
+    assert stale(con) == []  # nothing to recompute: no prediction yet
+    write_predictions(case, "1.csv", DAY_ONE)
+    ingest(con, case, "r2")
+    assert stale(con) == [MAY_1]
+    assert con.execute(
+        "SELECT o.label FROM loans.predictions p JOIN loans.outcomes o USING (prediction_id)"
+    ).fetchall() == [(1,)]
+
+
+def test_rows_read_are_rows_loaded_plus_rows_set_aside(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    write_predictions(
+        case, "1.csv", [*DAY_ONE, "d,not a time,0.5,1,v1,1,A", ",2026-05-01,0.5,1,v1,1,A"]
+    )
+    summary = ingest(con, case)["predictions"]
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_quarantined) == (4, 2, 2)
+    assert con.execute(
+        "SELECT source_row, column_name, reason FROM loans.quarantine ORDER BY source_row"
+    ).fetchall() == [
+        (3, "ts", "timestamp 'not a time' is empty or not a date-time"),
+        (4, "id", "id is empty"),
+    ]
+    assert scalar(con, "SELECT rows_read FROM ingested_files") == 4
+
+
+def test_a_bad_file_is_reported_and_the_others_still_load(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    write_predictions(case, "1.csv", DAY_ONE)
+    (case.base_dir / "predictions" / "2.csv").write_text("id,when\nx,2026-05-01\n")
+    summary = ingest(con, case)["predictions"]
+    assert summary.files_loaded == 1
+    assert len(summary.errors) == 1
+    assert "2.csv: missing column(s) 'ts' (needed by predictions.timestamp)" in summary.errors[0]
+    assert scalar(con, "SELECT count(*) FROM ingested_files") == 1  # retried next run
+
+
+def test_a_crash_inside_a_file_leaves_nothing_of_it(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_predictions(case, "1.csv", DAY_ONE)
+    real_load_sql = load_sql
+
+    def failing(name: str, **identifiers: str) -> str:
+        if name == "ingest/ledger_record":
+            raise KeyboardInterrupt  # the process is stopped after the rows were inserted
+        return real_load_sql(name, **identifiers)
+
+    monkeypatch.setattr(bottomline.ingest, "load_sql", failing)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(con, case)
+    assert scalar(con, "SELECT count(*) FROM loans.predictions") == 0
+    assert scalar(con, "SELECT count(*) FROM stale_days") == 0
+    monkeypatch.setattr(bottomline.ingest, "load_sql", real_load_sql)
+    assert ingest(con, case, "r2")["predictions"].rows_loaded == 2
+    assert scalar(con, "SELECT count(*) FROM loans.predictions") == 2

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from bottomline.warehouse import add_missing_columns, drop_model, ensure_model_schema, migrate
+from tests.sql.conftest import NOW
+
+
+def columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    return [
+        row[0]
+        for row in con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = $s AND table_name = $t ORDER BY ordinal_position",
+            {"s": schema, "t": table},
+        ).fetchall()
+    ]
+
+
+def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnection) -> None:
+    assert columns(con, "main", "metrics_daily") == [
+        "model",
+        "day",
+        "segment",
+        "segment_value",
+        "model_version",
+        "predictions",
+        "matured",
+        "tp",
+        "fp",
+        "tn",
+        "fn",
+        "realized_value",
+        "expected_value",
+        "expected_value_matured",
+        "variance_matured",
+    ]
+    assert columns(con, "main", "runs")[:13] == [
+        "run_id",
+        "flow",
+        "model",
+        "as_of",
+        "period_start",
+        "period_end",
+        "started_at",
+        "finished_at",
+        "status",
+        "rows_ingested",
+        "rows_quarantined",
+        "report_path",
+        "delivered_to",
+    ]
+    assert migrate(con, NOW) == []
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (1,)
+
+
+def test_a_model_schema_grows_the_columns_its_case_keeps(con: duckdb.DuckDBPyConnection) -> None:
+    ensure_model_schema(con, "loans")
+    ensure_model_schema(con, "loans")  # idempotent
+    assert {"predictions", "outcomes", "quarantine"} == {
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'loans'"
+        ).fetchall()
+    }
+    batch = pl.DataFrame({"amount": [1.5], "band": ["A"], "count": [3]})
+    con.register("batch", batch)
+    assert add_missing_columns(con, "loans", "predictions", "batch", ["amount", "band"]) == [
+        "amount",
+        "band",
+    ]
+    assert add_missing_columns(con, "loans", "predictions", "batch", ["amount", "count"]) == [
+        "count"
+    ]
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'loans' AND table_name = 'predictions'"
+        ).fetchall()
+    )
+    assert (types["amount"], types["band"], types["count"]) == ("DOUBLE", "VARCHAR", "BIGINT")
+
+
+def test_dropping_a_model_keeps_its_run_history(con: duckdb.DuckDBPyConnection) -> None:
+    ensure_model_schema(con, "loans")
+    con.execute(
+        "INSERT INTO stale_days VALUES ('loans', DATE '2026-05-01'), ('cards', DATE '2026-05-01')"
+    )
+    con.execute(
+        "INSERT INTO runs (run_id, flow, model, started_at, status) "
+        "VALUES ('r1', 'nightly', 'loans', TIMESTAMP '2026-05-02', 'succeeded')"
+    )
+    drop_model(con, "loans")
+    assert con.execute("SELECT model FROM stale_days").fetchall() == [("cards",)]
+    assert con.execute("SELECT count(*) FROM runs").fetchone() == (1,)
+    assert con.execute(
+        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'loans'"
+    ).fetchone() == (0,)
