@@ -1,0 +1,153 @@
+"""The `bottomline` command as a user runs it: exit codes, messages, files written."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cli.main import main
+from tests.integration.conftest import REPO, SETTINGS, Project, make_project
+from tests.integration.test_nightly import run_nightly, snapshot
+
+AS_OF = ["--as-of", SETTINGS.end.isoformat()]
+
+
+def test_a_bad_business_case_exits_2_naming_file_line_and_key(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project.models / "car_loans.yaml"
+    path.write_text(path.read_text().replace("threshold: 0.85", "threshold: high"))
+    assert main(["run", *AS_OF, *project.cli_paths()]) == 2
+    error = capsys.readouterr().err
+    line = path.read_text().splitlines().index("  threshold: high") + 1
+    assert f"{path}, line {line}: predictions.threshold: input should be a valid number" in error
+    assert not project.warehouse.exists()
+
+
+def test_usage_errors_exit_2(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--model", "nope", *project.cli_paths()]) == 2
+    assert "no model named nope; known: car_loans" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "report",
+                "--model",
+                "car_loans",
+                "--start",
+                "2026-05-31",
+                "--end",
+                "2026-05-01",
+                *project.cli_paths(),
+            ]
+        )
+        == 2
+    )
+    assert "the start 2026-05-31 is after the end 2026-05-01" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        main(["report", "--model", "car_loans", "--start", "31/05/2026", "--end", "2026-05-31"])
+    assert exited.value.code == 2
+
+
+def test_run_prints_the_report_and_exits_0(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", *AS_OF, *project.cli_paths()]) == 0
+    output = capsys.readouterr().out
+    pdf = project.reports / "car_loans" / "car_loans_2026-05-02_2026-05-31.pdf"
+    assert f"car_loans: {pdf} (delivered to outbox:" in output
+    assert pdf.exists()
+
+
+def test_an_ad_hoc_report_goes_to_the_addresses_given(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = [
+        "report",
+        "--model",
+        "car_loans",
+        "--start",
+        "2026-05-01",
+        "--end",
+        "2026-05-15",
+        "--to",
+        "cfo@example.com",
+        *project.cli_paths(),
+    ]
+    assert main(arguments) == 0
+    assert "car_loans_2026-05-01_2026-05-15.pdf" in capsys.readouterr().out
+    (message,) = project.emails()
+    assert message["To"] == "cfo@example.com"
+    assert message["Subject"].startswith("Car loan approvals, 1-15 May 2026: ")
+    assert project.query("SELECT flow, period_start FROM runs")[0][0] == "report"
+
+
+def test_a_backfill_aggregates_a_range_and_sends_nothing(project: Project) -> None:
+    assert (
+        main(["backfill", "--start", "2026-05-01", "--end", "2026-05-10", *project.cli_paths()])
+        == 0
+    )
+    assert project.emails() == []
+    (days,) = project.query("SELECT count(DISTINCT day) FROM metrics_daily")[0]
+    assert days == SETTINGS.days  # ingest made every day stale; all were brought up to date
+    assert project.query("SELECT flow, status, report_path FROM runs") == [
+        ("backfill", "succeeded", None)
+    ]
+
+
+def test_a_failing_model_exits_1_after_the_others_ran(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = (project.models / "car_loans.yaml").read_text()
+    broken = broken.replace("name: car_loans", "name: broken_loans").replace(
+        "reference.parquet", "missing.parquet"
+    )
+    (project.models / "broken_loans.yaml").write_text(broken)
+    assert main(["run", *AS_OF, *project.cli_paths()]) == 1
+    captured = capsys.readouterr()
+    assert "broken_loans: FAILED: " in captured.err
+    assert "car_loans: " in captured.out
+
+
+def test_a_run_killed_mid_way_then_rerun_equals_one_clean_run(
+    project: Project, tmp_path: Path
+) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    environment = {
+        **os.environ,
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PYTHONPATH": str(REPO),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "run", *AS_OF, *project.cli_paths()],
+        cwd=REPO,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if "outcomes of car_loans:" in line:  # ingest has committed; aggregation is next
+            process.send_signal(signal.SIGKILL)
+            break
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "".join(seen)
+    assert project.query("SELECT status FROM runs") == [("running",)]
+    assert project.query("SELECT count(*) FROM ingested_files")[0][0] > 0
+
+    assert run_nightly(project).is_completed()
+    clean = make_project(tmp_path / "clean")
+    assert run_nightly(clean).is_completed()
+    assert snapshot(project) == snapshot(clean)
+    assert sorted(status for (status,) in project.query("SELECT status FROM runs")) == [
+        "running",
+        "succeeded",
+    ]
