@@ -18,16 +18,15 @@ PERIOD_START = SETTINGS.end - dt.timedelta(days=29)  # the case's report.period_
 
 
 def run_nightly(project: Project, **parameters: Any) -> Any:
-    state = nightly(as_of=SETTINGS.end, return_state=True, **project.flow_paths(), **parameters)
-    return state
+    return nightly(as_of=SETTINGS.end, return_state=True, **project.flow_paths(), **parameters)
 
 
 def snapshot(project: Project) -> dict[str, Any]:
     """What the warehouse holds, as counts and sums that any difference would change."""
     return {
         "predictions": project.query(
-            "SELECT count(*), count(DISTINCT prediction_id), round(sum(score), 6), min(day), max(day) "
-            "FROM car_loans.predictions"
+            "SELECT count(*), count(DISTINCT prediction_id), round(sum(score), 6), "
+            "min(day), max(day) FROM car_loans.predictions"
         ),
         "outcomes": project.query("SELECT count(*), sum(label) FROM car_loans.outcomes"),
         "metrics": project.query(
