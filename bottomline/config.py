@@ -98,6 +98,7 @@ class PredictionsSpec(_Strict):
     source: Source
     id: Identifier
     timestamp: Identifier
+    timestamp_format: str | None = None  # strftime-style, when not ISO 8601 or epoch seconds
     score: Identifier
     decision: Identifier | None = None
     threshold: float = Field(0.5, ge=0.0, le=1.0)
@@ -111,6 +112,7 @@ class OutcomesSpec(_Strict):
     id: Identifier
     label: Identifier
     timestamp: Identifier | None = None  # when the outcome became known (optional)
+    timestamp_format: str | None = None
 
 
 class Window(_Strict):

@@ -15,6 +15,7 @@ must recover.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
+
+from bottomline.demo_dirt import spoil_labels, spoil_predictions
 
 ZONE = ZoneInfo("Europe/Berlin")
 THRESHOLD = 0.85
@@ -48,6 +51,10 @@ class DemoTruth:
     true_value_per_prediction_before: float  # under the true repayment probability
     true_value_per_prediction_after: float
     daily_realized: dict[dt.date, float]
+    broken_predictions: int = 0  # rows spoiled so that validation must set them aside
+    resent_predictions: int = 0  # rows written twice (the earlier copy is set aside)
+    unseen_categories: int = 0  # rows with a region the reference never saw (loaded, warned)
+    bad_labels: int = 0  # outcome rows with a label that is not 0 or 1
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class DemoSettings:
     never_matures_share: float = 0.04
     reference_rows: int = 100_000
     seed: int = 7
+    dirty_share: float = 0.0  # share of rows spoiled as real logs are (see demo_dirt)
 
     @property
     def start(self) -> dt.date:
@@ -75,11 +83,30 @@ def generate_demo(folder: Path, settings: DemoSettings) -> DemoTruth:
     rng = np.random.default_rng(settings.seed)
     applications = _applications(rng, settings)
     folder.mkdir(parents=True, exist_ok=True)
-    _write_predictions(folder / "predictions", applications)
-    arrived = _write_outcomes(folder / "outcomes", applications, settings)
+    dirt = spoil_predictions(applications, settings.dirty_share, settings.seed + 2)
+    _write_by_day(folder / "predictions", dirt.logged, "utc_day", PREDICTION_COLUMNS)
+    applications = applications.with_columns(pl.Series("broken", dirt.broken))
+    arrived = _arrived_outcomes(applications, settings)
+    outcomes, bad_labels = spoil_labels(
+        arrived.select("id", "repaid", "observed_at"), settings.dirty_share, settings.seed + 3
+    )
+    _write_by_day(
+        folder / "outcomes",
+        outcomes.with_columns(pl.col("observed_at").dt.date().alias("arrival_day")),
+        "arrival_day",
+        ["id", "repaid", "observed_at"],
+    )
     reference = _reference(rng, settings)
     reference.write_parquet(folder / "reference.parquet")
-    return _truth(applications, arrived, settings)
+    matured = arrived.filter(~pl.col("broken") & pl.Series(~bad_labels))
+    truth = _truth(applications.filter(~pl.col("broken")), matured, settings)
+    return dataclasses.replace(
+        truth,
+        broken_predictions=int(dirt.broken.sum()),
+        resent_predictions=dirt.resent,
+        unseen_categories=dirt.unseen_categories,
+        bad_labels=int(bad_labels.sum()),
+    )
 
 
 def _applications(rng: np.random.Generator, settings: DemoSettings) -> pl.DataFrame:
@@ -198,20 +225,16 @@ PREDICTION_COLUMNS = [
 ]
 
 
-def _write_predictions(folder: Path, applications: pl.DataFrame) -> None:
-    logged = applications.with_columns(pl.col("timestamp").dt.date().alias("utc_day"))
-    for (utc_day,), part in logged.group_by("utc_day", maintain_order=True):
-        target = folder / f"date={utc_day}"
+def _write_by_day(folder: Path, rows: pl.DataFrame, day_column: str, columns: list[str]) -> None:
+    """One Parquet file per day, in hive-style folders (date=YYYY-MM-DD/part-0.parquet)."""
+    for (day,), part in rows.group_by(day_column, maintain_order=True):
+        target = folder / f"date={day}"
         target.mkdir(parents=True, exist_ok=True)
-        part.select(PREDICTION_COLUMNS).write_parquet(target / "part-0.parquet")
+        part.select(columns).write_parquet(target / "part-0.parquet")
 
 
-def _write_outcomes(
-    folder: Path,
-    applications: pl.DataFrame,
-    settings: DemoSettings,
-) -> pl.DataFrame:
-    """Write outcomes by arrival day; return the applications whose outcome arrived."""
+def _arrived_outcomes(applications: pl.DataFrame, settings: DemoSettings) -> pl.DataFrame:
+    """The applications whose outcome arrived by the end date, with when it arrived."""
     rng = np.random.default_rng(settings.seed + 1)
     size = len(applications)
     delay_days = 1 + rng.gamma(2.0, 5.0, size)
@@ -219,18 +242,14 @@ def _write_outcomes(
     observed_at = applications["timestamp"] + pl.Series(
         (delay_days * 86400e6).astype("timedelta64[us]")
     )
-    known = applications.with_columns(observed_at.alias("observed_at")).filter(
-        pl.Series(~never)
-        & (pl.col("observed_at").dt.convert_time_zone(str(ZONE)).dt.date() <= settings.end)
+    return (
+        applications.with_columns(observed_at.alias("observed_at"))
+        .filter(
+            pl.Series(~never)
+            & (pl.col("observed_at").dt.convert_time_zone(str(ZONE)).dt.date() <= settings.end)
+        )
+        .sort("observed_at")
     )
-    arrivals = known.with_columns(pl.col("observed_at").dt.date().alias("arrival_day"))
-    for (arrival_day,), part in arrivals.sort("observed_at").group_by(
-        "arrival_day", maintain_order=True
-    ):
-        target = folder / f"date={arrival_day}"
-        target.mkdir(parents=True, exist_ok=True)
-        part.select("id", "repaid", "observed_at").write_parquet(target / "part-0.parquet")
-    return known
 
 
 def _reference(rng: np.random.Generator, settings: DemoSettings) -> pl.DataFrame:

@@ -1,49 +1,48 @@
 """From rows as a source file has them to the warehouse's standard columns.
 
-Each file's rows are split into rows to load and rows to quarantine; every row read ends up
-in exactly one of the two, with the reason and the column at fault for the second. A file
-that lacks a column the case needs is a `SourceError` naming the file, the columns and the
-keys that need them.
+Standardizing only converts: a value that cannot be converted becomes missing, and the
+validation rules (`bottomline.validation.rules`) decide what that means and say why, quoting
+the value as read from the `raw:<column>` copy kept beside each standard column. A file that
+lacks a column the case needs is a `SourceError` naming the file, the columns, the keys that
+need them, and the nearest columns the file does have.
 """
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import polars as pl
 
 from bottomline.config import BusinessCase
-from bottomline.sources import SourceError
+from bottomline.sources import SourceError, SourceRead
+from bottomline.validation.profile import Kind
 
 _AWARE_FORMATS = ["%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z"]
 _NAIVE_FORMATS = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d"]
-QUARANTINE_COLUMNS = ["source_row", "column_name", "reason", "record"]
+RAW = "raw:"
 
 
 @dataclass(frozen=True)
-class Normalized:
-    """One file's rows: `rows` to load (standard columns), `quarantined` with reasons."""
+class Standardized:
+    """One file's rows in standard columns, with the raw values and where each row came from."""
 
-    rows: pl.DataFrame
-    quarantined: pl.DataFrame
-    rows_read: int
-
-
-@dataclass(frozen=True)
-class Check:
-    """A row-level rule: rows where `failed` is true are quarantined with `reason`."""
-
-    column: str
-    failed: pl.Expr
-    reason: pl.Expr
+    source_file: str
+    rows: pl.DataFrame  # standard columns, kept columns, raw:<column>, source_file, source_row
+    raw_columns: list[str]  # the file's own column names, in order
+    unreadable: pl.DataFrame  # rows that could not be parsed at all (source_row, reason, record)
 
 
-def normalize_predictions(
-    raw: pl.DataFrame,
-    case: BusinessCase,
-    source_file: str,
-) -> Normalized:
-    """Standard prediction columns: id, time (UTC), day (case zone), score, decision, version."""
+def raw(column: str) -> pl.Expr:
+    """A column as the source file had it."""
+    return pl.col(f"{RAW}{column}")
+
+
+def standardize_predictions(
+    read: SourceRead, case: BusinessCase, source_file: str, kinds: dict[str, Kind]
+) -> Standardized:
+    """Standard columns: prediction_id, predicted_at (UTC), day (case zone), score, decision,
+    model_version, and the case's kept columns typed as `kinds` says."""
     spec = case.predictions
     needs = {
         "predictions.id": [spec.id],
@@ -55,88 +54,77 @@ def normalize_predictions(
         needs["predictions.decision"] = [spec.decision]
     if spec.model_version:
         needs["predictions.model_version"] = [spec.model_version]
-    _require_columns(raw, needs, source_file)
+    frame = read.rows
+    _require_columns(frame, needs, source_file)
+    score = pl.col(spec.score).cast(pl.Float64, strict=False)
     decision = (
-        pl.col(spec.decision).cast(pl.Int8, strict=False)
+        _small_integer(frame.schema[spec.decision], spec.decision)
         if spec.decision
-        else (pl.col(spec.score).cast(pl.Float64, strict=False) >= spec.threshold).cast(pl.Int8)
+        else (score >= spec.threshold).cast(pl.Int8)
     )
     version = (
         pl.col(spec.model_version).cast(pl.String).fill_null("unknown")
         if spec.model_version
         else pl.lit(None, pl.String)
     )
-    standard = (
-        raw.with_row_index("source_row", offset=1)
-        .select(
-            pl.col("source_row").cast(pl.Int64),
-            _text_id(spec.id).alias("prediction_id"),
-            utc_timestamp(raw.schema[spec.timestamp], spec.timestamp).alias("predicted_at"),
-            pl.col(spec.score).cast(pl.Float64, strict=False).alias("score"),
-            decision.alias("decision"),
-            version.alias("model_version"),
-            *[pl.col(column) for column in case.kept_columns()],
-        )
-        .with_columns(
-            pl.col("predicted_at")
-            .dt.replace_time_zone("UTC")
-            .dt.convert_time_zone(case.timezone)
-            .dt.date()
-            .alias("day")
-        )
-    )
-    checks = [
-        _not_empty("prediction_id", spec.id),
-        Check(
-            spec.timestamp,
-            pl.col("predicted_at").is_null(),
-            pl.format("timestamp {} is empty or not a date-time", _shown(_raw(spec.timestamp))),
-        ),
-        Check(
-            spec.score,
-            ~_is_probability(pl.col("score")),
-            pl.format("score {} is not a probability between 0 and 1", _shown(_raw(spec.score))),
-        ),
-        Check(
-            spec.decision or spec.score,
-            ~pl.col("decision").is_in([0, 1]).fill_null(False),
-            pl.format("decision {} is not 0 or 1", _shown(_raw(spec.decision or spec.score))),
-        ),
+    timestamp = utc_timestamp(frame.schema[spec.timestamp], spec.timestamp, spec.timestamp_format)
+    standard = [
+        _text_id(spec.id).alias("prediction_id"),
+        timestamp.alias("predicted_at"),
+        score.alias("score"),
+        decision.alias("decision"),
+        version.alias("model_version"),
+        *[_typed(column, kinds.get(column, "categorical")) for column in case.kept_columns()],
     ]
-    return _split(raw, standard, checks, spec.id)
+    return _standardized(read, source_file, standard, day_zone=case.timezone)
 
 
-def normalize_outcomes(raw: pl.DataFrame, case: BusinessCase, source_file: str) -> Normalized:
-    """Standard outcome columns: prediction id, label (0/1), observed_at (UTC, optional)."""
+def standardize_outcomes(read: SourceRead, case: BusinessCase, source_file: str) -> Standardized:
+    """Standard columns: prediction_id, label (0/1), observed_at (UTC, optional)."""
     spec = case.outcomes
     needs = {"outcomes.id": [spec.id], "outcomes.label": [spec.label]}
     if spec.timestamp:
         needs["outcomes.timestamp"] = [spec.timestamp]
-    _require_columns(raw, needs, source_file)
+    frame = read.rows
+    _require_columns(frame, needs, source_file)
     observed = (
-        utc_timestamp(raw.schema[spec.timestamp], spec.timestamp)
+        utc_timestamp(frame.schema[spec.timestamp], spec.timestamp, spec.timestamp_format)
         if spec.timestamp
         else pl.lit(None, pl.Datetime("us"))
     )
-    standard = raw.with_row_index("source_row", offset=1).select(
-        pl.col("source_row").cast(pl.Int64),
+    standard = [
         _text_id(spec.id).alias("prediction_id"),
-        _label(raw.schema[spec.label], spec.label).alias("label"),
+        _small_integer(frame.schema[spec.label], spec.label).alias("label"),
         observed.alias("observed_at"),
-    )
-    checks = [
-        _not_empty("prediction_id", spec.id),
-        Check(
-            spec.label,
-            ~pl.col("label").is_in([0, 1]).fill_null(False),
-            pl.format("label {} is not 0 or 1", _shown(_raw(spec.label))),
-        ),
     ]
-    return _split(raw, standard, checks, spec.id)
+    return _standardized(read, source_file, standard, day_zone=None)
 
 
-def utc_timestamp(dtype: pl.DataType, column: str) -> pl.Expr:
-    """A timestamp column as naive UTC; naive inputs are taken to be UTC already."""
+def _standardized(
+    read: SourceRead, source_file: str, standard: list[pl.Expr], day_zone: str | None
+) -> Standardized:
+    frame = read.rows
+    raw_columns = [column for column in frame.columns if column != "source_row"]
+    rows = frame.select(
+        pl.lit(source_file).alias("source_file"),
+        pl.col("source_row"),
+        *standard,
+        *[pl.col(column).alias(f"{RAW}{column}") for column in raw_columns],
+    )
+    if day_zone is not None:
+        rows = rows.with_columns(
+            pl.col("predicted_at")
+            .dt.replace_time_zone("UTC")
+            .dt.convert_time_zone(day_zone)
+            .dt.date()
+            .alias("day")
+        )
+    return Standardized(source_file, rows, raw_columns, read.unreadable)
+
+
+def utc_timestamp(dtype: pl.DataType, column: str, text_format: str | None = None) -> pl.Expr:
+    """A timestamp column as naive UTC. Naive inputs are taken to be UTC; whole numbers are
+    seconds (or milliseconds, microseconds) since 1970; text is ISO 8601 or `text_format`."""
     source = pl.col(column)
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone:
@@ -144,17 +132,38 @@ def utc_timestamp(dtype: pl.DataType, column: str) -> pl.Expr:
         return source.cast(pl.Datetime("us"))
     if isinstance(dtype, pl.Date):
         return source.cast(pl.Datetime("us"))
+    if dtype.is_integer():
+        return _from_epoch(source.cast(pl.Int64))
     if dtype == pl.String:
         text = source.str.strip_chars()
+        formats = [text_format] if text_format else []
         parsed = [
             text.str.to_datetime(
                 f, strict=False, time_zone="UTC", time_unit="us"
             ).dt.replace_time_zone(None)
-            for f in _AWARE_FORMATS
+            for f in [*formats, *_AWARE_FORMATS]
+            if "%z" in f or "%#z" in f
         ]
-        parsed += [text.str.to_datetime(f, strict=False, time_unit="us") for f in _NAIVE_FORMATS]
+        parsed += [
+            text.str.to_datetime(f, strict=False, time_unit="us")
+            for f in [*formats, *_NAIVE_FORMATS]
+            if "%z" not in f and "%#z" not in f
+        ]
         return pl.coalesce(parsed)
     return pl.lit(None, pl.Datetime("us"))
+
+
+def _from_epoch(number: pl.Expr) -> pl.Expr:
+    """Seconds, milliseconds or microseconds since 1970, told apart by size."""
+    magnitude = number.abs()
+    microseconds = (
+        pl.when(magnitude < 10**11)
+        .then(number * 1_000_000)
+        .when(magnitude < 10**14)
+        .then(number * 1_000)
+        .otherwise(number)
+    )
+    return microseconds.cast(pl.Datetime("us"))
 
 
 def _text_id(column: str) -> pl.Expr:
@@ -162,83 +171,37 @@ def _text_id(column: str) -> pl.Expr:
     return pl.when(text == "").then(None).otherwise(text)
 
 
-def _label(dtype: pl.DataType, column: str) -> pl.Expr:
+def _small_integer(dtype: pl.DataType, column: str) -> pl.Expr:
+    """0/1 columns from booleans, numbers or text ("1", " 0 ", "1.0")."""
     if dtype == pl.String:
-        return (
-            pl.col(column)
-            .str.strip_chars()
-            .cast(pl.Float64, strict=False)
-            .cast(pl.Int8, strict=False)
-        )
-    return pl.col(column).cast(pl.Int8, strict=False)
+        number = pl.col(column).str.strip_chars().cast(pl.Float64, strict=False)
+    else:
+        number = pl.col(column).cast(pl.Float64, strict=False)
+    whole = pl.when(number == number.round()).then(number)
+    return whole.cast(pl.Int8, strict=False)
 
 
-def _is_probability(score: pl.Expr) -> pl.Expr:
-    return (score.is_finite() & (score >= 0.0) & (score <= 1.0)).fill_null(False)
+def _typed(column: str, kind: Kind) -> pl.Expr:
+    if kind == "numeric":
+        return pl.col(column).cast(pl.Float64, strict=False).alias(column)
+    return pl.col(column).cast(pl.String).alias(column)
 
 
-def _not_empty(standard: str, column: str) -> Check:
-    return Check(column, pl.col(standard).is_null(), pl.lit("id is empty"))
-
-
-def _raw(column: str) -> pl.Expr:
-    """A column as the source file had it (checks run beside the standard columns)."""
-    return pl.col(f"raw:{column}")
-
-
-def _shown(value: pl.Expr) -> pl.Expr:
-    return pl.format("'{}'", value.cast(pl.String).fill_null("null"))
-
-
-def _require_columns(raw: pl.DataFrame, needs: dict[str, list[str]], source_file: str) -> None:
+def _require_columns(
+    raw_frame: pl.DataFrame, needs: dict[str, list[str]], source_file: str
+) -> None:
+    present = [column for column in raw_frame.columns if column != "source_row"]
     missing: dict[str, list[str]] = {}
     for key, columns in needs.items():
         for column in columns:
-            if column not in raw.columns:
+            if column not in present:
                 missing.setdefault(column, []).append(key)
-    if missing:
-        listed = ", ".join(
-            f"'{column}' (needed by {', '.join(keys)})" for column, keys in missing.items()
-        )
-        raise SourceError(
-            source_file,
-            f"missing column(s) {listed}; the file has {', '.join(raw.columns) or 'no columns'}",
-        )
-
-
-def _split(
-    raw: pl.DataFrame,
-    standard: pl.DataFrame,
-    checks: list[Check],
-    id_column: str,
-) -> Normalized:
-    """Apply the checks (first failure wins), then quarantine all but the last row of an id."""
-    reason = pl.coalesce([pl.when(check.failed).then(check.reason) for check in checks])
-    column = pl.coalesce([pl.when(check.failed).then(pl.lit(check.column)) for check in checks])
-    raw_view = raw.select(pl.all().name.prefix("raw:"))
-    labelled = pl.concat([standard, raw_view], how="horizontal").with_columns(
-        reason.alias("reason"), column.alias("column_name")
-    )
-    valid = labelled.filter(pl.col("reason").is_null())
-    last_row = valid.group_by("prediction_id").agg(pl.col("source_row").max().alias("kept_row"))
-    valid = (
-        valid.join(last_row, on="prediction_id")
-        .with_columns(
-            pl.when(pl.col("source_row") != pl.col("kept_row"))
-            .then(pl.format("id repeats later in the same file (row {} kept)", pl.col("kept_row")))
-            .alias("reason"),
-            pl.when(pl.col("source_row") != pl.col("kept_row"))
-            .then(pl.lit(id_column))
-            .alias("column_name"),
-        )
-        .drop("kept_row")
-    )
-    labelled = pl.concat(
-        [labelled.filter(pl.col("reason").is_not_null()), valid], how="diagonal_relaxed"
-    ).sort("source_row")
-    record = pl.struct(pl.col(f"raw:{name}").alias(name) for name in raw.columns)
-    quarantined = labelled.filter(pl.col("reason").is_not_null()).select(
-        "source_row", "column_name", "reason", record.struct.json_encode().alias("record")
-    )
-    rows = labelled.filter(pl.col("reason").is_null()).select(standard.columns)
-    return Normalized(rows=rows, quarantined=quarantined, rows_read=raw.height)
+    if not missing:
+        return
+    described = []
+    for column, keys in missing.items():
+        nearest = difflib.get_close_matches(column, present, n=1, cutoff=0.6)
+        hint = f", did you mean '{nearest[0]}'?" if nearest else ""
+        described.append(f"'{column}' (needed by {', '.join(keys)}{hint})")
+    has = ", ".join(present) or "no columns"
+    raise SourceError(source_file, f"missing column(s) {'; '.join(described)}; the file has {has}")

@@ -47,7 +47,10 @@ def _read_reference_files(case: BusinessCase, pattern: str) -> pl.DataFrame:
     if not files:
         raise ReferenceError(f"reference: no file matches {pattern!r} (read from {case.base_dir})")
     return pl.concat(
-        [_standard_reference(read_file(source.path), case, str(source.path)) for source in files],
+        [
+            _standard_reference(read_file(source.path).rows, case, str(source.path))
+            for source in files
+        ],
         how="diagonal_relaxed",
     )
 

@@ -31,6 +31,7 @@ class RunEnd:
     report_path: str | None
     delivered_to: str | None
     message: str | None = None
+    data_docs_path: str | None = None
 
 
 def record_start(con: duckdb.DuckDBPyConnection, started: RunStart) -> None:

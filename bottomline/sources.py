@@ -3,12 +3,18 @@
 Paths in a business case may be globs (`predictions/*/*.parquet`, `**` for any depth) and are
 read relative to the case file's folder. Hive-style folders (`date=2026-05-01/`) add their
 key as a text column when the file does not already have it.
+
+Every row read carries `source_row`, its 1-based position among the file's data rows (its line
+number in a JSON-lines file). A JSON line that is not JSON does not stop the file: it comes
+back in `SourceRead.unreadable` with the reason, and the other lines load.
 """
 
 from __future__ import annotations
 
 import glob
 import hashlib
+import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +28,7 @@ READERS = {
     ".ndjson": "jsonl",
     ".json": "jsonl",
 }
+UNREADABLE_SCHEMA = {"source_row": pl.Int64, "reason": pl.String, "record": pl.String}
 
 
 class SourceError(Exception):
@@ -39,6 +46,14 @@ class SourceFile:
     path: Path
     size: int  # bytes
     mtime_ns: int
+
+
+@dataclass(frozen=True)
+class SourceRead:
+    """A file's rows (with `source_row`) and the rows that could not be parsed at all."""
+
+    rows: pl.DataFrame
+    unreadable: pl.DataFrame  # source_row, reason, record (the line as it was)
 
 
 def resolve_pattern(pattern: str, base_dir: Path) -> str:
@@ -67,28 +82,80 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_file(path: Path) -> pl.DataFrame:
+def read_file(path: Path) -> SourceRead:
     """All rows of one file, in file order; raises `SourceError` naming the file."""
     kind = READERS.get(path.suffix.lower())
     if kind is None:
         raise SourceError(path, f"unknown file type {path.suffix!r}; use .parquet, .csv or .jsonl")
-    try:
-        frame = _read(path, kind)
-    except SourceError:
-        raise
-    except Exception as error:  # Polars raises many kinds for a bad file; all mean "unreadable"
-        raise SourceError(path, f"cannot be read as {kind}: {_first_line(error)}") from error
-    return _with_hive_columns(frame, path)
-
-
-def _read(path: Path, kind: str) -> pl.DataFrame:
     if path.stat().st_size == 0:
         raise SourceError(path, "the file is empty (0 bytes)")
+    try:
+        read = _read(path, kind)
+    except Exception as error:  # Polars raises many kinds for a bad file; all mean "unreadable"
+        raise SourceError(path, f"cannot be read as {kind}: {_first_line(error)}") from error
+    return SourceRead(rows=_with_hive_columns(read.rows, path), unreadable=read.unreadable)
+
+
+def _read(path: Path, kind: str) -> SourceRead:
+    nothing_unreadable = pl.DataFrame(schema=UNREADABLE_SCHEMA)
     if kind == "parquet":
-        return pl.read_parquet(path)
+        return SourceRead(_numbered(pl.read_parquet(path)), nothing_unreadable)
     if kind == "csv":
-        return pl.read_csv(path, infer_schema_length=10000, encoding="utf8-lossy")
-    return pl.read_ndjson(path, infer_schema_length=10000)
+        frame = pl.read_csv(
+            path, infer_schema_length=10000, encoding="utf8-lossy", separator=_separator(path)
+        )
+        return SourceRead(_numbered(frame), nothing_unreadable)
+    try:
+        frame = pl.read_ndjson(path, infer_schema_length=10000)
+    except pl.exceptions.ComputeError:
+        return _read_json_lines_one_by_one(path)
+    return SourceRead(_numbered(frame), nothing_unreadable)
+
+
+def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_row_index("source_row", offset=1).with_columns(
+        pl.col("source_row").cast(pl.Int64)
+    )
+
+
+def _separator(path: Path) -> str:
+    """A comma, unless the header line plainly uses semicolons or tabs."""
+    with path.open("r", encoding="utf-8", errors="replace") as handle:
+        header = handle.readline()
+    counts = {separator: header.count(separator) for separator in (",", ";", "\t")}
+    best = max(counts, key=lambda separator: counts[separator])
+    return best if counts[best] > counts[","] else ","
+
+
+def _read_json_lines_one_by_one(path: Path) -> SourceRead:
+    """The slow path, for a file with broken lines: keep the good ones, name the bad ones."""
+    good_lines: list[str] = []
+    good_numbers: list[int] = []
+    bad: list[tuple[int, str, str]] = []
+    with path.open("r", encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            text = line.strip()
+            if not text:
+                continue
+            problem = _json_object_problem(text)
+            if problem:
+                bad.append((number, f"line {number} {problem}", text))
+            else:
+                good_lines.append(text)
+                good_numbers.append(number)
+    rows = pl.DataFrame()
+    if good_lines:
+        rows = pl.read_ndjson(io.StringIO("\n".join(good_lines)), infer_schema_length=10000)
+    rows = rows.select(pl.Series("source_row", good_numbers, dtype=pl.Int64), pl.all())
+    return SourceRead(rows, pl.DataFrame(bad, schema=UNREADABLE_SCHEMA, orient="row"))
+
+
+def _json_object_problem(text: str) -> str | None:
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as error:
+        return f"is not valid JSON ({error.msg} at character {error.pos + 1})"
+    return None if isinstance(parsed, dict) else "is not a JSON object"
 
 
 def _with_hive_columns(frame: pl.DataFrame, path: Path) -> pl.DataFrame:

@@ -36,13 +36,26 @@ def run_demo(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
     print(f"Writing {arguments.days} days of demo data to {folder} ...", flush=True)
     shutil.rmtree(folder, ignore_errors=True)
     truth = generate_demo(
-        folder, DemoSettings(end=end, days=arguments.days, predictions_per_day=arguments.per_day)
+        folder,
+        DemoSettings(
+            end=end,
+            days=arguments.days,
+            predictions_per_day=arguments.per_day,
+            dirty_share=arguments.dirty,
+        ),
     )
     print(
         f"  {truth.predictions:,} loan applications, {truth.matured:,} with outcomes; "
         f"drift in {truth.drift_feature} from {truth.drift_start}",
         flush=True,
     )
+    if arguments.dirty:
+        print(
+            f"  spoiled on purpose: {truth.broken_predictions:,} prediction rows, "
+            f"{truth.resent_predictions:,} sent twice, {truth.unseen_categories:,} with an "
+            f"unseen region, {truth.bad_labels:,} labels",
+            flush=True,
+        )
     resolved = Paths.resolve(**paths)
     with connect(resolved.warehouse) as con:
         migrate(con, utc_now())

@@ -70,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--per-day", type=int, default=2000, help="loan applications per day (default: 2000)"
     )
+    demo.add_argument(
+        "--dirty",
+        type=float,
+        nargs="?",
+        const=0.005,
+        default=0.0,
+        metavar="SHARE",
+        help="spoil a share of rows as real logs are (default share 0.005) to show validation",
+    )
     demo.set_defaults(handler=_demo)
 
     run = commands.add_parser("run", parents=[common], help="the nightly job")
@@ -110,6 +119,17 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--end", type=_date, required=True)
     backfill.add_argument("--model", action="append", dest="model_names", metavar="NAME")
     backfill.set_defaults(handler=_backfill)
+    quarantine = commands.add_parser(
+        "quarantine", parents=[common], help="list a model's rows set aside, or let them back in"
+    )
+    quarantine.add_argument("--model", required=True, metavar="NAME")
+    quarantine.add_argument("--limit", type=int, default=20, help="rows to list (default: 20)")
+    quarantine.add_argument(
+        "--reingest",
+        action="store_true",
+        help="after fixing the case or the files: the next run reads those files again",
+    )
+    quarantine.set_defaults(handler=_quarantine)
     return parser
 
 
@@ -177,6 +197,13 @@ def _backfill(arguments: argparse.Namespace) -> int:
         **_paths(arguments),
     )
     return _report_states(names, state)
+
+
+def _quarantine(arguments: argparse.Namespace) -> int:
+    from cli.quarantine import show_quarantine
+
+    load_cases(Path(arguments.models), [arguments.model])
+    return show_quarantine(arguments, _paths(arguments))
 
 
 def _demo(arguments: argparse.Namespace) -> int:

@@ -10,7 +10,6 @@ from prefect import Flow, flow
 from prefect.client.schemas.objects import FlowRun, State
 from prefect.runtime import flow_run
 
-from bottomline.ingest import file_errors
 from bottomline.runs import RunEnd
 from tasks.aggregate import rebuild_aggregates, refresh_aggregates
 from tasks.artifacts import publish_artifacts
@@ -77,9 +76,9 @@ def model_report(
     case = load_model_case(paths, model)
     period = chosen_period(start, end) if start and end else nightly_period(case, as_of)
     start_run(paths, run_id, flow_label, model, period)
-    ingested = ingest_sources(paths, case, run_id)
+    ingested = ingest_sources(paths, case, run_id, period)
     refresh_aggregates(paths, case)
-    report = build_report(paths, case, period, run_id, file_errors(ingested))
+    report = build_report(paths, case, period, run_id, ingested)
     delivered = (
         deliver_report(paths, report, recipients or case.report.recipients) if deliver else None
     )
@@ -101,6 +100,6 @@ def model_backfill(
     case = load_model_case(paths, model)
     period = chosen_period(start, end)
     start_run(paths, run_id, flow_label, model, period)
-    ingested = ingest_sources(paths, case, run_id)
+    ingested = ingest_sources(paths, case, run_id, period)
     rebuild_aggregates(paths, case, *period)
     return finish_run(paths, run_id, ingested)

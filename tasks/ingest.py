@@ -1,25 +1,49 @@
-"""Task: load a model's new source files into the warehouse."""
+"""Task: load and validate a model's new source files; build the run's GX data docs."""
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from bottomline.config import BusinessCase
-from bottomline.ingest import IngestContext, IngestSummary, ingest_model
+from bottomline.ingest import IngestContext, IngestReport, ingest_model
+from bottomline.validation.gx_runner import GxValidator
 from bottomline.warehouse import connect
 from tasks.settings import Paths, utc_now
 
 
+@dataclass(frozen=True)
+class Ingested:
+    report: IngestReport
+    data_docs: Path | None  # index.html of the run's GX data docs
+
+
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[10, 60])
-def ingest_sources(paths: Paths, case: BusinessCase, run_id: str) -> list[IngestSummary]:
-    """New prediction and outcome files of one model; retried, as sources can be flaky."""
+def ingest_sources(
+    paths: Paths, case: BusinessCase, run_id: str, period: tuple[dt.date, dt.date] | None
+) -> Ingested:
+    """New prediction and outcome files of one model, validated; retried, as sources can be
+    flaky (a retry loads only what the failed attempt did not)."""
     logger = get_run_logger()
+    now = utc_now()
+    validator = GxValidator(run_name=run_id, run_time=now)
+    context = IngestContext(
+        case,
+        run_id,
+        now,
+        as_of=period[1] if period else None,
+        period_start=period[0] if period else None,
+    )
     with connect(paths.warehouse) as con:
-        summaries = ingest_model(con, IngestContext(case, run_id, utc_now()), logger.info)
-    for summary in summaries:
+        report = ingest_model(con, context, validator, logger.info)
+    for summary in report.summaries:
         logger.info(
-            "%s of %s: %d files (%d new, %d unchanged), %s rows loaded, %s set aside",
+            "%s of %s: %d files (%d new, %d unchanged), %s rows loaded, %s set aside, "
+            "%s earlier rows replaced by a later copy",
             summary.kind,
             case.name,
             summary.files_found,
@@ -27,7 +51,23 @@ def ingest_sources(paths: Paths, case: BusinessCase, run_id: str) -> list[Ingest
             summary.files_unchanged,
             f"{summary.rows_loaded:,}",
             f"{summary.rows_quarantined:,}",
+            f"{summary.rows_replaced:,}",
         )
-        for error in summary.errors:
-            logger.warning("%s", error)
-    return summaries
+        for problem in summary.errors + summary.notes:
+            logger.warning("%s", problem)
+    for note in report.notes:
+        logger.warning("%s", note)
+    failed = [result for result in report.results if not result.success]
+    for result in failed:
+        logger.warning(
+            "check failed (%s, %s): %s - %s rows",
+            result.rule.severity,
+            result.suite,
+            result.rule.description,
+            f"{result.unexpected_count:,}",
+        )
+    docs = validator.build_docs(paths.reports_dir / case.name / "data_docs" / run_id)
+    logger.info(
+        "%s: %d checks, %d failed; data docs %s", case.name, len(report.results), len(failed), docs
+    )
+    return Ingested(report=report, data_docs=docs)

@@ -10,10 +10,12 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from bottomline.config import BusinessCase
+from bottomline.ingest import file_errors
 from bottomline.report.content import ReportData, gather_report_data
 from bottomline.report.context import build_context
 from bottomline.report.render import RenderedReport, render_html, write_report
 from bottomline.warehouse import connect
+from tasks.ingest import Ingested
 from tasks.settings import Paths, code_version, utc_now
 
 
@@ -30,10 +32,11 @@ def build_report(
     case: BusinessCase,
     period: tuple[dt.date, dt.date],
     run_id: str,
-    file_errors: list[str],
+    ingested: Ingested,
 ) -> BuiltReport:
     start, end = period
-    with connect(paths.warehouse, read_only=False) as con:
+    summaries = ingested.report.summaries
+    with connect(paths.warehouse) as con:
         data = gather_report_data(
             con,
             case,
@@ -42,7 +45,9 @@ def build_report(
             run_id=run_id,
             code_version=code_version(),
             generated_at=utc_now(),
-            file_errors=file_errors,
+            file_errors=file_errors(summaries),
+            file_notes=[note for s in summaries for note in s.notes] + ingested.report.notes,
+            data_docs=str(ingested.data_docs) if ingested.data_docs else None,
         )
     context = build_context(data)
     pdf_path = paths.reports_dir / case.name / f"{case.name}_{start}_{end}.pdf"

@@ -9,9 +9,10 @@ from prefect.cache_policies import NO_CACHE
 
 from bottomline import periods
 from bottomline.config import BusinessCase, load_cases
-from bottomline.ingest import IngestSummary, file_errors
+from bottomline.ingest import file_errors
 from bottomline.runs import RunEnd, RunStart, record_end, record_failure, record_start
 from bottomline.warehouse import connect, migrate
+from tasks.ingest import Ingested
 from tasks.settings import Paths, utc_now
 
 
@@ -81,19 +82,21 @@ def start_run(
 def finish_run(
     paths: Paths,
     run_id: str,
-    ingested: list[IngestSummary],
+    ingested: Ingested,
     report_path: str | None = None,
     delivered_to: str | None = None,
 ) -> RunEnd:
     """Mark the run succeeded, with what it loaded, wrote and sent."""
+    summaries = ingested.report.summaries
     end = RunEnd(
         finished_at=utc_now(),
         status="succeeded",
-        rows_ingested=sum(summary.rows_loaded for summary in ingested),
-        rows_quarantined=sum(summary.rows_quarantined for summary in ingested),
+        rows_ingested=sum(summary.rows_loaded for summary in summaries),
+        rows_quarantined=sum(summary.rows_quarantined for summary in summaries),
         report_path=report_path,
         delivered_to=delivered_to,
-        message="; ".join(file_errors(ingested)) or None,
+        message="; ".join(file_errors(summaries)) or None,
+        data_docs_path=str(ingested.data_docs) if ingested.data_docs else None,
     )
     with connect(paths.warehouse) as con:
         record_end(con, run_id, end)

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import tempfile
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from bottomline.validation.gx_runner import GxValidator
 
 _PREFECT_HOME = tempfile.mkdtemp(prefix="bottomline-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
@@ -11,3 +19,11 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.pop("PREFECT_API_URL", None)
 for _name in [name for name in os.environ if name.startswith("BOTTOMLINE_")]:
     del os.environ[_name]
+
+
+@pytest.fixture(scope="session")
+def make_validator() -> Callable[[], GxValidator]:
+    """Real Great Expectations validators (GX is imported once per test session)."""
+    from bottomline.validation.gx_runner import GxValidator
+
+    return lambda: GxValidator(run_name="test", run_time=_dt.datetime(2026, 6, 1, 6, 0))

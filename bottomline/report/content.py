@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 
 from bottomline.config import BusinessCase
 from bottomline.figures import PeriodFigures, daily_series, period_figures
+from bottomline.report.quality import DataStatus, gather_data_status
 from bottomline.sqlfiles import load_sql
-from bottomline.warehouse import first_row, run
+from bottomline.warehouse import run
 
 
 @dataclass(frozen=True)
@@ -23,16 +24,6 @@ class SourceLineage:
     files: int
     rows_loaded: int
     rows_quarantined: int
-
-
-@dataclass(frozen=True)
-class DataStatus:
-    """How far the data can be trusted: freshness and rows set aside (times UTC)."""
-
-    newest_prediction: dt.datetime | None
-    newest_outcome: dt.datetime | None
-    quarantined_rows: int
-    file_errors: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -59,28 +50,33 @@ def gather_report_data(
     code_version: str,
     generated_at: dt.datetime,
     file_errors: list[str] | None = None,
+    file_notes: list[str] | None = None,
+    data_docs: str | None = None,
 ) -> ReportData:
     """Read a window's figures and the data's status for one model."""
     daily = con.sql(
         load_sql("report/daily_totals"), params={"model": case.name, "start": start, "end": end}
     ).pl()
-    freshness = first_row(con, load_sql("report/freshness", schema=case.name))
-    assert freshness is not None
     lineage = run(con, load_sql("report/source_lineage"), {"model": case.name})
     patterns = {
         "predictions": case.predictions.source.pattern,
         "outcomes": case.outcomes.source.pattern,
     }
+    status = gather_data_status(
+        con,
+        case.name,
+        run_id,
+        start,
+        end,
+        file_errors=file_errors or [],
+        file_notes=file_notes or [],
+        data_docs=data_docs,
+    )
     return ReportData(
         case=case,
         figures=period_figures(daily, start, end),
         series=daily_series(daily, start, end),
-        status=DataStatus(
-            newest_prediction=freshness[0],
-            newest_outcome=freshness[1],
-            quarantined_rows=int(freshness[2]),
-            file_errors=file_errors or [],
-        ),
+        status=status,
         sources=[
             SourceLineage(
                 kind=row[0],

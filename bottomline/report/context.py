@@ -11,6 +11,9 @@ from bottomline.report.charts import svg_data_uri, value_over_time
 from bottomline.report.content import ReportData
 from bottomline.report.formatting import count, money, percent, period
 from bottomline.report.narrative import pending_sentence, verdict
+from bottomline.report.quality import PROBLEM_SHARE
+
+MAX_LISTED = 5  # findings and reasons listed on page one
 
 
 @dataclass(frozen=True)
@@ -59,24 +62,85 @@ def _timestamp(value: dt.datetime | None) -> str:
     return f"{value:%-d %b %Y %H:%M} UTC" if value else "none yet"
 
 
+def data_headline(data: ReportData) -> str:
+    """One sentence on whether the data can be trusted."""
+    status, checks = data.status, data.status.checks
+    share = percent(status.share_set_aside)
+    if status.level == "problem":
+        problems = []
+        if status.file_errors:
+            problems.append(f"{len(status.file_errors)} source file(s) could not be read")
+        if status.share_set_aside >= PROBLEM_SHARE:
+            problems.append(f"{share} of the period's prediction rows were set aside")
+        return "Data problems: " + " and ".join(problems) + "."
+    if status.level == "warning":
+        failed = f"{len(checks.findings)} of {checks.checks} checks failed"
+        aside = (
+            f"; {count(status.set_aside_in_period)} of the period's rows set aside ({share})"
+            if status.set_aside_in_period
+            else ""
+        )
+        return f"Data usable, with warnings: {failed}{aside}."
+    return f"Data passed all {checks.checks} checks; no rows were set aside."
+
+
 def data_lines(data: ReportData) -> list[str]:
-    """Plain statements on how far the data can be trusted."""
+    """Page one: at most three plain lines under the headline."""
     figures, status = data.figures, data.status
-    lines = [
-        f"{count(figures.predictions)} predictions in the period, "
-        f"{percent(figures.maturity, decimals=0)} with known outcomes.",
-        f"Newest prediction {_timestamp(status.newest_prediction)}; newest outcome "
-        f"{_timestamp(status.newest_outcome)}.",
-        f"{count(status.quarantined_rows)} rows set aside as unusable (quarantine)."
-        if status.quarantined_rows
-        else "No rows were set aside as unusable.",
-    ]
+    lines = []
     if status.file_errors:
         lines.append(
-            f"{len(status.file_errors)} source file(s) could not be read: "
-            + "; ".join(status.file_errors[:3])
+            f"{len(status.file_errors)} source file(s) could not be read; their rows "
+            "are not in these figures (see Data quality)."
         )
+    if status.set_aside:
+        top = "; ".join(f"{count(item.rows)} x {item.example}" for item in status.set_aside[:2])
+        more = len(status.set_aside) - 2
+        lines.append(
+            f"Set aside this run: {top}" + (f"; and {more} more reason(s)." if more > 0 else ".")
+        )
+    lines.append(
+        f"{count(figures.predictions)} predictions in the period, "
+        f"{percent(figures.maturity, decimals=0)} with known outcomes; newest prediction "
+        f"{_timestamp(status.newest_prediction)}, newest outcome "
+        f"{_timestamp(status.newest_outcome)}."
+    )
     return lines
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    severity: str
+    suite: str
+    description: str
+    failing: str  # rows failing, of rows checked
+
+
+def quality_section(data: ReportData) -> dict[str, Any]:
+    """The appendix's data-quality detail: failed checks, rows set aside, unreadable files."""
+    status = data.status
+    checks = status.checks
+    failed = [
+        CheckRow(
+            severity="Critical" if finding.severity == "critical" else "Warning",
+            suite=finding.suite,
+            description=finding.description,
+            failing=f"{count(finding.unexpected)} of {count(finding.checked)}"
+            if finding.checked
+            else "none arrived",
+        )
+        for finding in checks.findings
+    ]
+    return {
+        "checks_total": checks.checks,
+        "checks_passed": checks.passed,
+        "failed_checks": failed,
+        "set_aside": [(count(item.rows), item.rule, item.example) for item in status.set_aside],
+        "file_errors": status.file_errors,
+        "file_notes": status.file_notes,
+        "set_aside_in_period": count(status.set_aside_in_period),
+        "share_set_aside": percent(status.share_set_aside),
+    }
 
 
 def build_context(data: ReportData) -> dict[str, Any]:
@@ -94,7 +158,11 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "has_data": has_data,
         "tiles": kpi_tiles(figures, case.currency) if has_data else [],
         "chart": svg_data_uri(value_over_time(data.series, case.currency)) if has_data else None,
+        "data_level": data.status.level,
+        "data_headline": data_headline(data),
         "data_lines": data_lines(data),
+        "data_docs": data.status.data_docs,
+        "quality": quality_section(data),
         "alert": figures.within_band is False and figures.gap < 0,
         "case_text": case.path.read_text(encoding="utf-8") if case.path.is_file() else "",
         "case_file": case.path.name,

@@ -28,9 +28,11 @@ CREATE TABLE IF NOT EXISTS {{ schema }}.outcomes (
 CREATE TABLE IF NOT EXISTS {{ schema }}.quarantine (
     kind VARCHAR NOT NULL,              -- predictions | outcomes
     source_file VARCHAR NOT NULL,
-    source_row BIGINT NOT NULL,
-    column_name VARCHAR,
+    source_row BIGINT NOT NULL,         -- 1-based data row (line, for JSON lines)
+    column_name VARCHAR,                -- the source column at fault
+    rule VARCHAR NOT NULL,              -- the validation rule, e.g. score_is_probability
     reason VARCHAR NOT NULL,
+    day DATE,                           -- the prediction's day, when its timestamp was readable
     record VARCHAR,                     -- the row as read, as JSON
     run_id VARCHAR,
     quarantined_at TIMESTAMP NOT NULL

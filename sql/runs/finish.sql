@@ -5,5 +5,6 @@ SET finished_at = $finished_at,
     rows_quarantined = $rows_quarantined,
     report_path = $report_path,
     delivered_to = $delivered_to,
-    message = $message
+    message = $message,
+    data_docs_path = $data_docs_path
 WHERE run_id = $run_id

@@ -12,6 +12,7 @@ import bottomline.ingest
 from bottomline.config import BusinessCase
 from bottomline.ingest import IngestContext, IngestSummary, ingest_model
 from bottomline.sqlfiles import load_sql
+from bottomline.validation.gx_runner import GxValidator
 from tests.sql.conftest import NOW, write_outcomes, write_predictions
 
 MAY_1, MAY_2 = dt.date(2026, 5, 1), dt.date(2026, 5, 2)
@@ -22,8 +23,9 @@ DAY_TWO = ["c,2026-05-02T09:00:00,0.7,1,v2,50,A"]
 def ingest(
     con: duckdb.DuckDBPyConnection, case: BusinessCase, run: str = "r1"
 ) -> dict[str, IngestSummary]:
-    summaries = ingest_model(con, IngestContext(case, run, NOW))
-    return {summary.kind: summary for summary in summaries}
+    validator = GxValidator(run_name=run, run_time=NOW)
+    report = ingest_model(con, IngestContext(case, run, NOW), validator)
+    return {summary.kind: summary for summary in report.summaries}
 
 
 def scalar(con: duckdb.DuckDBPyConnection, query: str) -> object:
@@ -77,16 +79,54 @@ def test_a_changed_file_replaces_its_rows(
     assert stale(con) == [MAY_1, MAY_2]  # the day it left and the day it joined
 
 
-def test_a_later_file_upserts_by_prediction_id(
+def test_a_later_file_upserts_by_id_and_the_earlier_row_is_kept_aside(
     con: duckdb.DuckDBPyConnection, case: BusinessCase
 ) -> None:
     write_predictions(case, "1.csv", DAY_ONE)
     write_predictions(case, "2.csv", ["a,2026-05-01T09:00:00,0.95,1,v1,100,A"])
-    ingest(con, case)
+    summaries = ingest(con, case)
     assert con.execute(
         "SELECT score, source_file LIKE '%2.csv' FROM loans.predictions WHERE prediction_id = 'a'"
     ).fetchall() == [(0.95, True)]
     assert scalar(con, "SELECT count(*) FROM loans.predictions") == 2
+    replaced = con.execute(
+        "SELECT source_file LIKE '%1.csv', source_row, rule, reason LIKE 'replaced by a later "
+        "row with the same id (%2.csv, row 1)', json_extract(record, '$.score')::DOUBLE "
+        "FROM loans.quarantine"
+    ).fetchall()
+    assert replaced == [(True, 1, "replaced_by_later_row", True, 0.9)]
+    assert summaries["predictions"].rows_replaced == 1
+    assert_nothing_lost(con)
+
+
+def assert_nothing_lost(con: duckdb.DuckDBPyConnection) -> None:
+    """Every row ever read is either stored or in quarantine."""
+    for kind in ("predictions", "outcomes"):
+        read = scalar(
+            con, f"SELECT coalesce(sum(rows_read), 0) FROM ingested_files WHERE kind = '{kind}'"
+        )
+        stored = scalar(con, f"SELECT count(*) FROM loans.{kind}")
+        aside = scalar(con, f"SELECT count(*) FROM loans.quarantine WHERE kind = '{kind}'")
+        assert read == stored + aside, kind  # type: ignore[operator]
+
+
+def test_results_of_every_rule_are_stored(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    write_predictions(case, "1.csv", [*DAY_ONE, "d,2026-05-01T11:00:00,1.5,1,v1,1,A"])
+    write_outcomes(case, "1.csv", ["a,1", "zz,0"])
+    ingest(con, case)
+    results = {
+        row[0]: row[1:]
+        for row in con.execute(
+            "SELECT suite || '/' || expectation, success, unexpected_count, severity "
+            "FROM validation_results"
+        ).fetchall()
+    }
+    assert results["predictions/score_is_probability"] == (False, 1, "critical")
+    assert results["outcomes/outcome_has_prediction"] == (False, 1, "warning")
+    assert results["predictions/id_present"] == (True, 0, "critical")
+    assert_nothing_lost(con)
 
 
 def test_late_outcomes_make_their_prediction_day_stale(
@@ -126,10 +166,16 @@ def test_rows_read_are_rows_loaded_plus_rows_set_aside(
     assert con.execute(
         "SELECT source_row, column_name, reason FROM loans.quarantine ORDER BY source_row"
     ).fetchall() == [
-        (3, "ts", "timestamp 'not a time' is empty or not a date-time"),
+        (
+            3,
+            "ts",
+            "timestamp 'not a time' is empty or not a date-time (expected ISO 8601, "
+            "e.g. 2026-05-01T10:00:00Z)",
+        ),
         (4, "id", "id is empty"),
     ]
     assert scalar(con, "SELECT rows_read FROM ingested_files") == 4
+    assert_nothing_lost(con)
 
 
 def test_a_bad_file_is_reported_and_the_others_still_load(

@@ -52,7 +52,17 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "delivered_to",
     ]
     assert migrate(con, NOW) == []
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (2,)
+    assert "data_docs_path" in columns(con, "main", "runs")
+    assert columns(con, "main", "validation_results")[:7] == [
+        "run_id",
+        "model",
+        "suite",
+        "expectation",
+        "success",
+        "unexpected_count",
+        "details",
+    ]
 
 
 def test_a_model_schema_grows_the_columns_its_case_keeps(con: duckdb.DuckDBPyConnection) -> None:

@@ -20,31 +20,73 @@ def test_globs_are_read_from_the_base_folder_sorted(tmp_path: Path) -> None:
     assert list_files(str(tmp_path / "a" / "*.csv"), Path("/elsewhere"))[0].path.name == "1.csv"
 
 
-def test_each_format_reads_the_same_rows(tmp_path: Path) -> None:
+def test_each_format_reads_the_same_rows_numbered_from_1(tmp_path: Path) -> None:
     frame = pl.DataFrame({"id": ["a", "b"], "p": [0.25, 0.75]})
     frame.write_parquet(tmp_path / "f.parquet")
     frame.write_csv(tmp_path / "f.csv")
     frame.write_ndjson(tmp_path / "f.jsonl")
     for name in ("f.parquet", "f.csv", "f.jsonl"):
-        assert read_file(tmp_path / name).to_dicts() == frame.to_dicts()
+        read = read_file(tmp_path / name)
+        assert read.rows.to_dicts() == [
+            {"source_row": 1, "id": "a", "p": 0.25},
+            {"source_row": 2, "id": "b", "p": 0.75},
+        ]
+        assert read.unreadable.height == 0
+
+
+def test_a_byte_order_mark_and_windows_line_endings_are_fine(tmp_path: Path) -> None:
+    (tmp_path / "f.csv").write_bytes(b"\xef\xbb\xbfid,p\r\na,0.5\r\nb,0.7\r\n")
+    assert read_file(tmp_path / "f.csv").rows.select("id", "p").rows() == [("a", 0.5), ("b", 0.7)]
+
+
+def test_semicolon_and_tab_separated_files_are_recognised(tmp_path: Path) -> None:
+    (tmp_path / "semi.csv").write_text("id;p\na;0.5\n")
+    (tmp_path / "tab.csv").write_text("id\tp\na\t0.5\n")
+    for name in ("semi.csv", "tab.csv"):
+        assert read_file(tmp_path / name).rows.select("id", "p").rows() == [("a", 0.5)]
+
+
+def test_a_line_that_is_not_json_is_set_aside_and_the_rest_load(tmp_path: Path) -> None:
+    path = tmp_path / "f.jsonl"
+    path.write_text('{"id": "a", "p": 0.5}\n{"id": "b", "p": \n\n[1, 2]\n{"id": "c", "p": 0.7}\n')
+    read = read_file(path)
+    assert read.rows.select("source_row", "id").rows() == [(1, "a"), (5, "c")]
+    assert read.unreadable.select("source_row", "reason").rows() == [
+        (2, "line 2 is not valid JSON (Expecting value at character 17)"),
+        (4, "line 4 is not a JSON object"),
+    ]
+    assert read.unreadable["record"].to_list() == ['{"id": "b", "p":', "[1, 2]"]
+
+
+def test_a_header_without_rows_reads_as_no_rows(tmp_path: Path) -> None:
+    (tmp_path / "f.csv").write_text("id,p\n")
+    assert read_file(tmp_path / "f.csv").rows.height == 0
 
 
 def test_hive_folders_add_their_key(tmp_path: Path) -> None:
     folder = tmp_path / "date=2026-05-01"
     folder.mkdir()
     pl.DataFrame({"id": ["a"]}).write_parquet(folder / "part-0.parquet")
-    assert read_file(folder / "part-0.parquet").to_dicts() == [{"id": "a", "date": "2026-05-01"}]
+    assert read_file(folder / "part-0.parquet").rows.to_dicts() == [
+        {"source_row": 1, "id": "a", "date": "2026-05-01"}
+    ]
 
 
 def test_unreadable_files_are_named(tmp_path: Path) -> None:
     (tmp_path / "empty.csv").write_bytes(b"")
-    with pytest.raises(SourceError, match=r"empty\.csv: the file is empty"):
+    with pytest.raises(SourceError, match=r"empty\.csv: the file is empty \(0 bytes\)"):
         read_file(tmp_path / "empty.csv")
     pl.DataFrame({"id": list(range(1000))}).write_parquet(tmp_path / "cut.parquet")
     data = (tmp_path / "cut.parquet").read_bytes()
     (tmp_path / "cut.parquet").write_bytes(data[: len(data) // 2])
     with pytest.raises(SourceError, match=r"cut\.parquet: cannot be read as parquet"):
         read_file(tmp_path / "cut.parquet")
+    (tmp_path / "ragged.csv").write_text("id,p\na,0.5,extra,more\n")
+    with pytest.raises(SourceError, match=r"ragged\.csv: cannot be read as csv"):
+        read_file(tmp_path / "ragged.csv")
+    (tmp_path / "f.xlsx").write_text("x")
+    with pytest.raises(SourceError, match=r"unknown file type '\.xlsx'"):
+        read_file(tmp_path / "f.xlsx")
 
 
 def test_the_hash_follows_content_not_time(tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""Data validation: rules generated from the business case, run with Great Expectations."""

@@ -1,0 +1,103 @@
+"""Boolean columns for the rules that depend on context, and the daily-volume frame."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import reduce
+
+import polars as pl
+
+from bottomline.validation.checks import failing_rows
+from bottomline.validation.rules import Rule, in_the_future
+
+
+def prediction_flags(
+    batch: pl.DataFrame, now: dt.datetime, as_of: dt.date | None, loaded_elsewhere: pl.Series
+) -> pl.DataFrame:
+    """in_the_future, after_as_of, and replaces_earlier_row: the id was stored before from
+    another file, or an earlier file of this batch (files in path order) has it too."""
+    after = (pl.col("day") > as_of).fill_null(False) if as_of else pl.lit(False)
+    file_order = pl.col("source_file").rank("dense")
+    in_earlier_file = file_order > file_order.min().over("prediction_id")
+    stored_before = pl.col("prediction_id").is_in(loaded_elsewhere.implode())
+    return batch.with_columns(
+        (pl.col("predicted_at") > in_the_future(now)).fill_null(False).alias("in_the_future"),
+        after.alias("after_as_of"),
+        (pl.col("prediction_id").is_not_null() & (stored_before | in_earlier_file))
+        .fill_null(False)
+        .alias("replaces_earlier_row"),
+    )
+
+
+def outcome_flags(batch: pl.DataFrame, ids_with_prediction: pl.Series) -> pl.DataFrame:
+    """label_conflict (one id, two labels in the batch), no_prediction_yet."""
+    label = pl.col("label")
+    conflict = label.max().over("prediction_id") != label.min().over("prediction_id")
+    has_id = pl.col("prediction_id").is_not_null()
+    return batch.with_columns(
+        (has_id & conflict.fill_null(False)).alias("label_conflict"),
+        (has_id & ~pl.col("prediction_id").is_in(ids_with_prediction.implode())).alias(
+            "no_prediction_yet"
+        ),
+    )
+
+
+def repeats_in_file(batch: pl.DataFrame, earlier_rules: list[Rule]) -> pl.DataFrame:
+    """repeats_later_in_file and kept_row: of the rows of an id in one file that pass the
+    critical rules before this one, the last is kept."""
+    failing = [
+        failing_rows(rule.check, batch.schema)
+        for rule in earlier_rules
+        if rule.severity == "critical"
+    ]
+    broken = reduce(lambda a, b: a | b, [f for f in failing if f is not None], pl.lit(False))
+    usable_row = pl.when(~broken & pl.col("prediction_id").is_not_null()).then(pl.col("source_row"))
+    kept = usable_row.max().over(["source_file", "prediction_id"])
+    return batch.with_columns(kept.alias("kept_row")).with_columns(
+        (usable_row.is_not_null() & (pl.col("source_row") < pl.col("kept_row")))
+        .fill_null(False)
+        .alias("repeats_later_in_file")
+    )
+
+
+def daily_volume(counts: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """Per day of [start, end] from the model's first day: predictions, the typical count (median
+    of the same weekday in the 4 weeks before), has_predictions, volume_typical."""
+    if counts.height == 0:
+        return pl.DataFrame(
+            schema={
+                "day": pl.Date,
+                "predictions": pl.Int64,
+                "typical": pl.Float64,
+                "has_predictions": pl.Boolean,
+                "volume_typical": pl.Boolean,
+            }
+        )
+    first_stored: dt.date = counts["day"].min()  # type: ignore[assignment]
+    first_day = max(start, first_stored)
+    calendar = pl.DataFrame({"day": pl.date_range(first_day, end, "1d", eager=True)})
+    history = counts.select("day", pl.col("predictions").cast(pl.Int64))
+    weeks_before = [
+        calendar.with_columns((pl.col("day") - pl.duration(days=7 * week)).alias("earlier"))
+        .join(history.rename({"day": "earlier", "predictions": "earlier_count"}), on="earlier")
+        .select("day", "earlier_count")
+        for week in range(1, 5)
+    ]
+    typical = (
+        pl.concat(weeks_before)
+        .group_by("day")
+        .agg(pl.col("earlier_count").median().alias("typical"))
+    )
+    volume = calendar.join(history, on="day", how="left").join(typical, on="day", how="left")
+    count = pl.col("predictions").fill_null(0)
+    return (
+        volume.with_columns(count.alias("predictions"))
+        .with_columns(
+            (count > 0).alias("has_predictions"),
+            (
+                pl.col("typical").is_null()
+                | count.is_between(0.5 * pl.col("typical"), 2 * pl.col("typical"))
+            ).alias("volume_typical"),
+        )
+        .sort("day")
+    )

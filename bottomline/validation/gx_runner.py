@@ -1,0 +1,156 @@
+"""Running rules with Great Expectations (GX Core 1.x) on Polars batches.
+
+Batches go to GX's pandas engine with result format SUMMARY. (GX's SQL engine returns no rows
+on DuckDB, great_expectations#11579, so it cannot validate the warehouse in place; see
+benchmarks/validation.py.) GX is imported only when a validator is made: it takes seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from bottomline.validation.checks import Between, Check, InSet, NotNull, RowCountAtLeast
+from bottomline.validation.rules import Rule
+
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """How one rule fared on one batch, as GX reports it."""
+
+    suite: str
+    rule: Rule
+    success: bool
+    element_count: int
+    unexpected_count: int
+    details: dict[str, Any] = field(default_factory=dict)  # GX's result, JSON-safe
+
+    @property
+    def column(self) -> str | None:
+        return self.rule.blame
+
+    @property
+    def expectation(self) -> str:
+        return _expectation_type(self.rule.check)
+
+
+def _expectation_type(check: Check) -> str:
+    return {
+        NotNull: "expect_column_values_to_not_be_null",
+        Between: "expect_column_values_to_be_between",
+        InSet: "expect_column_values_to_be_in_set",
+        RowCountAtLeast: "expect_table_row_count_to_be_between",
+    }[type(check)]
+
+
+def _columns(check: Check) -> list[str]:
+    return [] if isinstance(check, RowCountAtLeast) else [check.column]
+
+
+def to_gx(rule: Rule) -> Expectation:
+    """The GX expectation of a rule; its meta names the rule."""
+    import great_expectations.expectations as gxe
+
+    check, meta = rule.check, {"rule": rule.key, "severity": rule.severity}
+    if isinstance(check, RowCountAtLeast):
+        return gxe.ExpectTableRowCountToBeBetween(min_value=check.minimum, meta=meta)
+    if isinstance(check, NotNull):
+        return gxe.ExpectColumnValuesToNotBeNull(
+            column=check.column, mostly=check.mostly, meta=meta
+        )
+    if isinstance(check, Between):
+        return gxe.ExpectColumnValuesToBeBetween(
+            column=check.column,
+            min_value=check.low,
+            max_value=check.high,
+            mostly=check.mostly,
+            meta=meta,
+        )
+    return gxe.ExpectColumnValuesToBeInSet(
+        column=check.column, value_set=list(check.values), mostly=check.mostly, meta=meta
+    )
+
+
+class GxValidator:
+    """One GX context for a model's run: validates batches, then builds its data docs."""
+
+    def __init__(self, run_name: str, run_time: dt.datetime) -> None:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self._gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.source = self.context.data_sources.add_pandas("bottomline")
+        self.run_name, self.run_time = run_name, run_time
+        self._counter = itertools.count(1)
+
+    def validate(self, suite: str, rules: list[Rule], frame: pl.DataFrame) -> list[RuleResult]:
+        """Run the rules on the frame; one result per rule, in the rules' order."""
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        checks = [rule.check for rule in rules]
+        if len(set(checks)) != len(checks):
+            twice = sorted({rule.key for rule in rules if checks.count(rule.check) > 1})
+            raise ValueError(f"rules {', '.join(twice)} make the same check; GX keeps only one")
+        gx, number = self._gx, next(self._counter)
+        asset = self.source.add_dataframe_asset(f"{suite}-{number}")
+        batch = asset.add_batch_definition_whole_dataframe("batch")
+        expectation_suite = self.context.suites.add(
+            gx.ExpectationSuite(name=suite if number == 1 else f"{suite}-{number}")
+        )
+        for rule in rules:
+            expectation_suite.add_expectation(to_gx(rule))
+        definition = self.context.validation_definitions.add(
+            gx.ValidationDefinition(name=f"{suite}-{number}", data=batch, suite=expectation_suite)
+        )
+        needed = sorted({column for rule in rules for column in _columns(rule.check)})
+        result = definition.run(
+            batch_parameters={"dataframe": frame.select(needed).to_pandas()},
+            result_format="SUMMARY",
+            run_id=RunIdentifier(run_name=self.run_name, run_time=self.run_time),
+        )
+        by_rule = {item.expectation_config.meta["rule"]: item for item in result.results}
+        return [_rule_result(suite, rule, by_rule[rule.key], frame.height) for rule in rules]
+
+    def build_docs(self, folder: Path) -> Path:
+        """Write GX's data docs for this run's validations; returns the index page."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.context.add_data_docs_site(
+            "bottomline",
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(folder),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+        self.context.build_data_docs(site_names=["bottomline"])
+        return folder / "index.html"
+
+
+def _rule_result(suite: str, rule: Rule, item: Any, rows: int) -> RuleResult:
+    details = item.to_json_dict()
+    result = details.get("result") or {}
+    if item.exception_info and item.exception_info.get("raised_exception"):
+        message = item.exception_info.get("exception_message", "GX could not evaluate the rule")
+        raise RuntimeError(f"rule {rule.key}: {message}")
+    unexpected = int(result.get("unexpected_count") or 0)
+    return RuleResult(
+        suite=suite,
+        rule=rule,
+        success=bool(item.success),
+        element_count=int(result.get("element_count") or rows),
+        unexpected_count=unexpected,
+        details=result,
+    )

@@ -1,0 +1,280 @@
+"""The validation rules of a business case, in plain words, each with a severity.
+
+Critical rules set the offending rows aside (quarantine), with a reason that quotes the value
+as read; warnings are only reported. Rules come in priority order: a row that breaks several
+critical rules is set aside with the reason of the first. Contextual conditions (a timestamp
+in the future, an id repeated later in its file, two labels for one id) are boolean columns
+added by `derive` and checked like any other column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+from bottomline.config import BusinessCase
+from bottomline.normalize import raw
+from bottomline.validation.checks import Between, Check, InSet, NotNull, RowCountAtLeast
+from bottomline.validation.profile import ReferenceProfile
+
+Severity = Literal["critical", "warning"]
+NULL_RATE_TOLERANCE = 0.05  # a feature may miss values in 5 points more rows than the reference
+RANGE_MARGIN = 0.5  # "far outside": beyond the reference range widened by half its width
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check on one suite; `reason` says why a row is set aside (critical rules)."""
+
+    key: str  # stable name, e.g. score_is_probability
+    description: str  # what is expected, for people
+    severity: Severity
+    check: Check
+    blame: str | None = None  # the source column at fault, as the file names it
+    reason: pl.Expr | None = None
+
+
+def shown(column: str) -> pl.Expr:
+    """The value as read, quoted, for a reason: 'abc', 'NaN', 'null'."""
+    return pl.format("'{}'", raw(column).cast(pl.String).fill_null("null"))
+
+
+def prediction_rules(case: BusinessCase, profile: ReferenceProfile | None) -> list[Rule]:
+    spec = case.predictions
+    rules = [
+        _critical(
+            "id_present",
+            "Every prediction has an id",
+            NotNull("prediction_id"),
+            spec.id,
+            pl.lit("id is empty"),
+        ),
+        _critical(
+            "timestamp_readable",
+            "Every prediction has a readable timestamp",
+            NotNull("predicted_at"),
+            spec.timestamp,
+            pl.format(
+                "timestamp {} is empty or not a date-time (expected ISO 8601, "
+                "e.g. 2026-05-01T10:00:00Z)",
+                shown(spec.timestamp),
+            ),
+        ),
+        _critical(
+            "timestamp_not_in_future",
+            "No timestamp is in the future",
+            InSet("in_the_future", (False,)),
+            spec.timestamp,
+            pl.format("timestamp {} is in the future", shown(spec.timestamp)),
+        ),
+        _critical(
+            "score_is_number",
+            "Every score is a number",
+            NotNull("score"),
+            spec.score,
+            pl.format("score {} is not a number", shown(spec.score)),
+        ),
+        _critical(
+            "score_is_probability",
+            "Scores are probabilities between 0 and 1",
+            Between("score", 0.0, 1.0),
+            spec.score,
+            pl.format("score {} is not a probability between 0 and 1", shown(spec.score)),
+        ),
+    ]
+    if spec.decision:
+        rules += [
+            _critical(
+                "decision_readable",
+                "Every decision is 0 or 1",
+                NotNull("decision"),
+                spec.decision,
+                pl.format("decision {} is not 0 or 1", shown(spec.decision)),
+            ),
+            _critical(
+                "decision_is_0_or_1",
+                "Every decision is 0 or 1",
+                InSet("decision", (0, 1)),
+                spec.decision,
+                pl.format("decision {} is not 0 or 1", shown(spec.decision)),
+            ),
+        ]
+    for column, cells in _value_inputs(case).items():
+        keys = ", ".join(f"value.{cell}" for cell in cells)
+        rules.append(
+            _critical(
+                f"value_input_{column}",
+                f"{column} is a number ({keys} need{'s' if len(cells) == 1 else ''} it)",
+                NotNull(column),
+                column,
+                pl.format(
+                    "{} {} is empty or not a number; {} needs it",
+                    pl.lit(column),
+                    shown(column),
+                    pl.lit(keys),
+                ),
+            )
+        )
+    rules += [
+        _critical(
+            "id_unique_in_file",
+            "An id appears once in a file",
+            InSet("repeats_later_in_file", (False,)),
+            spec.id,
+            pl.format("id repeats later in the same file (row {} kept)", pl.col("kept_row")),
+        ),
+        _warning(
+            "id_new",
+            "Ids were not loaded before from another file (a later row replaces an earlier one)",
+            InSet("replaces_earlier_row", (False,)),
+            spec.id,
+        ),
+        _warning(
+            "not_after_as_of",
+            "No prediction is dated after the run's as-of day",
+            InSet("after_as_of", (False,)),
+            spec.timestamp,
+        ),
+        arrival_rule(),
+    ]
+    return rules + _reference_rules(case, profile)
+
+
+def _value_inputs(case: BusinessCase) -> dict[str, list[str]]:
+    """Each column the value rules read, with the cells that read it."""
+    inputs: dict[str, list[str]] = {}
+    for cell, rule in case.value.cells().items():
+        for column in sorted(rule.columns):
+            inputs.setdefault(column, []).append(cell)
+    return dict(sorted(inputs.items()))
+
+
+def arrival_rule() -> Rule:
+    """A warning when a run finds no new prediction rows."""
+    return _warning("predictions_arrived", "New predictions arrived", RowCountAtLeast(1))
+
+
+def _reference_rules(case: BusinessCase, profile: ReferenceProfile | None) -> list[Rule]:
+    """Warnings from the reference: null rates, unseen categories, values far outside its range,
+    model versions it does not know."""
+    if profile is None:
+        return []
+    rules = []
+    if profile.model_versions and case.predictions.model_version:
+        rules.append(
+            _warning(
+                "model_version_known",
+                f"Model versions are known ({', '.join(profile.model_versions)})",
+                InSet("model_version", profile.model_versions),
+                case.predictions.model_version,
+            )
+        )
+    for column in profile.columns.values():
+        allowed = min(1.0, column.null_rate + NULL_RATE_TOLERANCE)
+        rules.append(
+            _warning(
+                f"{column.name}_null_rate",
+                f"{column.name} is missing in at most {allowed:.0%} of rows "
+                f"(reference: {column.null_rate:.1%})",
+                NotNull(column.name, mostly=round(1 - allowed, 6)),
+                column.name,
+            )
+        )
+        if column.kind == "categorical" and column.categories:
+            rules.append(
+                _warning(
+                    f"{column.name}_known_categories",
+                    f"{column.name} takes only values seen in the reference",
+                    InSet(column.name, column.categories),
+                    column.name,
+                )
+            )
+        elif column.kind == "numeric" and column.low is not None and column.high is not None:
+            margin = RANGE_MARGIN * (column.high - column.low)
+            low, high = column.low - margin, column.high + margin
+            rules.append(
+                _warning(
+                    f"{column.name}_within_range",
+                    f"{column.name} stays near the reference range ({low:,.4g} to {high:,.4g})",
+                    Between(column.name, low, high),
+                    column.name,
+                )
+            )
+    return rules
+
+
+def outcome_rules(case: BusinessCase) -> list[Rule]:
+    spec = case.outcomes
+    label_reason = pl.format("label {} is not 0 or 1", shown(spec.label))
+    return [
+        _critical(
+            "id_present",
+            "Every outcome has an id",
+            NotNull("prediction_id"),
+            spec.id,
+            pl.lit("id is empty"),
+        ),
+        _critical(
+            "label_readable", "Every label is 0 or 1", NotNull("label"), spec.label, label_reason
+        ),
+        _critical(
+            "label_is_0_or_1",
+            "Every label is 0 or 1",
+            InSet("label", (0, 1)),
+            spec.label,
+            label_reason,
+        ),
+        _critical(
+            "label_consistent",
+            "No id has two different labels",
+            InSet("label_conflict", (False,)),
+            spec.label,
+            pl.lit("the same id has different labels in this batch"),
+        ),
+        _critical(
+            "id_unique_in_file",
+            "An id appears once in a file",
+            InSet("repeats_later_in_file", (False,)),
+            spec.id,
+            pl.format("id repeats later in the same file (row {} kept)", pl.col("kept_row")),
+        ),
+        _warning(
+            "outcome_has_prediction",
+            "Every outcome matches a prediction (others are kept "
+            "and count when their prediction arrives)",
+            InSet("no_prediction_yet", (False,)),
+            spec.id,
+        ),
+    ]
+
+
+def volume_rules() -> list[Rule]:
+    """Checks on the report period's daily prediction counts (see `derive.daily_volume`)."""
+    return [
+        _warning(
+            "every_day_has_predictions",
+            "Every day of the period has predictions",
+            InSet("has_predictions", (True,)),
+        ),
+        _warning(
+            "daily_volume_typical",
+            "Daily volume is within half to twice the same weekday's median of the 4 weeks before",
+            InSet("volume_typical", (True,)),
+        ),
+    ]
+
+
+def _critical(key: str, description: str, check: Check, blame: str | None, reason: pl.Expr) -> Rule:
+    return Rule(key, description, "critical", check, blame, reason)
+
+
+def _warning(key: str, description: str, check: Check, blame: str | None = None) -> Rule:
+    return Rule(key, description, "warning", check, blame)
+
+
+def in_the_future(now: dt.datetime) -> dt.datetime:
+    """Timestamps after this are in the future (an hour's grace for clocks that differ)."""
+    return now + dt.timedelta(hours=1)

@@ -1,0 +1,1 @@
+SELECT count(*) FROM ingested_files WHERE model = $model
