@@ -9,7 +9,7 @@ from typing import Any
 from bottomline.figures import PeriodFigures
 from bottomline.report.charts import svg_data_uri, value_over_time
 from bottomline.report.content import ReportData
-from bottomline.report.formatting import count, money, percent, period
+from bottomline.report.formatting import count, money, percent, period, plural
 from bottomline.report.narrative import pending_sentence, verdict
 from bottomline.report.quality import PROBLEM_SHARE
 
@@ -69,7 +69,7 @@ def data_headline(data: ReportData) -> str:
     if status.level == "problem":
         problems = []
         if status.file_errors:
-            problems.append(f"{len(status.file_errors)} source file(s) could not be read")
+            problems.append(f"{plural(len(status.file_errors), 'source file')} could not be read")
         if status.share_set_aside >= PROBLEM_SHARE:
             problems.append(f"{share} of the period's prediction rows were set aside")
         return "Data problems: " + " and ".join(problems) + "."
@@ -89,16 +89,17 @@ def data_lines(data: ReportData) -> list[str]:
     figures, status = data.figures, data.status
     lines = []
     if status.file_errors:
+        files = plural(len(status.file_errors), "source file")
         lines.append(
-            f"{len(status.file_errors)} source file(s) could not be read; their rows "
-            "are not in these figures (see Data quality)."
+            f"{files} could not be read; their rows are not in these figures (see Data quality)."
         )
     if status.set_aside:
-        top = "; ".join(f"{count(item.rows)} x {item.example}" for item in status.set_aside[:2])
-        more = len(status.set_aside) - 2
-        lines.append(
-            f"Set aside this run: {top}" + (f"; and {more} more reason(s)." if more > 0 else ".")
+        top = "; ".join(
+            f"{plural(item.rows, 'row')} like: {item.example}" for item in status.set_aside[:2]
         )
+        more = len(status.set_aside) - 2
+        tail = f"; and {plural(more, 'other reason')}." if more > 0 else "."
+        lines.append(f"Set aside this run: {top}{tail}")
     lines.append(
         f"{count(figures.predictions)} predictions in the period, "
         f"{percent(figures.maturity, decimals=0)} with known outcomes; newest prediction "

@@ -27,6 +27,11 @@ def count(number: int) -> str:
     return f"{number:,}"
 
 
+def plural(number: int, word: str, words: str | None = None) -> str:
+    """14,302 loans, 1 loan."""
+    return f"{number:,} {word if number == 1 else words or word + 's'}"
+
+
 def percent(share: float | None, signed: bool = False, decimals: int = 1) -> str:
     """A share as a percentage: 0.012 -> 1.2% (or +1.2% when `signed`)."""
     if share is None or not math.isfinite(share):

@@ -122,3 +122,12 @@ def test_the_pending_sentence() -> None:
         "A further EUR 485K is expected from 10,000 predictions whose outcomes are not known yet."
     )
     assert pending_sentence("EUR", april(matured=50_000)) is None
+
+
+def test_plurals() -> None:
+    from bottomline.report.formatting import plural
+
+    assert plural(1, "row") == "1 row"
+    assert plural(14302, "loan") == "14,302 loans"
+    assert plural(2, "source file") == "2 source files"
+    assert plural(0, "analysis", "analyses") == "0 analyses"
