@@ -17,16 +17,18 @@ def prediction_flags(
     """in_the_future, after_as_of, and replaces_earlier_row: the id was stored before from
     another file, or an earlier file of this batch (files in path order) has it too."""
     after = (pl.col("day") > as_of).fill_null(False) if as_of else pl.lit(False)
-    file_order = pl.col("source_file").rank("dense")
-    in_earlier_file = file_order > file_order.min().over("prediction_id")
     stored_before = pl.col("prediction_id").is_in(loaded_elsewhere.implode())
-    return batch.with_columns(
+    # The file's place in the batch is ranked over the whole batch first, then compared
+    # within each id (ranking inside the window would rank within the id's own rows).
+    ranked = batch.with_columns(pl.col("source_file").rank("dense").alias("_file_order"))
+    in_earlier_file = pl.col("_file_order") > pl.col("_file_order").min().over("prediction_id")
+    return ranked.with_columns(
         (pl.col("predicted_at") > in_the_future(now)).fill_null(False).alias("in_the_future"),
         after.alias("after_as_of"),
         (pl.col("prediction_id").is_not_null() & (stored_before | in_earlier_file))
         .fill_null(False)
         .alias("replaces_earlier_row"),
-    )
+    ).drop("_file_order")
 
 
 def outcome_flags(batch: pl.DataFrame, ids_with_prediction: pl.Series) -> pl.DataFrame:

@@ -128,7 +128,7 @@ def prediction_rules(case: BusinessCase, profile: ReferenceProfile | None) -> li
         ),
         _warning(
             "id_new",
-            "Ids were not loaded before from another file (a later row replaces an earlier one)",
+            "Each id arrives once (a later row replaces an earlier one)",
             InSet("replaces_earlier_row", (False,)),
             spec.id,
         ),

@@ -156,6 +156,15 @@ def test_ids_sent_again_are_loaded_and_warned_about(
     assert results["id_new"] == (False, 2)  # x0 stored before; x1 in an earlier file of the batch
 
 
+def test_distinct_ids_in_many_files_are_not_repeats(
+    case: BusinessCase, make_validator: Callable[[], GxValidator]
+) -> None:
+    files = [rows(2, id=[f"f{n}a", f"f{n}b"]) for n in range(3)]
+    loaded, _, results = validate(case, make_validator(), *files)
+    assert loaded.height == 6
+    assert results["id_new"] == (True, 0)
+
+
 def test_rows_after_the_as_of_day_are_loaded_with_a_warning(
     case: BusinessCase, make_validator: Callable[[], GxValidator]
 ) -> None:
