@@ -370,3 +370,10 @@ def test_the_dirty_demo_recovers_its_truth_and_the_report_shows_the_dirt(
     assert "of the period's prediction rows were set aside" in text
     assert "Set aside this run:" in text
     assert "Every label is 0 or 1" in text
+    (message,) = project.emails()
+    body = message.get_body(("plain",))
+    assert body is not None
+    assert "Data: Data problems: " in body.get_content()
+    ((docs,),) = project.query("SELECT data_docs_path FROM runs")
+    assert Path(docs).name == "index.html"
+    assert "Great Expectations" in Path(docs).read_text()
