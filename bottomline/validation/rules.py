@@ -119,13 +119,7 @@ def prediction_rules(case: BusinessCase, profile: ReferenceProfile | None) -> li
             )
         )
     rules += [
-        _critical(
-            "id_unique_in_file",
-            "An id appears once in a file",
-            InSet("repeats_later_in_file", (False,)),
-            spec.id,
-            pl.format("id repeats later in the same file (row {} kept)", pl.col("kept_row")),
-        ),
+        _unique_in_file(spec.id),
         _warning(
             "id_new",
             "Each id arrives once (a later row replaces an earlier one)",
@@ -141,6 +135,17 @@ def prediction_rules(case: BusinessCase, profile: ReferenceProfile | None) -> li
         arrival_rule(),
     ]
     return rules + _reference_rules(case, profile)
+
+
+def _unique_in_file(id_column: str) -> Rule:
+    """Of the rows of one id in one file, the last usable one is kept (see `derive`)."""
+    return _critical(
+        "id_unique_in_file",
+        "An id appears once in a file",
+        InSet("repeats_later_in_file", (False,)),
+        id_column,
+        pl.format("id repeats later in the same file (row {} kept)", pl.col("kept_row")),
+    )
 
 
 def _value_inputs(case: BusinessCase) -> dict[str, list[str]]:
@@ -234,13 +239,7 @@ def outcome_rules(case: BusinessCase) -> list[Rule]:
             spec.label,
             pl.lit("the same id has different labels in this batch"),
         ),
-        _critical(
-            "id_unique_in_file",
-            "An id appears once in a file",
-            InSet("repeats_later_in_file", (False,)),
-            spec.id,
-            pl.format("id repeats later in the same file (row {} kept)", pl.col("kept_row")),
-        ),
+        _unique_in_file(spec.id),
         _warning(
             "outcome_has_prediction",
             "Every outcome matches a prediction (others are kept "
