@@ -17,26 +17,13 @@ from typing import Any
 
 import pytest
 
+from bottomline.demo import PREDICTION_COLUMNS
 from cli.main import main
 from tests.integration.conftest import SETTINGS, Project, make_project, pdf_text
 from tests.integration.test_nightly import run_nightly
 
 DAY = SETTINGS.end
-COLUMNS = [
-    "id",
-    "timestamp",
-    "model_version",
-    "y_pred_proba",
-    "y_pred",
-    "loan_amount",
-    "car_value",
-    "salary_range",
-    "debt_to_income_ratio",
-    "employment_type",
-    "age",
-    "credit_history_years",
-    "region",
-]
+COLUMNS = PREDICTION_COLUMNS  # as the demo writes them
 
 
 def application(identifier: str, **changes: Any) -> dict[str, Any]:
