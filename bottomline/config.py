@@ -103,6 +103,7 @@ class PredictionsSpec(_Strict):
     decision: Identifier | None = None
     threshold: float = Field(0.5, ge=0.0, le=1.0)
     model_version: Identifier | None = None
+    champion: str | None = None  # the version to compare others with; default: most traffic
     features: list[Identifier] = Field(default_factory=list)
     categorical: list[Identifier] | None = None
 
@@ -113,6 +114,9 @@ class OutcomesSpec(_Strict):
     label: Identifier
     timestamp: Identifier | None = None  # when the outcome became known (optional)
     timestamp_format: str | None = None
+    # True when outcomes are known whatever the decision (e.g. a bureau reports on declined
+    # applicants too): then "approve all" and "approve none" can be valued as baselines.
+    observed_for_every_decision: bool = False
 
 
 class Window(_Strict):
@@ -169,6 +173,13 @@ class ValueSpec(_Strict):
         return frozenset().union(*(rule.columns for rule in self.cells().values()))
 
 
+class PlanSpec(_Strict):
+    """What the business planned; missing figures come from the reference."""
+
+    predictions_per_day: float | None = Field(None, gt=0)
+    value_per_prediction: float | None = None  # currency
+
+
 class DriftFeature(_Strict):
     psi: tuple[float, float]
 
@@ -215,6 +226,7 @@ class BusinessCase(_Strict):
     fairness: list[Identifier] = Field(default_factory=list)
     drift: DriftSpec = Field(default_factory=DriftSpec)
     report: ReportSpec = Field(default_factory=ReportSpec)
+    plan: PlanSpec = Field(default_factory=PlanSpec)
     path: Path = Field(default=Path("."), exclude=True)
 
     @field_validator("timezone")

@@ -25,26 +25,32 @@ class YamlDocument:
     root: yaml.Node | None
 
     def line_of(self, key_path: tuple[str | int, ...]) -> int | None:
-        """1-based line of the deepest node of `key_path` that exists in the file."""
+        """1-based line of the deepest part of `key_path` in the file (a key's own line)."""
         node, line = self.root, None
         for part in key_path:
             if node is None:
                 break
-            line = node.start_mark.line + 1
-            node = _child(node, part)
-        return node.start_mark.line + 1 if node is not None else line
+            key, node = _child(node, part)
+            if node is None:
+                break
+            line = (key or node).start_mark.line + 1
+        return (
+            line
+            if line is not None
+            else (self.root.start_mark.line + 1 if self.root is not None else None)
+        )
 
 
-def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
+def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node | None]:
+    """The key node (for mappings) and the value node of `part` under `node`."""
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if key_node.value == part:
-                found: yaml.Node = value_node
-                return found
+                return key_node, value_node
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-        child: yaml.Node = node.value[part]
-        return child
-    return None
+        item: yaml.Node = node.value[part]
+        return None, item
+    return None, None
 
 
 def read_yaml(path: Path) -> YamlDocument:

@@ -21,7 +21,8 @@ Z_95 = 1.959963984540054
 
 @dataclass(frozen=True)
 class PeriodFigures:
-    """Whole-model figures of a window [start, end]; money in the case's currency."""
+    """Figures of a window [start, end], for the whole model or one slice of it (a segment
+    value, a model version); money in the case's currency."""
 
     start: dt.date
     end: dt.date
@@ -36,6 +37,10 @@ class PeriodFigures:
     expected_value: float  # all predictions
     expected_value_matured: float
     variance_matured: float  # currency squared
+    decided_positive: int = 0  # positive decisions, all predictions
+    realized_value_sq: float = 0.0  # sum of squared realized values, matured
+    realized_if_all_positive: float = 0.0  # matured, had every decision been positive
+    realized_if_all_negative: float = 0.0  # matured, had every decision been negative
 
     @property
     def pending(self) -> int:
@@ -79,19 +84,49 @@ class PeriodFigures:
         return self.band_low <= self.realized_value <= self.band_high
 
     @property
+    def value_per_prediction(self) -> float | None:
+        """Realized value per matured prediction."""
+        return self.realized_value / self.matured if self.matured else None
+
+    @property
+    def value_per_prediction_variance(self) -> float | None:
+        """Sample variance of realized value per matured prediction (currency squared)."""
+        if self.matured < 2:
+            return None
+        mean = self.realized_value / self.matured
+        return max(self.realized_value_sq - self.matured * mean**2, 0.0) / (self.matured - 1)
+
+    @property
+    def precision(self) -> float | None:
+        """Share of positive decisions with a positive outcome (matured)."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        """Share of positive outcomes that got a positive decision: the true-positive rate."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def positive_rate(self) -> float | None:
+        """Share of predictions with a positive decision."""
+        return self.decided_positive / self.predictions if self.predictions else None
+
+    @property
     def maturity(self) -> float | None:
         """Share of predictions with a known outcome."""
         return self.matured / self.predictions if self.predictions else None
 
 
 def period_figures(daily: pl.DataFrame, start: dt.date, end: dt.date) -> PeriodFigures:
-    """Sum the daily whole-model totals (from `sql/report/daily_totals.sql`) of a window."""
+    """Sum the daily aggregates of a window: any rows with `day` and the measures (the
+    whole-model totals of `sql/report/daily_totals.sql`, or one slice's rows)."""
     window = daily.filter(pl.col("day").is_between(start, end))
     totals = window.select(pl.col(MEASURES).sum().fill_null(0)).row(0, named=True)
+    days = window.filter(pl.col("predictions") > 0).select(pl.col("day").n_unique()).item()
     return PeriodFigures(
         start=start,
         end=end,
-        days_with_data=window.filter(pl.col("predictions") > 0).height,
+        days_with_data=int(days),
         predictions=int(totals["predictions"]),
         matured=int(totals["matured"]),
         tp=int(totals["tp"]),
@@ -102,6 +137,10 @@ def period_figures(daily: pl.DataFrame, start: dt.date, end: dt.date) -> PeriodF
         expected_value=float(totals["expected_value"]),
         expected_value_matured=float(totals["expected_value_matured"]),
         variance_matured=float(totals["variance_matured"]),
+        decided_positive=int(totals["decided_positive"]),
+        realized_value_sq=float(totals["realized_value_sq"]),
+        realized_if_all_positive=float(totals["realized_if_all_positive"]),
+        realized_if_all_negative=float(totals["realized_if_all_negative"]),
     )
 
 

@@ -7,7 +7,10 @@ sums of its days (see `bottomline.figures`).
 Per prediction i with decision d, label y (when known), calibrated probability q, and value
 v1 / v0 if the label turns out 1 / 0 given d (from the case's cell values):
 realized = y*v1 + (1-y)*v0 (matured only); expected = q*v1 + (1-q)*v0 (all);
-variance = q*(1-q)*(v1-v0)^2 (matured only). Money in the case's currency.
+variance = q*(1-q)*(v1-v0)^2 (matured only). Also: decided_positive (d = 1, all predictions),
+realized_value_sq (sum of realized^2, for the spread of value per prediction), and what the
+matured predictions would have realized had every decision been positive (y*TP + (1-y)*FP) or
+negative (y*FN + (1-y)*TN). Money in the case's currency.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ MEASURES = [
     "expected_value",
     "expected_value_matured",
     "variance_matured",
+    "decided_positive",
+    "realized_value_sq",
+    "realized_if_all_positive",
+    "realized_if_all_negative",
 ]
 
 
@@ -39,18 +46,24 @@ def valued_predictions(
     case: BusinessCase,
     calibrator: Calibrator,
 ) -> pl.DataFrame:
-    """Rows with `calibrated_score` and `value_if_positive` / `value_if_negative` (currency)."""
+    """Rows with `calibrated_score`, `value_if_positive` / `value_if_negative` given the
+    decision made, and the four cell values themselves (currency)."""
     cells = case.value
     approved = pl.col("decision") == 1
     return rows.with_columns(
         calibrator.calibrate(rows["score"], rows["model_version"]).alias("calibrated_score"),
+        cells.true_positive.to_polars().alias("value_tp"),
+        cells.false_positive.to_polars().alias("value_fp"),
+        cells.true_negative.to_polars().alias("value_tn"),
+        cells.false_negative.to_polars().alias("value_fn"),
+    ).with_columns(
         pl.when(approved)
-        .then(cells.true_positive.to_polars())
-        .otherwise(cells.false_negative.to_polars())
+        .then(pl.col("value_tp"))
+        .otherwise(pl.col("value_fn"))
         .alias("value_if_positive"),
         pl.when(approved)
-        .then(cells.false_positive.to_polars())
-        .otherwise(cells.true_negative.to_polars())
+        .then(pl.col("value_fp"))
+        .otherwise(pl.col("value_tn"))
         .alias("value_if_negative"),
     )
 
@@ -62,6 +75,7 @@ def prediction_measures(valued: pl.DataFrame) -> pl.DataFrame:
     v1, v0 = pl.col("value_if_positive"), pl.col("value_if_negative")
     matured = label.is_not_null()
     expected = q * v1 + (1 - q) * v0
+    realized = label * v1 + (1 - label) * v0
     return valued.with_columns(
         pl.lit(1, pl.Int64).alias("predictions"),
         matured.cast(pl.Int64).alias("matured"),
@@ -69,13 +83,23 @@ def prediction_measures(valued: pl.DataFrame) -> pl.DataFrame:
         ((decision == 1) & (label == 0)).fill_null(False).cast(pl.Int64).alias("fp"),
         ((decision == 0) & (label == 0)).fill_null(False).cast(pl.Int64).alias("tn"),
         ((decision == 0) & (label == 1)).fill_null(False).cast(pl.Int64).alias("fn"),
-        pl.when(matured).then(label * v1 + (1 - label) * v0).otherwise(0.0).alias("realized_value"),
+        pl.when(matured).then(realized).otherwise(0.0).alias("realized_value"),
         expected.alias("expected_value"),
         pl.when(matured).then(expected).otherwise(0.0).alias("expected_value_matured"),
         pl.when(matured)
         .then(q * (1 - q) * (v1 - v0) ** 2)
         .otherwise(0.0)
         .alias("variance_matured"),
+        (decision == 1).cast(pl.Int64).alias("decided_positive"),
+        pl.when(matured).then(realized**2).otherwise(0.0).alias("realized_value_sq"),
+        pl.when(matured)
+        .then(label * pl.col("value_tp") + (1 - label) * pl.col("value_fp"))
+        .otherwise(0.0)
+        .alias("realized_if_all_positive"),
+        pl.when(matured)
+        .then(label * pl.col("value_fn") + (1 - label) * pl.col("value_tn"))
+        .otherwise(0.0)
+        .alias("realized_if_all_negative"),
     )
 
 
@@ -92,8 +116,13 @@ def daily_metrics(
     measured = prediction_measures(valued_predictions(rows, case, calibrator)).with_columns(
         pl.col("model_version").fill_null(ALL)
     )
-    parts = [_group(measured, None)] + [_group(measured, column) for column in case.segments]
+    parts = [_group(measured, None)] + [_group(measured, column) for column in sliced_by(case)]
     return pl.concat(parts).sort(GRAIN)
+
+
+def sliced_by(case: BusinessCase) -> list[str]:
+    """Columns the aggregates are split by: the case's segments, then its fairness columns."""
+    return list(dict.fromkeys([*case.segments, *case.fairness]))
 
 
 def _group(measured: pl.DataFrame, segment: str | None) -> pl.DataFrame:

@@ -17,6 +17,7 @@ from typing import Any
 from bottomline.config import load_cases
 from bottomline.config_errors import ConfigError
 from bottomline.periods import PeriodError, checked_window
+from bottomline.preflight import check_columns
 
 
 def _date(text: str) -> dt.date:
@@ -153,8 +154,16 @@ def _paths(arguments: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _checked_cases(models: str, names: list[str] | None) -> list[str]:
+    """The models to run, after checking their cases against their sources' columns."""
+    cases = load_cases(Path(models), names)
+    for case in cases:
+        check_columns(case)
+    return [case.name for case in cases]
+
+
 def _run(arguments: argparse.Namespace) -> int:
-    names = [case.name for case in load_cases(Path(arguments.models), arguments.model_names)]
+    names = _checked_cases(arguments.models, arguments.model_names)
     from flows.nightly import nightly
 
     state = nightly(
@@ -168,7 +177,7 @@ def _run(arguments: argparse.Namespace) -> int:
 
 
 def _report(arguments: argparse.Namespace) -> int:
-    load_cases(Path(arguments.models), [arguments.model])
+    _checked_cases(arguments.models, [arguments.model])
     checked_window(arguments.start, arguments.end)
     from flows.report import report
 
@@ -186,7 +195,7 @@ def _report(arguments: argparse.Namespace) -> int:
 
 def _backfill(arguments: argparse.Namespace) -> int:
     checked_window(arguments.start, arguments.end)
-    names = [case.name for case in load_cases(Path(arguments.models), arguments.model_names)]
+    names = _checked_cases(arguments.models, arguments.model_names)
     from flows.backfill import backfill
 
     state = backfill(

@@ -10,6 +10,7 @@ from prefect.cache_policies import NO_CACHE
 from bottomline import periods
 from bottomline.config import BusinessCase, load_cases
 from bottomline.ingest import file_errors
+from bottomline.preflight import check_columns
 from bottomline.runs import RunEnd, RunStart, record_end, record_failure, record_start
 from bottomline.warehouse import connect, migrate
 from tasks.ingest import Ingested
@@ -34,7 +35,10 @@ def model_names(paths: Paths, models: list[str] | None) -> list[str]:
 
 @task(cache_policy=NO_CACHE)
 def load_model_case(paths: Paths, model: str) -> BusinessCase:
-    return load_cases(paths.models_dir, [model])[0]
+    """The model's business case, checked against its sources' columns."""
+    case = load_cases(paths.models_dir, [model])[0]
+    check_columns(case)
+    return case
 
 
 @task(cache_policy=NO_CACHE)

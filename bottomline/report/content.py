@@ -9,10 +9,15 @@ import duckdb
 import polars as pl
 
 from bottomline.config import BusinessCase
-from bottomline.figures import PeriodFigures, daily_series, period_figures
+from bottomline.figures import PeriodFigures
+from bottomline.impact.bridge import Plan, make_plan, reference_value_per_prediction
+from bottomline.impact.result import BusinessImpact, business_impact
+from bottomline.impact.windows import previous_window
+from bottomline.reference import ReferenceError, load_reference
 from bottomline.report.quality import DataStatus, gather_data_status
+from bottomline.sources import SourceError
 from bottomline.sqlfiles import load_sql
-from bottomline.warehouse import run
+from bottomline.warehouse import first_row, run
 
 
 @dataclass(frozen=True)
@@ -31,13 +36,20 @@ class ReportData:
     """One model's report for a window."""
 
     case: BusinessCase
-    figures: PeriodFigures
-    series: pl.DataFrame  # one row per day, see `figures.daily_series`
+    impact: BusinessImpact
     status: DataStatus
     sources: list[SourceLineage]
     run_id: str
     code_version: str
     generated_at: dt.datetime  # UTC
+
+    @property
+    def figures(self) -> PeriodFigures:
+        return self.impact.figures
+
+    @property
+    def series(self) -> pl.DataFrame:
+        return self.impact.series
 
 
 def gather_report_data(
@@ -53,9 +65,11 @@ def gather_report_data(
     file_notes: list[str] | None = None,
     data_docs: str | None = None,
 ) -> ReportData:
-    """Read a window's figures and the data's status for one model."""
-    daily = con.sql(
-        load_sql("report/daily_totals"), params={"model": case.name, "start": start, "end": end}
+    """Read a window's figures (and the previous window's) and the data's status."""
+    earliest, _ = previous_window(start, end)
+    metrics = con.sql(
+        load_sql("report/metrics_window"),
+        params={"model": case.name, "start": earliest, "end": end},
     ).pl()
     lineage = run(con, load_sql("report/source_lineage"), {"model": case.name})
     patterns = {
@@ -74,8 +88,7 @@ def gather_report_data(
     )
     return ReportData(
         case=case,
-        figures=period_figures(daily, start, end),
-        series=daily_series(daily, start, end),
+        impact=business_impact(metrics, case, load_plan(con, case), start, end),
         status=status,
         sources=[
             SourceLineage(
@@ -91,3 +104,23 @@ def gather_report_data(
         code_version=code_version,
         generated_at=generated_at,
     )
+
+
+def load_plan(con: duckdb.DuckDBPyConnection, case: BusinessCase) -> Plan | None:
+    """The plan: the case's figures, completed from the reference (its value per prediction,
+    and, for a reference window, its daily volume)."""
+    try:
+        reference = load_reference(case, con)
+    except (ReferenceError, SourceError):
+        reference = None
+    value = reference_value_per_prediction(reference, case) if reference is not None else None
+    volume = None
+    window = case.reference.window
+    if window is not None:
+        row = first_row(
+            con,
+            load_sql("report/reference_window_volume", schema=case.name),
+            {"start": window.start, "end": window.end},
+        )
+        volume = float(row[0]) if row and row[0] else None
+    return make_plan(case, value, volume)

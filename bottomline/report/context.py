@@ -10,6 +10,7 @@ from bottomline.figures import PeriodFigures
 from bottomline.report.charts import svg_data_uri, value_over_time
 from bottomline.report.content import ReportData
 from bottomline.report.formatting import count, money, percent, period, plural
+from bottomline.report.impact_context import impact_context
 from bottomline.report.narrative import pending_sentence, verdict
 from bottomline.report.quality import PROBLEM_SHARE
 
@@ -164,6 +165,7 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "data_lines": data_lines(data),
         "data_docs": data.status.data_docs,
         "quality": quality_section(data),
+        "impact": impact_context(data.impact, case.currency),
         "alert": figures.within_band is False and figures.gap < 0,
         "case_text": case.path.read_text(encoding="utf-8") if case.path.is_file() else "",
         "case_file": case.path.name,

@@ -10,7 +10,11 @@ SELECT
     sum(realized_value) AS realized_value,
     sum(expected_value) AS expected_value,
     sum(expected_value_matured) AS expected_value_matured,
-    sum(variance_matured) AS variance_matured
+    sum(variance_matured) AS variance_matured,
+    sum(decided_positive)::BIGINT AS decided_positive,
+    sum(realized_value_sq) AS realized_value_sq,
+    sum(realized_if_all_positive) AS realized_if_all_positive,
+    sum(realized_if_all_negative) AS realized_if_all_negative
 FROM metrics_daily
 WHERE model = $model AND segment = '_all' AND day BETWEEN $start AND $end
 GROUP BY day

@@ -145,3 +145,57 @@ def test_one_failing_model_does_not_stop_the_others(project: Project) -> None:
     (message,) = project.query("SELECT message FROM runs WHERE model = 'broken_loans'")[0]
     assert re.search(r"reference: no file matches .*missing_reference\.parquet", message)
     assert [m["Subject"].split(",")[0] for m in project.emails()] == ["Car loan approvals"]
+
+
+def test_the_drifted_period_shows_negative_mix_and_performance(project: Project) -> None:
+    """The demo's drift brings riskier applicants (mix) whose risk the model underrates
+    (performance): both steps of the bridge must come out negative."""
+    import duckdb
+
+    from bottomline.config import load_case
+    from bottomline.report.content import gather_report_data
+
+    assert run_nightly(project).is_completed()
+    case = load_case(project.models / "car_loans.yaml")
+    drift_start = project.truth.drift_start
+    with duckdb.connect(str(project.warehouse)) as con:
+        after = gather_report_data(
+            con,
+            case,
+            drift_start,
+            SETTINGS.end,
+            run_id="check",
+            code_version="test",
+            generated_at=dt.datetime(2026, 6, 1),
+        )
+        before = gather_report_data(
+            con,
+            case,
+            SETTINGS.start,
+            drift_start - dt.timedelta(1),
+            run_id="check",
+            code_version="test",
+            generated_at=dt.datetime(2026, 6, 1),
+        )
+    assert after.impact.bridge is not None
+    assert before.impact.bridge is not None
+    assert after.impact.bridge.mix < 0
+    assert after.impact.bridge.performance < 0
+    # before the drift the scores keep their promise, and value per prediction is higher
+    assert abs(before.impact.bridge.performance) < before.figures.band_half_width
+    assert before.figures.value_per_prediction > after.figures.value_per_prediction  # type: ignore[operator]
+    assert (
+        project.truth.true_value_per_prediction_after
+        < project.truth.true_value_per_prediction_before
+    )
+
+
+def test_the_report_shows_the_bridge_and_versions(project: Project) -> None:
+    assert run_nightly(project).is_completed()
+    (path,) = project.query("SELECT report_path FROM runs")[0]
+    text = " ".join(pdf_text(Path(path)).split())
+    assert "Where the money came from" in text
+    for step in ("Plan", "Volume", "Mix", "Performance", "Realized"):
+        assert step in text
+    assert "Challenger v2 earned" in text
+    assert "By salary_range" in text

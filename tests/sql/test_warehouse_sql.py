@@ -35,6 +35,10 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "expected_value",
         "expected_value_matured",
         "variance_matured",
+        "decided_positive",
+        "realized_value_sq",
+        "realized_if_all_positive",
+        "realized_if_all_negative",
     ]
     assert columns(con, "main", "runs")[:13] == [
         "run_id",
@@ -52,7 +56,7 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "delivered_to",
     ]
     assert migrate(con, NOW) == []
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (2,)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (3,)
     assert "data_docs_path" in columns(con, "main", "runs")
     assert columns(con, "main", "validation_results")[:7] == [
         "run_id",
@@ -107,3 +111,24 @@ def test_dropping_a_model_keeps_its_run_history(con: duckdb.DuckDBPyConnection) 
     assert con.execute(
         "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'loans'"
     ).fetchone() == (0,)
+
+
+def test_migration_3_recomputes_aggregates_written_before_it() -> None:
+    from bottomline.sqlfiles import load_sql
+
+    con = duckdb.connect(":memory:")
+    con.execute("CREATE TABLE schema_migrations (version VARCHAR, applied_at TIMESTAMP)")
+    for version in ("0001_core_tables", "0002_validation"):
+        con.execute(load_sql(f"migrations/{version}"))
+        con.execute("INSERT INTO schema_migrations VALUES ($v, $t)", {"v": version, "t": NOW})
+    con.execute(
+        "INSERT INTO metrics_daily VALUES ('loans', DATE '2026-05-01', '_all', '_all', "
+        "'v1', 10, 5, 1, 1, 1, 2, 100, 90, 45, 9)"
+    )
+    assert migrate(con, NOW) == ["0003_impact_measures"]
+    assert con.execute("SELECT model, day FROM stale_days").fetchall() == [
+        ("loans", __import__("datetime").date(2026, 5, 1))
+    ]
+    assert con.execute(
+        "SELECT decided_positive, realized_value_sq FROM metrics_daily"
+    ).fetchall() == [(0, 0.0)]

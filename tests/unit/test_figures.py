@@ -26,6 +26,10 @@ def daily() -> pl.DataFrame:
             "expected_value": [-19.0, -2.0],
             "expected_value_matured": [-3.0, -2.0],
             "variance_matured": [2649.0, 9.0],
+            "decided_positive": [4, 1],
+            "realized_value_sq": [10_200.0, 25.0],
+            "realized_if_all_positive": [-85.0, -5.0],
+            "realized_if_all_negative": [-20.0, 0.0],
         }
     )
 

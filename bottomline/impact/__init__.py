@@ -1,0 +1,1 @@
+"""Business impact: windows, the plan-vs-actual bridge, segments, versions, fairness, baselines."""

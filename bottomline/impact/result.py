@@ -1,0 +1,88 @@
+"""One typed object with every business-impact figure of a window, for report and email."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from bottomline.config import BusinessCase
+from bottomline.figures import PeriodFigures, daily_series, period_figures
+from bottomline.impact.bridge import Bridge, Plan, bridge
+from bottomline.impact.fairness import FairnessGroup, fairness_groups
+from bottomline.impact.slices import (
+    Slice,
+    VersionComparison,
+    compare_versions,
+    segment_slices,
+    version_slices,
+)
+from bottomline.impact.windows import previous_window
+from bottomline.metrics import ALL, MEASURES
+
+
+@dataclass(frozen=True)
+class Baselines:
+    """What the matured predictions would have realized under simple policies (currency)."""
+
+    model: float
+    all_positive: float  # every decision positive ("approve all")
+    all_negative: float  # every decision negative ("approve none")
+
+    @property
+    def model_adds(self) -> float:
+        """What the model earned over the better of the two simple policies."""
+        return self.model - max(self.all_positive, self.all_negative)
+
+
+@dataclass(frozen=True)
+class BusinessImpact:
+    figures: PeriodFigures  # the window, whole model
+    previous: PeriodFigures  # the window of the same length before it
+    series: pl.DataFrame  # one row per day, see figures.daily_series
+    plan: Plan | None
+    bridge: Bridge | None
+    versions: list[Slice]
+    comparison: VersionComparison | None
+    segments: dict[str, list[Slice]]  # by segment column
+    fairness: dict[str, list[FairnessGroup]]  # by protected column
+    baselines: Baselines | None  # only when outcomes are known whatever the decision
+
+
+def whole_model_daily(metrics: pl.DataFrame) -> pl.DataFrame:
+    """Whole-model totals per day (all versions), from metrics_daily rows."""
+    return (
+        metrics.filter(pl.col("segment") == ALL)
+        .group_by("day")
+        .agg(pl.col(MEASURES).sum())
+        .sort("day")
+    )
+
+
+def business_impact(
+    metrics: pl.DataFrame, case: BusinessCase, plan: Plan | None, start: dt.date, end: dt.date
+) -> BusinessImpact:
+    """Every figure of the window [start, end] from a model's `metrics_daily` rows (which must
+    cover the previous window too, for the comparison)."""
+    daily = whole_model_daily(metrics)
+    figures = period_figures(daily, start, end)
+    versions = version_slices(metrics, start, end)
+    return BusinessImpact(
+        figures=figures,
+        previous=period_figures(daily, *previous_window(start, end)),
+        series=daily_series(daily, start, end),
+        plan=plan,
+        bridge=bridge(figures, plan) if plan is not None else None,
+        versions=versions,
+        comparison=compare_versions(versions, case.predictions.champion),
+        segments={column: segment_slices(metrics, column, start, end) for column in case.segments},
+        fairness={column: fairness_groups(metrics, column, start, end) for column in case.fairness},
+        baselines=Baselines(
+            figures.realized_value,
+            figures.realized_if_all_positive,
+            figures.realized_if_all_negative,
+        )
+        if case.outcomes.observed_for_every_decision
+        else None,
+    )

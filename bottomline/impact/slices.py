@@ -1,0 +1,89 @@
+"""The same figures per segment value and per model version, and champion vs challenger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import polars as pl
+
+from bottomline.figures import Z_95, PeriodFigures, period_figures
+from bottomline.metrics import ALL
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Figures of one value of one segment column (or one model version)."""
+
+    segment: str  # column name; "model_version" for versions
+    value: str
+    figures: PeriodFigures
+
+
+def segment_slices(
+    metrics: pl.DataFrame,
+    column: str,
+    start: dt.date,
+    end: dt.date,
+) -> list[Slice]:
+    """One slice per value of `column`, all versions together, most predictions first."""
+    rows = metrics.filter(pl.col("segment") == column)
+    return _slices(rows, "segment_value", column, start, end)
+
+
+def version_slices(metrics: pl.DataFrame, start: dt.date, end: dt.date) -> list[Slice]:
+    """One slice per model version (whole model), most predictions first."""
+    rows = metrics.filter((pl.col("segment") == ALL) & (pl.col("model_version") != ALL))
+    return _slices(rows, "model_version", "model_version", start, end)
+
+
+def _slices(
+    rows: pl.DataFrame,
+    key: str,
+    segment: str,
+    start: dt.date,
+    end: dt.date,
+) -> list[Slice]:
+    values = rows.filter(pl.col("day").is_between(start, end))[key].unique().to_list()
+    slices = [
+        Slice(segment, str(value), period_figures(rows.filter(pl.col(key) == value), start, end))
+        for value in values
+    ]
+    return sorted(slices, key=lambda s: (-s.figures.predictions, s.value))
+
+
+@dataclass(frozen=True)
+class VersionComparison:
+    """Does the challenger earn more (or less) per prediction than the champion, beyond noise?"""
+
+    champion: Slice
+    challenger: Slice
+    difference: float  # challenger minus champion, realized value per matured prediction
+    standard_error: float | None
+    z: float | None
+
+    @property
+    def beyond_noise(self) -> bool:
+        return self.z is not None and abs(self.z) > Z_95
+
+
+def compare_versions(
+    versions: list[Slice],
+    champion: str | None = None,
+) -> VersionComparison | None:
+    """Champion (the named version, else the one with most predictions) against the next
+    largest, by Welch's z on realized value per matured prediction."""
+    matured = [version for version in versions if version.figures.matured > 0]
+    if len(matured) < 2:
+        return None
+    first = next((v for v in matured if v.value == champion), matured[0])
+    second = next(v for v in matured if v is not first)
+    a, b = first.figures, second.figures
+    difference = b.realized_value / b.matured - a.realized_value / a.matured  # both matured > 0
+    spreads = (a.value_per_prediction_variance, b.value_per_prediction_variance)
+    if spreads[0] is None or spreads[1] is None:
+        return VersionComparison(first, second, difference, None, None)
+    error = math.sqrt(spreads[0] / a.matured + spreads[1] / b.matured)
+    z = difference / error if error > 0 else None
+    return VersionComparison(first, second, difference, error, z)

@@ -1,0 +1,54 @@
+"""Report windows of any grain, each merged from the stored daily aggregates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import polars as pl
+
+from bottomline.figures import PeriodFigures, period_figures
+
+Grain = Literal["day", "week", "month", "quarter"]
+
+
+def window_containing(day: dt.date, grain: Grain) -> tuple[dt.date, dt.date]:
+    """The day, ISO week (Monday to Sunday), calendar month or quarter that holds `day`."""
+    if grain == "day":
+        return day, day
+    if grain == "week":
+        monday = day - dt.timedelta(days=day.weekday())
+        return monday, monday + dt.timedelta(days=6)
+    first_month = day.month if grain == "month" else 3 * ((day.month - 1) // 3) + 1
+    start = dt.date(day.year, first_month, 1)
+    months = 1 if grain == "month" else 3
+    following = dt.date(
+        start.year + (start.month + months - 1) // 12, (start.month + months - 1) % 12 + 1, 1
+    )
+    return start, following - dt.timedelta(days=1)
+
+
+def windows_between(start: dt.date, end: dt.date, grain: Grain) -> list[tuple[dt.date, dt.date]]:
+    """The windows of `grain` that cover [start, end], the first and last cut to it."""
+    windows = []
+    day = start
+    while day <= end:
+        first, last = window_containing(day, grain)
+        windows.append((max(first, start), min(last, end)))
+        day = last + dt.timedelta(days=1)
+    return windows
+
+
+def figures_by_window(
+    daily: pl.DataFrame, start: dt.date, end: dt.date, grain: Grain
+) -> list[PeriodFigures]:
+    """Figures of each window of `grain` in [start, end], merged from daily aggregates."""
+    return [
+        period_figures(daily, first, last) for first, last in windows_between(start, end, grain)
+    ]
+
+
+def previous_window(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The window of the same length just before [start, end]."""
+    length = end - start + dt.timedelta(days=1)
+    return start - length, start - dt.timedelta(days=1)

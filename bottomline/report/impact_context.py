@@ -1,0 +1,157 @@
+"""Template context for the analytics page: bridge, versions, segments, fairness, baselines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bottomline.figures import Z_95, PeriodFigures
+from bottomline.impact.result import BusinessImpact
+from bottomline.impact.slices import VersionComparison
+from bottomline.report.formatting import count, money, percent
+
+
+@dataclass(frozen=True)
+class SliceRow:
+    """A table row of a segment value or model version, formatted."""
+
+    name: str
+    predictions: str
+    realized: str
+    promised: str
+    gap: str
+    value_per_prediction: str
+    precision: str
+    recall: str
+    within_band: str
+    flag: bool  # outside its band, below
+
+
+def signed_money(amount: float, currency: str) -> str:
+    text = money(amount, currency)
+    return (
+        "+" + text if amount > 0 and not text.startswith("-") and text != f"{currency} 0" else text
+    )
+
+
+def slice_row(name: str, figures: PeriodFigures, currency: str) -> SliceRow:
+    vpp = figures.value_per_prediction
+    return SliceRow(
+        name=name,
+        predictions=count(figures.predictions),
+        realized=money(figures.realized_value, currency),
+        promised=money(figures.expected_value_matured, currency),
+        gap=percent(figures.gap_share, signed=True),
+        value_per_prediction=money(vpp, currency) if vpp is not None else "n/a",
+        precision=percent(figures.precision, decimals=0),
+        recall=percent(figures.recall, decimals=0),
+        within_band={True: "yes", False: "no", None: "n/a"}[figures.within_band],
+        flag=figures.within_band is False and figures.gap < 0,
+    )
+
+
+def bridge_rows(impact: BusinessImpact, currency: str) -> list[tuple[str, str, str]]:
+    """(step, amount, what it means) from plan to realized value."""
+    bridge = impact.bridge
+    if bridge is None:
+        return []
+    return [
+        (
+            "Plan",
+            money(bridge.plan, currency),
+            f"{count(round(bridge.planned_predictions))} predictions at "
+            f"{money(impact.plan.value_per_prediction if impact.plan else 0, currency)} each",
+        ),
+        (
+            "Volume",
+            signed_money(bridge.volume, currency),
+            f"{count(bridge.predictions)} predictions with known outcomes instead",
+        ),
+        (
+            "Mix",
+            signed_money(bridge.mix, currency),
+            "who applied changed: what the scores promised per prediction differs from plan",
+        ),
+        (
+            "Performance",
+            signed_money(bridge.performance, currency),
+            "outcomes differed from what the scores promised",
+        ),
+        ("Realized", money(bridge.realized, currency), "what the decisions earned"),
+    ]
+
+
+def comparison_sentence(comparison: VersionComparison | None, currency: str) -> str | None:
+    if comparison is None:
+        return None
+    challenger, champion = comparison.challenger.value, comparison.champion.value
+    more = "more" if comparison.difference >= 0 else "less"
+    amount = money(abs(comparison.difference), currency)
+    if comparison.standard_error is None:
+        return (
+            f"Challenger {challenger} earned {amount} {more} per prediction than champion "
+            f"{champion}; too few outcomes to tell whether that is more than noise."
+        )
+    margin = money(Z_95 * comparison.standard_error, currency)
+    verdict = (
+        "a real difference, beyond noise"
+        if comparison.beyond_noise
+        else "within noise, so not yet a real difference"
+    )
+    return (
+        f"Challenger {challenger} earned {amount} {more} per prediction with a known "
+        f"outcome than champion {champion} (±{margin} at 95%): {verdict}."
+    )
+
+
+def previous_sentence(impact: BusinessImpact, currency: str) -> str | None:
+    """This window against the one before, per prediction with a known outcome (a fair
+    comparison however many outcomes are still pending in either)."""
+    now, before = impact.figures.value_per_prediction, impact.previous.value_per_prediction
+    if now is None or before is None:
+        return None
+    change = (now - before) / abs(before) if before else None
+    return (
+        f"Per prediction with a known outcome the model realized {money(now, currency)}, "
+        f"against {money(before, currency)} in the {count(impact.previous.days_with_data)} "
+        f"days before ({percent(change, signed=True)})."
+    )
+
+
+def impact_context(impact: BusinessImpact, currency: str) -> dict[str, Any]:
+    return {
+        "bridge": bridge_rows(impact, currency),
+        "plan_source": impact.plan.source if impact.plan else None,
+        "previous": previous_sentence(impact, currency),
+        "versions": [slice_row(s.value, s.figures, currency) for s in impact.versions]
+        if len(impact.versions) > 1
+        else [],
+        "comparison": comparison_sentence(impact.comparison, currency),
+        "segments": {
+            column: [slice_row(s.value, s.figures, currency) for s in slices]
+            for column, slices in impact.segments.items()
+        },
+        "fairness": {
+            column: [
+                {
+                    "group": g.group,
+                    "predictions": count(g.predictions),
+                    "positive_rate": percent(g.positive_rate, decimals=0),
+                    "positive_rate_ratio": percent(g.positive_rate_ratio, decimals=0),
+                    "tpr": percent(g.true_positive_rate, decimals=0),
+                    "tpr_ratio": percent(g.true_positive_rate_ratio, decimals=0),
+                    "flagged": g.flagged,
+                }
+                for g in groups
+            ]
+            for column, groups in impact.fairness.items()
+        },
+        "baselines": None
+        if impact.baselines is None
+        else {
+            "model": money(impact.baselines.model, currency),
+            "all_positive": money(impact.baselines.all_positive, currency),
+            "all_negative": money(impact.baselines.all_negative, currency),
+            "model_adds": signed_money(impact.baselines.model_adds, currency),
+        },
+    }

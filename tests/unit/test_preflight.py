@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from bottomline.config_errors import ConfigError
+from bottomline.preflight import check_columns, source_columns
+from tests.helpers import make_case, write_case
+
+
+def test_columns_are_read_from_each_file_type(tmp_path: Path) -> None:
+    frame = pl.DataFrame({"id": ["a"], "p": [0.5]})
+    frame.write_parquet(tmp_path / "f.parquet")
+    frame.write_csv(tmp_path / "f.csv")
+    frame.write_ndjson(tmp_path / "f.jsonl")
+    for name in ("f.parquet", "f.csv", "f.jsonl"):
+        assert source_columns(tmp_path / name) == ["id", "p"]
+    (tmp_path / "bad.parquet").write_bytes(b"not parquet")
+    assert source_columns(tmp_path / "bad.parquet") is None  # ingest will say why
+
+
+def test_a_column_the_sources_lack_is_a_config_error_with_key_and_line(tmp_path: Path) -> None:
+    (tmp_path / "predictions").mkdir()
+    (tmp_path / "predictions" / "1.csv").write_text("id,ts,p,d,version,amounts,band\n")
+    path = write_case(tmp_path)
+    case = make_case(tmp_path)
+    with pytest.raises(ConfigError) as caught:
+        check_columns(case)
+    error = caught.value
+    assert error.key == "predictions.features"
+    assert (
+        "column 'amount' is not in the predictions source (its first file, 1.csv, has id, "
+        "ts, p, d, version, amounts, band); did you mean 'amounts'?" in str(error)
+    )
+    assert error.line == path.read_text().splitlines().index("  features:") + 1
+
+
+def test_sources_with_the_columns_pass_and_missing_files_are_left_to_ingest(
+    tmp_path: Path,
+) -> None:
+    case = make_case(tmp_path)
+    check_columns(case)  # no files yet: ingest reports that
+    (tmp_path / "predictions").mkdir()
+    (tmp_path / "predictions" / "1.csv").write_text("id,ts,p,d,version,amount,band\n")
+    (tmp_path / "outcomes").mkdir()
+    (tmp_path / "outcomes" / "1.csv").write_text("id,y\n")
+    check_columns(case)
