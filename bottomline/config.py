@@ -262,6 +262,28 @@ class BusinessCase(_Strict):
             uses[f"value.{cell}"] = sorted(rule.columns)
         return uses
 
+    def prediction_column_uses(self) -> dict[str, list[str]]:
+        """Every column the predictions source must have, by the key that names it."""
+        spec = self.predictions
+        uses = {
+            "predictions.id": [spec.id],
+            "predictions.timestamp": [spec.timestamp],
+            "predictions.score": [spec.score],
+        }
+        if spec.decision:
+            uses["predictions.decision"] = [spec.decision]
+        if spec.model_version:
+            uses["predictions.model_version"] = [spec.model_version]
+        return {**uses, **self.extra_column_uses()}
+
+    def outcome_column_uses(self) -> dict[str, list[str]]:
+        """Every column the outcomes source must have, by the key that names it."""
+        spec = self.outcomes
+        uses = {"outcomes.id": [spec.id], "outcomes.label": [spec.label]}
+        if spec.timestamp:
+            uses["outcomes.timestamp"] = [spec.timestamp]
+        return uses
+
     def kept_columns(self) -> list[str]:
         """Prediction columns stored besides the standard fields, in a stable order."""
         ordered: dict[str, None] = {}

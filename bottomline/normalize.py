@@ -44,18 +44,8 @@ def standardize_predictions(
     """Standard columns: prediction_id, predicted_at (UTC), day (case zone), score, decision,
     model_version, and the case's kept columns typed as `kinds` says."""
     spec = case.predictions
-    needs = {
-        "predictions.id": [spec.id],
-        "predictions.timestamp": [spec.timestamp],
-        "predictions.score": [spec.score],
-        **case.extra_column_uses(),
-    }
-    if spec.decision:
-        needs["predictions.decision"] = [spec.decision]
-    if spec.model_version:
-        needs["predictions.model_version"] = [spec.model_version]
     frame = read.rows
-    _require_columns(frame, needs, source_file)
+    _require_columns(frame, case.prediction_column_uses(), source_file)
     score = pl.col(spec.score).cast(pl.Float64, strict=False)
     decision = (
         _small_integer(frame.schema[spec.decision], spec.decision)
@@ -82,11 +72,8 @@ def standardize_predictions(
 def standardize_outcomes(read: SourceRead, case: BusinessCase, source_file: str) -> Standardized:
     """Standard columns: prediction_id, label (0/1), observed_at (UTC, optional)."""
     spec = case.outcomes
-    needs = {"outcomes.id": [spec.id], "outcomes.label": [spec.label]}
-    if spec.timestamp:
-        needs["outcomes.timestamp"] = [spec.timestamp]
     frame = read.rows
-    _require_columns(frame, needs, source_file)
+    _require_columns(frame, case.outcome_column_uses(), source_file)
     observed = (
         utc_timestamp(frame.schema[spec.timestamp], spec.timestamp, spec.timestamp_format)
         if spec.timestamp

@@ -36,23 +36,9 @@ def source_columns(path: Path) -> list[str] | None:
 
 def check_columns(case: BusinessCase) -> None:
     """Raise ConfigError when a source's first file lacks a column the case names."""
-    spec = case.predictions
-    prediction_keys = {
-        "predictions.id": [spec.id],
-        "predictions.timestamp": [spec.timestamp],
-        "predictions.score": [spec.score],
-        **case.extra_column_uses(),
-    }
-    if spec.decision:
-        prediction_keys["predictions.decision"] = [spec.decision]
-    if spec.model_version:
-        prediction_keys["predictions.model_version"] = [spec.model_version]
-    outcome_keys = {"outcomes.id": [case.outcomes.id], "outcomes.label": [case.outcomes.label]}
-    if case.outcomes.timestamp:
-        outcome_keys["outcomes.timestamp"] = [case.outcomes.timestamp]
     for kind, pattern, keys in (
-        ("predictions", spec.source.pattern, prediction_keys),
-        ("outcomes", case.outcomes.source.pattern, outcome_keys),
+        ("predictions", case.predictions.source.pattern, case.prediction_column_uses()),
+        ("outcomes", case.outcomes.source.pattern, case.outcome_column_uses()),
     ):
         files = list_files(pattern, case.base_dir)
         columns = source_columns(files[0].path) if files else None
