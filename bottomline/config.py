@@ -180,20 +180,51 @@ class PlanSpec(_Strict):
     value_per_prediction: float | None = None  # currency
 
 
-class DriftFeature(_Strict):
-    psi: tuple[float, float]
+Thresholds = tuple[float, float]
 
 
-class DriftSpec(_Strict):
-    psi: tuple[float, float] = (0.1, 0.25)
-    features: dict[Identifier, DriftFeature] = Field(default_factory=dict)
+def _ordered_thresholds(thresholds: Thresholds | None) -> Thresholds | None:
+    if thresholds is not None and not 0 <= thresholds[0] <= thresholds[1]:
+        raise ValueError("expected [warn, alert] with 0 <= warn <= alert")
+    return thresholds
 
-    @field_validator("psi")
+
+class DriftThresholds(_Strict):
+    """[warn, alert] per drift statistic; a statistic without thresholds is only reported."""
+
+    psi: Thresholds | None = None
+    ks: Thresholds | None = None
+    js: Thresholds | None = None
+    wasserstein: Thresholds | None = None
+    missing: Thresholds | None = None  # change in the share of missing values
+
+    @field_validator("*")
     @classmethod
-    def _ordered(cls, psi: tuple[float, float]) -> tuple[float, float]:
-        if not 0 <= psi[0] <= psi[1]:
-            raise ValueError("expected [warn, alert] with 0 <= warn <= alert")
-        return psi
+    def _ordered(cls, thresholds: Thresholds | None) -> Thresholds | None:
+        return _ordered_thresholds(thresholds)
+
+
+class DriftSpec(DriftThresholds):
+    """Defaults for every column (PSI 0.1 / 0.25, missing share +5 / +20 points); `features`
+    overrides them per column."""
+
+    psi: Thresholds | None = (0.1, 0.25)
+    missing: Thresholds | None = (0.05, 0.2)
+    features: dict[Identifier, DriftThresholds] = Field(default_factory=dict)
+
+    @field_validator("psi", "ks", "js", "wasserstein", "missing")
+    @classmethod
+    def _ordered(cls, thresholds: Thresholds | None) -> Thresholds | None:
+        return _ordered_thresholds(thresholds)
+
+    def thresholds(self, column: str, method: str) -> Thresholds | None:
+        """The [warn, alert] of a column's statistic: the column's own, else the default."""
+        name = "missing" if method == "missing_rate_change" else method
+        own = self.features.get(column)
+        if own is not None and getattr(own, name, None) is not None:
+            found: Thresholds | None = getattr(own, name)
+            return found
+        return getattr(self, name, None)
 
 
 class ReportSpec(_Strict):

@@ -103,21 +103,28 @@ def prediction_measures(valued: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def measure(rows: pl.DataFrame, case: BusinessCase, calibrator: Calibrator) -> pl.DataFrame:
+    """Prediction rows with every measure of `MEASURES` per row (model_version '_all' when
+    the case has none). `rows` needs day, score, decision, model_version, label (null while
+    pending) and the case's segment and value columns."""
+    return prediction_measures(valued_predictions(rows, case, calibrator)).with_columns(
+        pl.col("model_version").fill_null(ALL)
+    )
+
+
+def summarize(measured: pl.DataFrame, case: BusinessCase) -> pl.DataFrame:
+    """`metrics_daily` rows (without `model`) of measured rows."""
+    parts = [_group(measured, None)] + [_group(measured, column) for column in sliced_by(case)]
+    return pl.concat(parts).sort(GRAIN)
+
+
 def daily_metrics(
     rows: pl.DataFrame,
     case: BusinessCase,
     calibrator: Calibrator,
 ) -> pl.DataFrame:
-    """`metrics_daily` rows (without `model`) for prediction rows joined to their outcomes.
-
-    `rows` needs day, score, decision, model_version, label (null while pending) and the
-    case's segment and value columns.
-    """
-    measured = prediction_measures(valued_predictions(rows, case, calibrator)).with_columns(
-        pl.col("model_version").fill_null(ALL)
-    )
-    parts = [_group(measured, None)] + [_group(measured, column) for column in sliced_by(case)]
-    return pl.concat(parts).sort(GRAIN)
+    """`metrics_daily` rows (without `model`) for prediction rows joined to their outcomes."""
+    return summarize(measure(rows, case, calibrator), case)
 
 
 def sliced_by(case: BusinessCase) -> list[str]:

@@ -9,12 +9,10 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from bottomline import periods
-from bottomline.aggregate import AggregateSummary, aggregate_days, stale_days
-from bottomline.calibration import fit_calibrator
+from bottomline.aggregate import AggregateSummary, bring_up_to_date, stale_days
 from bottomline.config import BusinessCase
-from bottomline.reference import load_reference
 from bottomline.warehouse import connect
-from tasks.settings import Paths
+from tasks.settings import Paths, utc_now
 
 
 @task(cache_policy=NO_CACHE)
@@ -43,12 +41,11 @@ def _aggregate(
     days: list[dt.date],
 ) -> AggregateSummary:
     logger = get_run_logger()
-    if not days:
+    summary = bring_up_to_date(con, case, days, utc_now(), logger.info)
+    if summary.days == 0:
         logger.info("%s: aggregates are up to date", case.name)
-        return AggregateSummary(days=0, rows=0, first_day=None, last_day=None)
-    calibrator = fit_calibrator(load_reference(case, con), case.calibration)
-    summary = aggregate_days(con, case, calibrator, days, logger.info)
-    logger.info(
-        "%s: recomputed %d days (%s predictions)", case.name, summary.days, f"{summary.rows:,}"
-    )
+    else:
+        logger.info(
+            "%s: recomputed %d days (%s predictions)", case.name, summary.days, f"{summary.rows:,}"
+        )
     return summary

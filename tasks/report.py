@@ -10,6 +10,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from bottomline.config import BusinessCase
+from bottomline.drift.window import store_drift
 from bottomline.ingest import file_errors
 from bottomline.report.content import ReportData, gather_report_data
 from bottomline.report.context import build_context
@@ -49,6 +50,7 @@ def build_report(
             file_notes=[note for s in summaries for note in s.notes] + ingested.report.notes,
             data_docs=str(ingested.data_docs) if ingested.data_docs else None,
         )
+        store_drift(con, case.name, start, end, data.drift, utc_now())
     context = build_context(data)
     pdf_path = paths.reports_dir / case.name / f"{case.name}_{start}_{end}.pdf"
     rendered = write_report(render_html(context), pdf_path)

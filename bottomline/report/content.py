@@ -9,6 +9,9 @@ import duckdb
 import polars as pl
 
 from bottomline.config import BusinessCase
+from bottomline.drift.groups import DriftGroups, drift_groups
+from bottomline.drift.reference_bins import stored_bins
+from bottomline.drift.window import ColumnDrift, read_profiles, window_drift
 from bottomline.figures import PeriodFigures
 from bottomline.impact.bridge import Plan, make_plan, reference_value_per_prediction
 from bottomline.impact.result import BusinessImpact, business_impact
@@ -37,6 +40,8 @@ class ReportData:
 
     case: BusinessCase
     impact: BusinessImpact
+    drift: list[ColumnDrift]  # every profiled column, worst first
+    drift_where: DriftGroups | None  # where the worst-moved feature moved, if any moved
     status: DataStatus
     sources: list[SourceLineage]
     run_id: str
@@ -86,9 +91,12 @@ def gather_report_data(
         file_notes=file_notes or [],
         data_docs=data_docs,
     )
+    drift, where = drift_of_window(con, case, start, end)
     return ReportData(
         case=case,
         impact=business_impact(metrics, case, load_plan(con, case), start, end),
+        drift=drift,
+        drift_where=where,
         status=status,
         sources=[
             SourceLineage(
@@ -104,6 +112,24 @@ def gather_report_data(
         code_version=code_version,
         generated_at=generated_at,
     )
+
+
+def drift_of_window(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase, start: dt.date, end: dt.date
+) -> tuple[list[ColumnDrift], DriftGroups | None]:
+    """The window's drift from stored profiles, and where its worst-moved feature moved."""
+    bins, _ = stored_bins(con, case.name)
+    reference, window = read_profiles(con, case.name, start, end)
+    drift = window_drift(case, bins, reference, window)
+    moved = next(
+        (d for d in drift if d.severity != "none" and d.column in case.predictions.features), None
+    )
+    where = None
+    if moved is not None:
+        column = next(b for b in bins if b.column == moved.column)
+        same = pl.col("column_name") == moved.column
+        where = drift_groups(column, reference.filter(same), window.filter(same))
+    return drift, where
 
 
 def load_plan(con: duckdb.DuckDBPyConnection, case: BusinessCase) -> Plan | None:

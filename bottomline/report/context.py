@@ -9,6 +9,7 @@ from typing import Any
 from bottomline.figures import PeriodFigures
 from bottomline.report.charts import svg_data_uri, value_over_time
 from bottomline.report.content import ReportData
+from bottomline.report.drift_context import drift_headline, drift_rows, where_context
 from bottomline.report.formatting import count, money, percent, period, plural
 from bottomline.report.impact_context import impact_context
 from bottomline.report.narrative import pending_sentence, verdict
@@ -166,6 +167,10 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "data_docs": data.status.data_docs,
         "quality": quality_section(data),
         "impact": impact_context(data.impact, case.currency),
+        "drift_level": drift_headline(data.drift)[0],
+        "drift_headline": drift_headline(data.drift)[1],
+        "drift_rows": drift_rows(data.drift),
+        "drift_where": where_context(data.drift_where, case.currency),
         "alert": figures.within_band is False and figures.gap < 0,
         "case_text": case.path.read_text(encoding="utf-8") if case.path.is_file() else "",
         "case_file": case.path.name,

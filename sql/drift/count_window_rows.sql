@@ -1,0 +1,1 @@
+SELECT count(*) FROM {{ schema }}.predictions WHERE day BETWEEN $start AND $end

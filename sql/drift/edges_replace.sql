@@ -1,0 +1,1 @@
+DELETE FROM profile_edges WHERE model = $model

@@ -1,0 +1,1 @@
+DELETE FROM profile_reference WHERE model = $model

@@ -1,0 +1,1 @@
+DELETE FROM drift WHERE model = $model AND period_start = $start AND period_end = $end
