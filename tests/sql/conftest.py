@@ -30,7 +30,8 @@ def case(tmp_path: Path) -> BusinessCase:
     (tmp_path / "predictions").mkdir()
     (tmp_path / "outcomes").mkdir()
     (tmp_path / "reference.csv").write_text(
-        "p,y,version\n" + "".join(f"{i / 10},{int(i >= 5)},v1\n" for i in range(10))
+        "p,y,version,amount,band\n"
+        + "".join(f"{i / 10},{int(i >= 5)},v1,{50 * (i + 1)},{'AB'[i % 2]}\n" for i in range(10))
     )
     return make_case(tmp_path)
 

@@ -47,7 +47,7 @@ def test_realized_and_expected_match_the_hand_computation(
     con: duckdb.DuckDBPyConnection, case: BusinessCase
 ) -> None:
     load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
-    summary = aggregate_days(con, case, Calibrator(pooled=IDENTITY), stale_days(con, "loans"))
+    summary = aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], stale_days(con, "loans"))
     assert (summary.days, summary.rows) == (2, 6)
     assert stale_days(con, "loans") == []
     figures = period_figures(daily_totals(con, MAY_1, MAY_2), MAY_1, MAY_2)
@@ -62,13 +62,13 @@ def test_late_outcomes_update_realized_value(
     con: duckdb.DuckDBPyConnection, case: BusinessCase
 ) -> None:
     load_six(con, case, ["1,1"])
-    aggregate_days(con, case, Calibrator(pooled=IDENTITY), stale_days(con, "loans"))
+    aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], stale_days(con, "loans"))
     before = period_figures(daily_totals(con, MAY_1, MAY_2), MAY_1, MAY_2)
     assert (before.matured, before.realized_value) == (1, 10)
     write_outcomes(case, "late.csv", ["2,0", "6,0"])
     ingest_model(con, IngestContext(case, "r2", NOW), GxValidator("r2", NOW))
     assert stale_days(con, "loans") == [MAY_1, MAY_2]
-    aggregate_days(con, case, Calibrator(pooled=IDENTITY), stale_days(con, "loans"))
+    aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], stale_days(con, "loans"))
     after = period_figures(daily_totals(con, MAY_1, MAY_2), MAY_1, MAY_2)
     assert (after.matured, after.realized_value) == (3, 10 - 100 - 5)
     assert after.expected_value == before.expected_value  # the promise does not move
@@ -79,7 +79,7 @@ def test_re_aggregating_replaces_rather_than_adds(
 ) -> None:
     load_six(con, case, ["1,1"])
     for _ in range(3):
-        aggregate_days(con, case, Calibrator(pooled=IDENTITY), [MAY_1, MAY_2])
+        aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], [MAY_1, MAY_2])
     rows = con.execute(
         "SELECT count(*), sum(predictions) FROM metrics_daily WHERE segment = '_all'"
     ).fetchone()
@@ -90,10 +90,10 @@ def test_a_day_emptied_by_an_upsert_loses_its_aggregates(
     con: duckdb.DuckDBPyConnection, case: BusinessCase
 ) -> None:
     load_six(con, case, [])
-    aggregate_days(con, case, Calibrator(pooled=IDENTITY), stale_days(con, "loans"))
+    aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], stale_days(con, "loans"))
     write_predictions(case, "moved.csv", ["6,2026-05-01T23:00:00,0.5,1,v1,10,A"])
     ingest_model(con, IngestContext(case, "r2", NOW), GxValidator("r2", NOW))
-    aggregate_days(con, case, Calibrator(pooled=IDENTITY), stale_days(con, "loans"))
+    aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], stale_days(con, "loans"))
     assert daily_totals(con, MAY_1, MAY_2)["day"].to_list() == [MAY_1]
 
 
@@ -127,3 +127,28 @@ def test_freshness_and_lineage(con: duckdb.DuckDBPyConnection, case: BusinessCas
         ("outcomes", 1, 1),
         ("predictions", 1, 6),
     ]
+
+
+def test_profiles_are_written_with_the_aggregates_and_drift_is_stored(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    from bottomline.aggregate import bring_up_to_date
+    from bottomline.drift.window import measure_window, store_drift
+
+    load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
+    bring_up_to_date(con, case, stale_days(con, "loans"), NOW)
+    profiled = dict(
+        con.execute("SELECT column_name, sum(count) FROM profiles_daily GROUP BY ALL").fetchall()
+    )
+    # every prediction in every column's profile; the label only once known
+    assert profiled == {"amount": 6, "band": 6, "score": 6, "decision": 6, "label": 4}
+    assert con.execute("SELECT count(DISTINCT column_name) FROM profile_edges").fetchone() == (5,)
+    drift = measure_window(con, case, MAY_1, MAY_2)
+    store_drift(con, "loans", MAY_1, MAY_2, drift, NOW)
+    store_drift(con, "loans", MAY_1, MAY_2, drift, NOW)  # replaced, not added
+    stored = con.execute("SELECT count(*), count(DISTINCT column_name) FROM drift").fetchone()
+    assert stored == (sum(len(d.statistics) for d in drift), 5)
+    rows = con.execute(
+        load_sql("drift/results"), {"model": "loans", "start": MAY_1, "end": MAY_2}
+    ).fetchall()
+    assert {row[0] for row in rows} == {"amount", "band", "score", "decision", "label"}

@@ -56,7 +56,7 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "delivered_to",
     ]
     assert migrate(con, NOW) == []
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (3,)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (4,)
     assert "data_docs_path" in columns(con, "main", "runs")
     assert columns(con, "main", "validation_results")[:7] == [
         "run_id",
@@ -125,7 +125,7 @@ def test_migration_3_recomputes_aggregates_written_before_it() -> None:
         "INSERT INTO metrics_daily VALUES ('loans', DATE '2026-05-01', '_all', '_all', "
         "'v1', 10, 5, 1, 1, 1, 2, 100, 90, 45, 9)"
     )
-    assert migrate(con, NOW) == ["0003_impact_measures"]
+    assert migrate(con, NOW) == ["0003_impact_measures", "0004_drift"]
     assert con.execute("SELECT model, day FROM stale_days").fetchall() == [
         ("loans", __import__("datetime").date(2026, 5, 1))
     ]
