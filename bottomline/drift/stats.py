@@ -3,11 +3,11 @@
 Numeric columns: Kolmogorov-Smirnov D (exact at the bin edges; with 1,001 reference quantile
 levels its error stays near 0.001) and its asymptotic p-value (as scipy's `ks_2samp`,
 method "asymp"); PSI and Jensen-Shannon distance (base 2) on the reference's deciles (on the
-fine bins, sampling noise alone would make JS look like drift); Wasserstein distance (trapezoids inside the edges, exact beyond them from the bins'
-value sums) divided by the reference's standard deviation. Categorical columns: Pearson
-chi-square and its p-value on the reference-vs-window table (unseen values counted), PSI,
-Jensen-Shannon. Both: the change in the share of missing values. Missing values are left out
-of every other statistic.
+fine bins, sampling noise alone would make JS look like drift); Wasserstein distance, exact
+within each bin from the bins' value sums unless the two CDFs cross inside it, divided by the
+reference's standard deviation. Categorical columns: Pearson chi-square and its p-value on the
+reference-vs-window table (unseen values counted), PSI, Jensen-Shannon. Both: the change in the
+share of missing values. Missing values are left out of every other statistic.
 """
 
 from __future__ import annotations
