@@ -105,7 +105,11 @@ def test_a_quarter_of_drift_comes_from_profiles_without_raw_rows(
     after = drift_of(copy, case, start, end)
     assert set(after) == set(before)
     for column, drift in before.items():
-        assert [
-            (g.statistic.method, g.statistic.statistic, g.severity)
-            for g in after[column].statistics
-        ] == [(g.statistic.method, g.statistic.statistic, g.severity) for g in drift.statistics]
+        found = after[column].statistics
+        assert [(g.statistic.method, g.severity) for g in found] == [
+            (g.statistic.method, g.severity) for g in drift.statistics
+        ]
+        # equal up to the order DuckDB adds the days' sums in
+        assert [g.statistic.statistic for g in found] == pytest.approx(
+            [g.statistic.statistic for g in drift.statistics], rel=1e-12, abs=1e-15
+        )
