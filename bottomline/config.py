@@ -230,6 +230,12 @@ class DriftSpec(DriftThresholds):
 class ReportSpec(_Strict):
     recipients: list[str] = Field(default_factory=list)
     period_days: int = Field(30, ge=1, le=366)  # the nightly report covers this many days
+    unit: str = Field("prediction", min_length=1)  # what one prediction is, e.g. "loan"
+    units: str | None = None  # its plural, when not unit + "s"
+
+    @property
+    def unit_plural(self) -> str:
+        return self.units or f"{self.unit}s"
 
     @field_validator("recipients")
     @classmethod

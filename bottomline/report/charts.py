@@ -1,45 +1,37 @@
-"""Charts for the report, as SVG bytes (matplotlib's SVG backend, text drawn as paths).
-
-Colours are one palette for the whole report and stay apart in greyscale: realized value is
-solid dark, estimates for pending outcomes hatched light, the promise a dashed line in a band.
-"""
+"""The report's money charts, as SVG bytes: value day by day, cumulative, and the bridge."""
 
 from __future__ import annotations
 
-import base64
-import io
-from collections.abc import Callable
 from typing import Any, cast
 
 import matplotlib as mpl
+import numpy as np
 import polars as pl
+from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from bottomline.impact.bridge import Bridge
+from bottomline.report.chart_style import (
+    BAND,
+    GAIN,
+    LOSS,
+    MM,
+    PENDING,
+    PROMISE,
+    REALIZED,
+    STYLE,
+    axis_money,
+    to_svg,
+)
 from bottomline.report.formatting import money
-
-REALIZED = "#1f3a5f"
-PENDING = "#b8c4d2"
-PROMISE = "#111111"
-BAND = "#e3b34c"
-GRID = "#d9dde3"
-MM = 1 / 25.4  # inches per millimetre
-
-
-def svg_data_uri(svg: bytes) -> str:
-    """An SVG as a data URI for an <img> tag."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-
-
-def _axis_money(currency: str) -> Callable[[float, object], str]:
-    return lambda value, _position: money(value, currency).replace(f"{currency} ", "")
 
 
 def value_over_time(series: pl.DataFrame, currency: str) -> bytes:
     """Daily realized value, pending estimate and the promise with its 95% band."""
-    with mpl.rc_context(cast("Any", _STYLE)):
-        figure = Figure(figsize=(170 * MM, 72 * MM))
+    with mpl.rc_context(cast("Any", STYLE)):
+        figure = Figure(figsize=(170 * MM, 56 * MM))
         axes = figure.add_subplot()
         days = series["day"].to_list()
         realized = series["realized_value"].to_numpy()
@@ -75,38 +67,101 @@ def value_over_time(series: pl.DataFrame, currency: str) -> bytes:
             linewidth=1.0,
             label="Promised by scores",
         )
-        axes.axhline(0, color="#555555", linewidth=0.6)
-        axes.yaxis.set_major_formatter(FuncFormatter(_axis_money(currency)))
-        axes.set_ylabel(f"{currency} per day")
-        locator = AutoDateLocator(minticks=4, maxticks=8)
-        axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(DateFormatter("%-d %b"))
+        _dates_and_money(axes, currency, f"{currency} per day")
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, frameon=False)
         figure.tight_layout()
-        return _svg(figure)
+        return to_svg(figure)
 
 
-def _svg(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+def cumulative_value(series: pl.DataFrame, currency: str) -> bytes:
+    """Running totals: realized, promised for the same predictions, and realized plus the
+    estimate of outcomes still pending."""
+    with mpl.rc_context(cast("Any", STYLE)):
+        figure = Figure(figsize=(170 * MM, 55 * MM))
+        axes = figure.add_subplot()
+        days = series["day"].to_list()
+        realized = np.cumsum(series["realized_value"].to_numpy())
+        promised = np.cumsum(series["expected_value_matured"].to_numpy())
+        estimate = realized + np.cumsum(series["expected_value_pending"].to_numpy())
+        axes.fill_between(
+            days,
+            realized,
+            estimate,
+            color=PENDING,
+            alpha=0.5,
+            linewidth=0,
+            hatch="////",
+            edgecolor="white",
+            label="Estimate, outcomes pending",
+        )
+        axes.plot(
+            days,
+            promised,
+            color=PROMISE,
+            linestyle=(0, (3, 2)),
+            linewidth=1.0,
+            label="Promised by scores",
+        )
+        axes.plot(days, realized, color=REALIZED, linewidth=1.8, label="Realized")
+        _dates_and_money(axes, currency, f"{currency}, running total")
+        axes.legend(loc="upper left", frameon=False)
+        figure.tight_layout()
+        return to_svg(figure)
 
 
-_STYLE: dict[str, object] = {
-    "svg.hashsalt": "bottomline",
-    "svg.fonttype": "path",
-    "font.family": "DejaVu Sans",
-    "font.size": 7.5,
-    "axes.edgecolor": "#888888",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "grid.color": GRID,
-    "grid.linewidth": 0.5,
-    "axes.axisbelow": True,
-    "xtick.color": "#444444",
-    "ytick.color": "#444444",
-    "legend.fontsize": 7,
-    "hatch.linewidth": 0.6,
-}
+def bridge_waterfall(bridge: Bridge, currency: str) -> bytes:
+    """Plan, then volume, mix and performance as steps up or down, to realized value."""
+    labels = ["Plan", "Volume", "Mix", "Performance", "Realized"]
+    steps = [bridge.volume, bridge.mix, bridge.performance]
+    with mpl.rc_context(cast("Any", STYLE)):
+        figure = Figure(figsize=(170 * MM, 62 * MM))
+        axes = figure.add_subplot()
+        axes.bar(0, bridge.plan, width=0.6, color=REALIZED)
+        level = bridge.plan
+        for position, step in enumerate(steps, start=1):
+            gain = step >= 0
+            axes.bar(
+                position,
+                step,
+                bottom=level,
+                width=0.6,
+                color=GAIN if gain else "white",
+                edgecolor=GAIN if gain else LOSS,
+                hatch=None if gain else "xxxx",
+                linewidth=0.8,
+            )
+            axes.plot(
+                [position - 1.3, position - 0.3] if position > 1 else [-0.3, 0.7],
+                [level, level],
+                color="#777777",
+                linewidth=0.5,
+            )
+            level += step
+        axes.bar(4, bridge.realized, width=0.6, color=REALIZED)
+        axes.plot([3.3, 3.7], [level, level], color="#777777", linewidth=0.5)
+        amounts = [bridge.plan, *steps, bridge.realized]
+        tops = [bridge.plan, *np.cumsum([bridge.plan, *steps])[1:], bridge.realized]
+        for position, (amount, top) in enumerate(zip(amounts, tops, strict=True)):
+            sign = "+" if 0 < position < 4 and amount > 0 else ""
+            axes.annotate(
+                sign + money(amount, currency),
+                (position, max(top, top - amount)),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+            )
+        axes.set_xticks(range(5), labels)
+        axes.axhline(0, color="#555555", linewidth=0.6)
+        axes.yaxis.set_major_formatter(FuncFormatter(axis_money(currency)))
+        axes.set_ylabel(currency)
+        figure.tight_layout()
+        return to_svg(figure)
+
+
+def _dates_and_money(axes: Axes, currency: str, label: str) -> None:
+    axes.axhline(0, color="#555555", linewidth=0.6)
+    axes.yaxis.set_major_formatter(FuncFormatter(axis_money(currency)))
+    axes.set_ylabel(label)
+    axes.xaxis.set_major_locator(AutoDateLocator(minticks=4, maxticks=8))
+    axes.xaxis.set_major_formatter(DateFormatter("%-d %b"))

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from bottomline.config import BusinessCase
@@ -17,6 +18,7 @@ from bottomline.impact.bridge import Plan, make_plan, reference_value_per_predic
 from bottomline.impact.result import BusinessImpact, business_impact
 from bottomline.impact.windows import previous_window
 from bottomline.reference import ReferenceError, load_reference
+from bottomline.report.drift_charts import score_shares
 from bottomline.report.quality import DataStatus, gather_data_status
 from bottomline.sources import SourceError
 from bottomline.sqlfiles import load_sql
@@ -35,6 +37,18 @@ class SourceLineage:
 
 
 @dataclass(frozen=True)
+class SourceFileLine:
+    """One source file as loaded (lineage)."""
+
+    kind: str
+    path: str
+    rows_loaded: int
+    rows_quarantined: int
+    content_hash: str  # sha256
+    ingested_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class ReportData:
     """One model's report for a window."""
 
@@ -42,8 +56,11 @@ class ReportData:
     impact: BusinessImpact
     drift: list[ColumnDrift]  # every profiled column, worst first
     drift_where: DriftGroups | None  # where the worst-moved feature moved, if any moved
+    score_shares: tuple[np.ndarray, np.ndarray] | None  # reference, window; see drift_charts
     status: DataStatus
     sources: list[SourceLineage]
+    newest_files: list[SourceFileLine]
+    reference_fingerprint: str | None
     run_id: str
     code_version: str
     generated_at: dt.datetime  # UTC
@@ -91,12 +108,15 @@ def gather_report_data(
         file_notes=file_notes or [],
         data_docs=data_docs,
     )
-    drift, where = drift_of_window(con, case, start, end)
+    drift, where, shares = drift_of_window(con, case, start, end)
+    files = run(con, load_sql("report/lineage_files"), {"model": case.name, "limit": 6})
+    fingerprint = first_row(con, load_sql("report/reference_fingerprint"), {"model": case.name})
     return ReportData(
         case=case,
         impact=business_impact(metrics, case, load_plan(con, case), start, end),
         drift=drift,
         drift_where=where,
+        score_shares=shares,
         status=status,
         sources=[
             SourceLineage(
@@ -108,6 +128,8 @@ def gather_report_data(
             )
             for row in lineage
         ],
+        newest_files=[SourceFileLine(*row) for row in files],
+        reference_fingerprint=fingerprint[0] if fingerprint else None,
         run_id=run_id,
         code_version=code_version,
         generated_at=generated_at,
@@ -116,7 +138,7 @@ def gather_report_data(
 
 def drift_of_window(
     con: duckdb.DuckDBPyConnection, case: BusinessCase, start: dt.date, end: dt.date
-) -> tuple[list[ColumnDrift], DriftGroups | None]:
+) -> tuple[list[ColumnDrift], DriftGroups | None, tuple[np.ndarray, np.ndarray] | None]:
     """The window's drift from stored profiles, and where its worst-moved feature moved."""
     bins, _ = stored_bins(con, case.name)
     reference, window = read_profiles(con, case.name, start, end)
@@ -129,7 +151,15 @@ def drift_of_window(
         column = next(b for b in bins if b.column == moved.column)
         same = pl.col("column_name") == moved.column
         where = drift_groups(column, reference.filter(same), window.filter(same))
-    return drift, where
+    score = next((b for b in bins if b.column == "score"), None)
+    shares = None
+    if score is not None:
+        same = pl.col("column_name") == "score"
+        shares = (
+            score_shares(score, reference.filter(same)),
+            score_shares(score, window.filter(same)),
+        )
+    return drift, where, shares
 
 
 def load_plan(con: duckdb.DuckDBPyConnection, case: BusinessCase) -> Plan | None:

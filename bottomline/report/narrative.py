@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from bottomline.drift.groups import DriftGroups
+from bottomline.drift.window import ColumnDrift
 from bottomline.figures import PeriodFigures
+from bottomline.impact.bridge import Bridge
+from bottomline.impact.slices import Slice
 from bottomline.report.formatting import count, money, percent, period_phrase
 
 IN_LINE_SHARE = 0.005  # a gap under 0.5% of the promise is "in line with"
@@ -39,11 +45,85 @@ def _band_words(figures: PeriodFigures) -> str:
     return "above the expected range"
 
 
-def pending_sentence(currency: str, figures: PeriodFigures) -> str | None:
+def pending_sentence(
+    currency: str,
+    figures: PeriodFigures,
+    units: str = "predictions",
+) -> str | None:
     """What is still to come from predictions awaiting outcomes, if any."""
     if figures.pending == 0:
         return None
     return (
         f"A further {money(figures.expected_value_pending, currency)} is expected from "
-        f"{count(figures.pending)} predictions whose outcomes are not known yet."
+        f"{count(figures.pending)} {units} whose outcomes are not known yet."
+    )
+
+
+@dataclass(frozen=True)
+class Units:
+    one: str  # "loan"
+    many: str  # "loans"
+
+    def of(self, number: int) -> str:
+        return f"{count(number)} {self.one if number == 1 else self.many}"
+
+
+STEP_WORDS = {
+    "Volume": "volume: {more_or_fewer} {units} than planned",
+    "Mix": "the mix: the {units} that came promised {less_or_more} per {unit} than planned",
+    "Performance": "performance: outcomes came in {worse_or_better} than the scores promised",
+}
+
+
+def largest_bridge_step(bridge: Bridge | None, currency: str, units: Units) -> str | None:
+    """Thing to know 1: what moved realized value most against plan."""
+    if bridge is None:
+        return None
+    step, amount = bridge.largest_step
+    words = STEP_WORDS[step].format(
+        more_or_fewer="more" if bridge.predictions >= bridge.planned_predictions else "fewer",
+        less_or_more="more" if bridge.mix >= 0 else "less",
+        worse_or_better="better" if bridge.performance >= 0 else "worse",
+        units=units.many,
+        unit=units.one,
+    )
+    sign = "+" if amount > 0 else ""
+    return (
+        f"Against a plan of {money(bridge.plan, currency)}, the biggest mover was {words} "
+        f"({sign}{money(amount, currency)})."
+    )
+
+
+def worst_drift(
+    where: DriftGroups | None, drift: list[ColumnDrift], currency: str, units: Units
+) -> str:
+    """Thing to know 2: which input moved most, and what its move does to value."""
+    if where is None:
+        scores_moved = any(d.column == "score" and d.severity != "none" for d in drift)
+        tail = " (the scores themselves moved, though)" if scores_moved else ""
+        return f"No input moved beyond its thresholds since the reference{tail}."
+    grew = max(where.groups, key=lambda g: g.window_share - g.reference_share)
+    psi = next((d.value("psi") for d in drift if d.column == where.column), None)
+    measure = f" (PSI {psi:.2f})" if psi is not None else ""
+    earning = (
+        f", earning {money(grew.value_per_prediction, currency)} per {units.one}"
+        if grew.value_per_prediction is not None
+        else ""
+    )
+    return (
+        f"{where.column} moved most{measure}: the share of {units.many} with {where.column} "
+        f"{grew.label} went from {percent(grew.reference_share, decimals=0)} to "
+        f"{percent(grew.window_share, decimals=0)}{earning}."
+    )
+
+
+def segment_losing_most(slices: list[Slice], currency: str) -> str:
+    """Thing to know 3: the segment value furthest below its promise, in money."""
+    short = [s for s in slices if s.figures.matured and s.figures.gap < 0]
+    if not short:
+        return "Every segment met or beat what its scores promised."
+    worst = min(short, key=lambda s: s.figures.gap)
+    return (
+        f"{worst.segment} {worst.value} fell {money(-worst.figures.gap, currency)} short of "
+        f"its promise ({percent(worst.figures.gap_share, signed=True)})."
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from bottomline.resources import resource_dir
 
@@ -16,6 +18,15 @@ class RenderedReport:
     html_path: Path
     pdf_path: Path
     pages: int
+
+
+MONEY = re.compile(r"[-+]?[A-Z]{3} -?[\d.,]+[KMB]?")
+
+
+def keep_money_whole(text: str) -> Markup:
+    """Escape the text, then keep each amount (EUR 2.09M, -EUR 812K) on one line."""
+    escaped = str(escape(text))
+    return Markup(MONEY.sub(lambda m: f'<span class="amount">{m.group(0)}</span>', escaped))
 
 
 def render_template(name: str, context: dict[str, Any], autoescape: bool = True) -> str:
@@ -28,12 +39,13 @@ def render_template(name: str, context: dict[str, Any], autoescape: bool = True)
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["amounts"] = keep_money_whole
     return environment.get_template(name).render(context)
 
 
 def render_html(context: dict[str, Any], kind: str = "business_impact") -> str:
-    """The report's HTML."""
-    return render_template(f"{kind}/report.html.j2", context)
+    """One model's report as HTML."""
+    return render_template(f"{kind}/report.html.j2", {"report": context})
 
 
 def write_report(html: str, pdf_path: Path, kind: str = "business_impact") -> RenderedReport:
