@@ -298,7 +298,9 @@ def _truth(
         drift_feature=DRIFT_FEATURE,
         drift_start=settings.drift_start,
         true_value_per_prediction_before=float(true_value[~after].mean()),
-        true_value_per_prediction_after=float(true_value[after].mean()),
+        true_value_per_prediction_after=float(true_value[after].mean())
+        if after.any()
+        else float("nan"),  # no drift in the window
         daily_realized=dict(
             zip(daily["local_day"].to_list(), daily["value"].to_list(), strict=True)
         ),

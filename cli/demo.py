@@ -1,8 +1,13 @@
-"""`bottomline demo`: fresh demo data where the demo case expects it, then the nightly flow."""
+"""`bottomline demo`: fresh demo data where the demo cases expect it, then the nightly flow.
+
+Two demo models: car-loan approvals (with a drift three weeks before the end) and a smaller
+sister product, van-loan approvals (no drift). Together they make a portfolio report.
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import shutil
 import sys
@@ -10,20 +15,39 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bottomline.config import load_cases
+from bottomline.config import BusinessCase, load_cases
 from bottomline.config_errors import ConfigError
-from bottomline.demo import DemoSettings, generate_demo
+from bottomline.demo import DemoSettings, DemoTruth, generate_demo
 from bottomline.periods import yesterday
 from bottomline.sources import resolve_pattern
 from bottomline.warehouse import connect, drop_model, migrate
+from tasks.portfolio import portfolio_path
 from tasks.settings import Paths, utc_now
 
-DEMO_MODEL = "car_loans"
+DEMO_MODELS = ["car_loans", "van_loans"]
 
 
-def run_demo(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
-    started = time.monotonic()
-    case = load_cases(Path(arguments.models), [DEMO_MODEL])[0]
+def demo_settings(model: str, arguments: argparse.Namespace, end: dt.date) -> DemoSettings:
+    """The car-loan demo as asked; the van-loan one smaller, on its own seed, without drift."""
+    settings = DemoSettings(
+        end=end,
+        days=arguments.days,
+        predictions_per_day=arguments.per_day,
+        dirty_share=arguments.dirty,
+    )
+    if model == "van_loans":
+        settings = dataclasses.replace(
+            settings,
+            predictions_per_day=max(1, arguments.per_day * 3 // 10),
+            seed=11,
+            drift_after_days=arguments.days,
+            reference_rows=50_000,
+        )
+    return settings
+
+
+def write_demo_data(case: BusinessCase, settings: DemoSettings) -> DemoTruth:
+    """The case's demo files, beside its reference file, written afresh."""
     if case.reference.source is None:
         raise ConfigError(
             case.path,
@@ -32,45 +56,54 @@ def run_demo(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
             "the demo case needs a reference file; its data is written beside it",
         )
     folder = Path(resolve_pattern(case.reference.source.pattern, case.base_dir)).parent
-    end = arguments.end or yesterday(dt.datetime.now(dt.UTC), case.zone)
-    print(f"Writing {arguments.days} days of demo data to {folder} ...", flush=True)
     shutil.rmtree(folder, ignore_errors=True)
-    truth = generate_demo(
-        folder,
-        DemoSettings(
-            end=end,
-            days=arguments.days,
-            predictions_per_day=arguments.per_day,
-            dirty_share=arguments.dirty,
-        ),
+    truth = generate_demo(folder, settings)
+    drift = (
+        f"; drift in {truth.drift_feature} from {truth.drift_start}"
+        if truth.drift_start <= settings.end
+        else ""
     )
     print(
-        f"  {truth.predictions:,} loan applications, {truth.matured:,} with outcomes; "
-        f"drift in {truth.drift_feature} from {truth.drift_start}",
+        f"  {case.title}: {truth.predictions:,} applications, {truth.matured:,} with "
+        f"outcomes{drift} ({folder})",
         flush=True,
     )
-    if arguments.dirty:
+    if settings.dirty_share:
         print(
-            f"  spoiled on purpose: {truth.broken_predictions:,} prediction rows, "
+            f"    spoiled on purpose: {truth.broken_predictions:,} prediction rows, "
             f"{truth.resent_predictions:,} sent twice, {truth.unseen_categories:,} with an "
             f"unseen region, {truth.bad_labels:,} labels",
             flush=True,
         )
+    return truth
+
+
+def run_demo(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
+    started = time.monotonic()
+    cases = load_cases(Path(arguments.models), DEMO_MODELS)
+    end = arguments.end or yesterday(dt.datetime.now(dt.UTC), cases[0].zone)
+    print(f"Writing {arguments.days} days of demo data ...", flush=True)
+    for case in cases:
+        write_demo_data(case, demo_settings(case.name, arguments, end))
     resolved = Paths.resolve(**paths)
     with connect(resolved.warehouse) as con:
         migrate(con, utc_now())
-        drop_model(con, DEMO_MODEL)  # the demo starts from a clean slate every time
+        for case in cases:
+            drop_model(con, case.name)  # the demo starts from a clean slate every time
 
     from flows.nightly import nightly
 
-    state = nightly(as_of=end, models=[DEMO_MODEL], return_state=True, **paths)
+    state = nightly(as_of=end, models=DEMO_MODELS, return_state=True, **paths)
     model_states = state.result(raise_on_failure=False)
     if not state.is_completed() or not isinstance(model_states, list):
         print(f"bottomline demo: the nightly run failed: {state.message}", file=sys.stderr)
         for model_state in model_states if isinstance(model_states, list) else []:
             print(f"  {model_state.message}", file=sys.stderr)
         return 1
-    run_end = model_states[0].result()
-    print(f"Demo finished in {time.monotonic() - started:.0f} s. Report:")
-    print(run_end.report_path)
+    print(f"Demo finished in {time.monotonic() - started:.0f} s. Reports:")
+    for model_state in model_states:
+        print(model_state.result().report_path)
+    portfolio = portfolio_path(resolved, str(state.state_details.flow_run_id))
+    if portfolio:
+        print(portfolio)
     return 0

@@ -165,6 +165,8 @@ def _checked_cases(models: str, names: list[str] | None) -> list[str]:
 def _run(arguments: argparse.Namespace) -> int:
     names = _checked_cases(arguments.models, arguments.model_names)
     from flows.nightly import nightly
+    from tasks.portfolio import portfolio_path
+    from tasks.settings import Paths
 
     state = nightly(
         as_of=arguments.as_of,
@@ -173,7 +175,13 @@ def _run(arguments: argparse.Namespace) -> int:
         return_state=True,
         **_paths(arguments),
     )
-    return _report_states(names, state)
+    code = _report_states(names, state)
+    portfolio = portfolio_path(
+        Paths.resolve(**_paths(arguments)), str(state.state_details.flow_run_id)
+    )
+    if portfolio:
+        print(f"portfolio: {portfolio}")
+    return code
 
 
 def _report(arguments: argparse.Namespace) -> int:

@@ -6,8 +6,10 @@ import datetime as dt
 
 from prefect import flow
 from prefect.client.schemas.objects import State
+from prefect.runtime import flow_run
 
 from flows.model import model_report, run_name
+from tasks.portfolio import build_portfolio, succeeded
 from tasks.settings import DEFAULT_OUTBOX, DEFAULT_REPORTS
 from tasks.setup import model_names, prepare_warehouse, resolve_paths
 
@@ -26,7 +28,10 @@ def nightly(
     model's zone). A failing model fails the run, after the others have delivered."""
     paths = resolve_paths(models_dir, warehouse, reports_dir, outbox)
     prepare_warehouse(paths)
-    return [
+    names = model_names(paths, models)
+    states = [
         model_report(model, paths, "nightly", as_of=as_of, deliver=deliver, return_state=True)
-        for model in model_names(paths, models)
+        for model in names
     ]
+    build_portfolio(paths, succeeded(names, states), as_of, str(flow_run.id), deliver)
+    return states

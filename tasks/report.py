@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,8 +52,15 @@ def build_report(
             data_docs=str(ingested.data_docs) if ingested.data_docs else None,
         )
         store_drift(con, case.name, start, end, data.drift, utc_now())
+    started = time.perf_counter()
     context = build_context(data)
     pdf_path = paths.reports_dir / case.name / f"{case.name}_{start}_{end}.pdf"
     rendered = write_report(render_html(context), pdf_path)
-    get_run_logger().info("%s: %s (%d pages)", case.name, rendered.pdf_path, rendered.pages)
+    get_run_logger().info(
+        "%s: %s (%d pages, rendered in %.1f s)",
+        case.name,
+        rendered.pdf_path,
+        rendered.pages,
+        time.perf_counter() - started,
+    )
     return BuiltReport(data=data, context=context, rendered=rendered)

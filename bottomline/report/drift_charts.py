@@ -17,14 +17,14 @@ SCORE_BINS = 20  # equal-width bins of the score for the chart
 
 
 def score_shares(bins: ColumnBins, profile: pl.DataFrame) -> np.ndarray:
-    """Share of rows per equal-width score bin, from a profile of the score's fine bins (each
-    fine bin counted in the equal-width bin holding its upper edge)."""
+    """Share of rows per equal-width score band, from a profile of the score's fine bins. Bins
+    and bands are both closed on the right, so a fine bin goes to the band holding its upper
+    edge: (0.05, 0.10] for an edge of 0.10."""
     rows = profile.filter(pl.col("bin") != NULL_BIN)
     upper = np.append(bins.edges, 1.0)
     index = rows["bin"].cast(pl.Int64).to_numpy()
-    slot = np.clip(
-        (upper[index] * SCORE_BINS).astype(int) - (upper[index] == 1.0), 0, SCORE_BINS - 1
-    )
+    band = np.ceil(upper[index] * SCORE_BINS - 1e-9).astype(int) - 1
+    slot = np.clip(band, 0, SCORE_BINS - 1)
     counts = np.bincount(slot, weights=rows["count"].to_numpy(), minlength=SCORE_BINS)
     total = counts.sum()
     shares: np.ndarray = counts / total if total else counts

@@ -20,7 +20,7 @@ class RenderedReport:
     pages: int
 
 
-MONEY = re.compile(r"[-+]?[A-Z]{3} -?[\d.,]+[KMB]?")
+MONEY = re.compile(r"[-+]?[A-Z]{3} -?\d+(?:[.,]\d+)*[KMB]?")  # separators only inside
 
 
 def keep_money_whole(text: str) -> Markup:
@@ -46,6 +46,19 @@ def render_template(name: str, context: dict[str, Any], autoescape: bool = True)
 def render_html(context: dict[str, Any], kind: str = "business_impact") -> str:
     """One model's report as HTML."""
     return render_template(f"{kind}/report.html.j2", {"report": context})
+
+
+def render_portfolio_html(portfolio: dict[str, Any], models: list[dict[str, Any]]) -> str:
+    """The portfolio page, then each model's section."""
+    first = models[0]
+    return render_template(
+        "business_impact/portfolio.html.j2",
+        {
+            "portfolio": portfolio,
+            "models": models,
+            "created": {"iso": first["created_iso"], "code_version": first["code_version"]},
+        },
+    )
 
 
 def write_report(html: str, pdf_path: Path, kind: str = "business_impact") -> RenderedReport:

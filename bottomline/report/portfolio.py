@@ -1,0 +1,98 @@
+"""The portfolio: one page comparing every model, ahead of each model's own section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bottomline.report.content import ReportData
+from bottomline.report.drift_context import drift_headline
+from bottomline.report.formatting import money, percent, period, plural
+from bottomline.report.impact_context import signed_money
+from bottomline.report.narrative import verdict
+
+LEVEL_WORDS = {"good": "passed", "warning": "warnings", "problem": "problems"}
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    title: str
+    period: str
+    realized: str
+    promised: str
+    gap: str
+    in_range: str
+    against_plan: str
+    data_level: str
+    data_words: str
+    drift_level: str
+    drift_words: str
+    flag: bool  # below its range
+
+
+def portfolio_row(data: ReportData) -> PortfolioRow:
+    figures, currency = data.figures, data.case.currency
+    bridge = data.impact.bridge
+    drift_level = drift_headline(data.drift)[0]
+    return PortfolioRow(
+        title=data.case.title,
+        period=period(figures.start, figures.end),
+        realized=money(figures.realized_value, currency),
+        promised=money(figures.expected_value_matured, currency),
+        gap=percent(figures.gap_share, signed=True),
+        in_range={True: "yes", False: "no", None: "n/a"}[figures.within_band],
+        against_plan=signed_money(bridge.realized - bridge.plan, currency) if bridge else "n/a",
+        data_level=data.status.level,
+        data_words=LEVEL_WORDS[data.status.level],
+        drift_level=drift_level,
+        drift_words={"good": "stable", "warning": "moved", "problem": "moved a lot"}[drift_level],
+        flag=figures.within_band is False and figures.gap < 0,
+    )
+
+
+def portfolio_verdict(datas: list[ReportData]) -> str:
+    """One sentence across models: what they earned together and who needs a look."""
+    currencies = {data.case.currency for data in datas}
+    below = [
+        data.case.title
+        for data in datas
+        if data.figures.within_band is False and data.figures.gap < 0
+    ]
+    look = (
+        f"{plural(len(below), 'model')} below its expected range: {', '.join(below)}"
+        if below
+        else "every model within or above its expected range"
+    )
+    if len(currencies) != 1:
+        return f"{plural(len(datas), 'model')} reported, in several currencies; {look}."
+    currency = currencies.pop()
+    realized = sum(data.figures.realized_value for data in datas)
+    promised = sum(data.figures.expected_value_matured for data in datas)
+    share = (realized - promised) / abs(promised) if promised else None
+    direction = "below" if share is not None and share < 0 else "above"
+    return (
+        f"Across {plural(len(datas), 'model')}, the models earned {money(realized, currency)}, "
+        f"{percent(abs(share) if share is not None else None)} {direction} what their scores "
+        f"promised; {look}."
+    )
+
+
+def portfolio_context(datas: list[ReportData]) -> dict[str, Any]:
+    currencies = {data.case.currency for data in datas}
+    total = None
+    if len(currencies) == 1:
+        currency = next(iter(currencies))
+        total = {
+            "realized": money(sum(d.figures.realized_value for d in datas), currency),
+            "promised": money(sum(d.figures.expected_value_matured for d in datas), currency),
+        }
+    first = min(data.figures.start for data in datas)
+    last = max(data.figures.end for data in datas)
+    return {
+        "period": period(first, last),
+        "verdict": portfolio_verdict(datas),
+        "rows": [portfolio_row(data) for data in datas],
+        "verdicts": [verdict(data.case.title, data.case.currency, data.figures) for data in datas],
+        "total": total,
+        "models": len(datas),
+    }

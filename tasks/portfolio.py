@@ -1,0 +1,119 @@
+"""Task: when several models ran, one portfolio report comparing them, then each in full."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from bottomline import periods
+from bottomline.config import load_cases
+from bottomline.delivery import Envelope, compose, send_smtp, write_outbox
+from bottomline.report.content import ReportData, gather_report_data
+from bottomline.report.context import build_context
+from bottomline.report.formatting import money, plural
+from bottomline.report.portfolio import portfolio_context
+from bottomline.report.render import render_portfolio_html, write_report
+from bottomline.runs import RunEnd, RunStart, record_end, record_start
+from bottomline.sqlfiles import load_sql
+from bottomline.warehouse import connect, first_row
+from tasks.settings import Paths, code_version, mail_sender, smtp_settings, utc_now
+
+PORTFOLIO = "_portfolio"
+
+
+def succeeded(models: list[str], states: list[Any]) -> list[str]:
+    """The models whose subflow completed."""
+    return [model for model, state in zip(models, states, strict=True) if state.is_completed()]
+
+
+@task(cache_policy=NO_CACHE)
+def build_portfolio(
+    paths: Paths, models: list[str], as_of: dt.date | None, run_id: str, deliver: bool
+) -> str | None:
+    """Render (and deliver) the portfolio of the models; None for fewer than two."""
+    if len(models) < 2:
+        return None
+    cases = load_cases(paths.models_dir, models)
+    now = utc_now()
+    with connect(paths.warehouse) as con:
+        datas = []
+        for case in cases:
+            end = as_of or periods.yesterday(dt.datetime.now(dt.UTC), case.zone)
+            start, end = periods.trailing_window(end, case.report.period_days)
+            latest = first_row(
+                con, load_sql("report/latest_run"), {"model": case.name, "flow": "nightly"}
+            )
+            datas.append(
+                gather_report_data(
+                    con,
+                    case,
+                    start,
+                    end,
+                    run_id=latest[0] if latest else run_id,
+                    code_version=code_version(),
+                    generated_at=now,
+                )
+            )
+        first, last = min(d.figures.start for d in datas), max(d.figures.end for d in datas)
+        record_start(con, RunStart(run_id, "nightly", PORTFOLIO, last, first, last, now))
+    contexts = [build_context(data) for data in datas]
+    portfolio = portfolio_context(datas)
+    pdf = paths.reports_dir / "portfolio" / f"portfolio_{first}_{last}.pdf"
+    rendered = write_report(render_portfolio_html(portfolio, contexts), pdf)
+    delivered = _deliver(paths, datas, portfolio, pdf) if deliver else None
+    with connect(paths.warehouse) as con:
+        record_end(con, run_id, RunEnd(utc_now(), "succeeded", 0, 0, str(pdf), delivered))
+    get_run_logger().info("portfolio of %d models: %s (%d pages)", len(datas), pdf, rendered.pages)
+    return str(pdf)
+
+
+def _deliver(
+    paths: Paths, datas: list[ReportData], portfolio: dict[str, Any], pdf: Any
+) -> str | None:
+    recipients = sorted({address for data in datas for address in data.case.report.recipients})
+    if not recipients:
+        return None
+    currency = datas[0].case.currency
+    realized = sum(data.figures.realized_value for data in datas)
+    below = any(row.flag for row in portfolio["rows"])
+    context = {
+        "title": f"Portfolio of {plural(len(datas), 'model')}",
+        "period": portfolio["period"],
+        "verdict": portfolio["verdict"],
+        "pending": None,
+        "tiles": [],
+        "has_data": True,
+        "alert": below,
+        "data_headline": "See each model's section in the attached report.",
+        "data_lines": [
+            f"{row.title}: {row.realized} realized ({row.gap} against the promise); "
+            f"data {row.data_words}; inputs {row.drift_words}."
+            for row in portfolio["rows"]
+        ],
+        "code_version": code_version(),
+        "run_id": "portfolio",
+    }
+    subject = (
+        f"{'[ALERT] ' if below else ''}{context['title']}, {portfolio['period']}: "
+        f"{money(realized, currency)} realized"
+    )
+    message = compose(
+        Envelope(mail_sender(), recipients, subject), context, pdf, dt.datetime.now(dt.UTC)
+    )
+    settings = smtp_settings()
+    if settings is None:
+        return f"outbox:{write_outbox(message, paths.outbox, pdf.stem)}"
+    send_smtp(message, settings)
+    return ", ".join(recipients)
+
+
+def portfolio_path(paths: Paths, run_id: str) -> str | None:
+    """Where a nightly run's portfolio report was written, if it made one."""
+    if not paths.warehouse.exists():
+        return None
+    with connect(paths.warehouse, read_only=True) as con:
+        row = first_row(con, load_sql("runs/report_path"), {"run_id": run_id, "model": PORTFOLIO})
+    return str(row[0]) if row and row[0] else None

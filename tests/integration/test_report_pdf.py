@@ -1,0 +1,137 @@
+"""Issue 6: what the leadership report shows, read back from the PDF with pdftotext."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bottomline.config import load_case
+from bottomline.report.content import gather_report_data
+from bottomline.report.context import kpi_tiles, things_to_know, units_of
+from bottomline.report.formatting import money
+from bottomline.report.narrative import verdict
+from cli.main import main
+from flows.report import report
+from tests.integration.conftest import REPO, SETTINGS, Project, pdf_pages, pdf_text
+from tests.integration.test_nightly import PERIOD_START, run_nightly
+
+
+def page_text(path: Path, page: int) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return " ".join(result.stdout.split())
+
+
+def test_page_one_shows_the_warehouse_figures(project: Project) -> None:
+    assert run_nightly(project).is_completed()
+    case = load_case(project.models / "car_loans.yaml")
+    with duckdb.connect(str(project.warehouse), read_only=True) as con:
+        ((run_id,),) = con.execute("SELECT run_id FROM runs").fetchall()
+        data = gather_report_data(
+            con,
+            case,
+            PERIOD_START,
+            SETTINGS.end,
+            run_id=run_id,
+            code_version="test",
+            generated_at=dt.datetime(2026, 6, 1),
+        )
+    pdf = project.reports / "car_loans" / f"car_loans_{PERIOD_START}_{SETTINGS.end}.pdf"
+    first = page_text(pdf, 1)
+    assert " ".join(verdict(case.title, "EUR", data.figures).split()) in first
+    for tile in kpi_tiles(data.impact, "EUR", units_of(case)):
+        assert tile.label.upper() in first
+        assert tile.value in first
+    for thing in things_to_know(data, units_of(case)):
+        assert " ".join(thing.split()) in first
+    if data.drift_where is not None:
+        assert f"Drift: {data.drift_where.column} moved" in first
+    assert "Can we trust the data?" in first
+    assert 3 <= pdf_pages(pdf) <= 8
+    assert 30_000 < pdf.stat().st_size < 1_500_000
+    assert pdf.with_suffix(".html").exists()
+
+
+def test_an_empty_period_gets_a_clear_no_data_page(project: Project) -> None:
+    state = report(
+        model="car_loans",
+        start=dt.date(2020, 1, 1),
+        end=dt.date(2020, 1, 31),
+        deliver=False,
+        return_state=True,
+        **project.flow_paths(),
+    )
+    assert state.is_completed(), state.message
+    pdf = project.reports / "car_loans" / "car_loans_2020-01-01_2020-01-31.pdf"
+    first = page_text(pdf, 1)
+    assert "Car loan approvals made no predictions in January 2020" in first
+    assert "No data for this period." in first
+    assert "Where the money came from" not in " ".join(pdf_text(pdf).split())
+
+
+def test_a_title_with_markup_characters_is_printed_as_text(project: Project) -> None:
+    path = project.models / "car_loans.yaml"
+    path.write_text(
+        path.read_text().replace("title: Car loan approvals", "title: 'Car loans <beta> & co'")
+    )
+    assert run_nightly(project, deliver=False).is_completed()
+    pdf = project.reports / "car_loans" / f"car_loans_{PERIOD_START}_{SETTINGS.end}.pdf"
+    assert "Car loans <beta> & co" in page_text(pdf, 1)
+    html = pdf.with_suffix(".html").read_text()
+    assert "Car loans &lt;beta&gt; &amp; co" in html
+    assert "<beta>" not in html
+
+
+def test_the_two_model_demo_renders_a_portfolio(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(REPO / "models", tmp_path / "models")
+    warehouse = tmp_path / "var" / "bottomline.duckdb"
+    arguments = [
+        "demo",
+        "--days",
+        "40",
+        "--per-day",
+        "200",
+        "--end",
+        "2026-05-31",
+        "--models",
+        str(tmp_path / "models"),
+        "--warehouse",
+        str(warehouse),
+        "--out",
+        str(tmp_path / "var" / "reports"),
+        "--outbox",
+        str(tmp_path / "var" / "outbox"),
+    ]
+    assert main(arguments) == 0
+    printed = capsys.readouterr().out.split()
+    portfolio = Path(next(word for word in printed if "portfolio_" in word))
+    text = " ".join(pdf_text(portfolio).split())
+    assert "Portfolio of 2 models" in text
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        totals = dict(
+            con.execute(
+                "SELECT model, sum(realized_value) FROM metrics_daily WHERE segment = '_all' "
+                "AND day BETWEEN DATE '2026-05-02' AND DATE '2026-05-31' GROUP BY model"
+            ).fetchall()
+        )
+    assert f"All models {money(sum(totals.values()), 'EUR')}" in text
+    for title, model in (("Car loan approvals", "car_loans"), ("Van loan approvals", "van_loans")):
+        assert f"{title} earned {money(totals[model], 'EUR')}" in text
+    assert pdf_pages(portfolio) >= 1 + 2 * 3  # the portfolio page, then both models in full
+    subjects = sorted(path.name for path in (tmp_path / "var" / "outbox").glob("*.eml"))
+    assert subjects == [
+        "car_loans_2026-05-02_2026-05-31.eml",
+        "portfolio_2026-05-02_2026-05-31.eml",
+        "van_loans_2026-05-02_2026-05-31.eml",
+    ]

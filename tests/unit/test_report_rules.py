@@ -1,0 +1,135 @@
+"""Page-one rules and helpers of the report, on literal figures."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import polars as pl
+
+from bottomline.drift.bins import ColumnBins
+from bottomline.drift.groups import DriftGroup, DriftGroups
+from bottomline.drift.stats import Statistic
+from bottomline.drift.window import ColumnDrift, GradedStatistic
+from bottomline.figures import PeriodFigures
+from bottomline.impact.bridge import Bridge
+from bottomline.impact.slices import Slice
+from bottomline.report.drift_charts import score_shares
+from bottomline.report.narrative import (
+    Units,
+    largest_bridge_step,
+    segment_losing_most,
+    worst_drift,
+)
+from bottomline.report.quality_context import maturity_by_age
+from bottomline.report.render import keep_money_whole
+
+UNITS = Units("application", "applications")
+D = dt.date
+
+
+def figures(**changes: object) -> PeriodFigures:
+    base = PeriodFigures(
+        start=D(2026, 5, 1),
+        end=D(2026, 5, 31),
+        days_with_data=31,
+        predictions=1000,
+        matured=800,
+        tp=600,
+        fp=100,
+        tn=50,
+        fn=50,
+        realized_value=50_000.0,
+        expected_value=70_000.0,
+        expected_value_matured=60_000.0,
+        variance_matured=1e6,
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_the_largest_bridge_step_in_words() -> None:
+    bridge = Bridge(
+        planned_predictions=900,
+        predictions=800,
+        plan=90_000.0,
+        volume=-10_000.0,
+        mix=-20_000.0,
+        performance=-10_000.0,
+        realized=50_000.0,
+    )
+    assert largest_bridge_step(bridge, "EUR", UNITS) == (
+        "Against a plan of EUR 90.0K, the biggest mover was the mix: the applications that came "
+        "promised less per application than planned (-EUR 20.0K)."
+    )
+    gain = dataclasses.replace(bridge, performance=30_000.0)
+    assert largest_bridge_step(gain, "EUR", UNITS) == (
+        "Against a plan of EUR 90.0K, the biggest mover was performance: outcomes came in better "
+        "than the scores promised (+EUR 30.0K)."
+    )
+    assert largest_bridge_step(None, "EUR", UNITS) is None
+
+
+def test_the_worst_drifted_input_in_words() -> None:
+    drift = [
+        ColumnDrift("dti", "numeric", 1000, [GradedStatistic(Statistic("psi", 0.31), "alert")])
+    ]
+    where = DriftGroups(
+        "dti",
+        [DriftGroup("up to 0.3", 0.9, 0.7, 300.0), DriftGroup("above 0.3", 0.1, 0.3, -50.0)],
+        -1000.0,
+    )
+    assert worst_drift(where, drift, "EUR", UNITS) == (
+        "dti moved most (PSI 0.31): the share of applications with dti above 0.3 went from 10% "
+        "to 30%, earning -EUR 50 per application."
+    )
+    assert worst_drift(None, [], "EUR", UNITS) == (
+        "No input moved beyond its thresholds since the reference."
+    )
+
+
+def test_the_segment_losing_most() -> None:
+    slices = [
+        Slice("band", "A", figures(realized_value=55_000.0)),
+        Slice("band", "B", figures(realized_value=40_000.0)),
+        Slice("region", "north", figures(realized_value=65_000.0)),
+    ]
+    assert segment_losing_most(slices, "EUR") == (
+        "band B fell EUR 20.0K short of its promise (-33.3%)."
+    )
+    assert segment_losing_most(slices[2:], "EUR") == (
+        "Every segment met or beat what its scores promised."
+    )
+
+
+def test_amounts_stay_whole_and_text_is_escaped() -> None:
+    html = keep_money_whole("Loans <b> & co lost -EUR 1.20M, not EUR 950.")
+    assert str(html) == (
+        'Loans &lt;b&gt; &amp; co lost <span class="amount">-EUR 1.20M</span>, '
+        'not <span class="amount">EUR 950</span>.'
+    )
+
+
+def test_maturity_by_age_of_the_predictions() -> None:
+    series = pl.DataFrame(
+        {
+            "day": [D(2026, 5, 31), D(2026, 5, 25), D(2026, 5, 10)],
+            "predictions": [100, 200, 50],
+            "matured": [10, 100, 50],
+        }
+    )
+    assert maturity_by_age(series, D(2026, 5, 31)) == [
+        {"age": "under a week", "predictions": "300", "matured": "37%"},
+        {"age": "2-4 weeks", "predictions": "50", "matured": "100%"},
+    ]
+
+
+def test_score_shares_per_equal_width_band() -> None:
+    bins = ColumnBins("score", "numeric", np.array([0.1, 0.5, 0.97]), np.array([0.5]), 0.5, 0.2)
+    profile = pl.DataFrame({"bin": ["0", "1", "2", "3", "_null"], "count": [10, 20, 30, 40, 5]})
+    shares = score_shares(bins, profile)
+    assert shares.sum() == 1.0
+    # bands are (0.05 k, 0.05 (k + 1)]: upper edge 0.1 -> band 1, 0.5 -> 9, 0.97 and 1.0 -> 19
+    assert shares[1] == 0.1
+    assert shares[9] == 0.2
+    assert shares[19] == 0.7
