@@ -158,7 +158,7 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "drift_headline": drift_sentence,
         "drift_rows": drift_rows(data.drift),
         "drift_where": where_context(data.drift_where, case.currency),
-        "impact": impact_context(data.impact, case.currency),
+        "impact": impact_context(data.impact, case.currency, units),
         "quality": quality_section(data),
         "maturity": maturity_by_age(data.series, figures.end),
         "data_docs": data.status.data_docs,

@@ -9,6 +9,7 @@ from bottomline.figures import Z_95, PeriodFigures
 from bottomline.impact.result import BusinessImpact
 from bottomline.impact.slices import VersionComparison
 from bottomline.report.formatting import count, money, percent
+from bottomline.report.narrative import Units
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def slice_row(name: str, figures: PeriodFigures, currency: str) -> SliceRow:
     )
 
 
-def bridge_rows(impact: BusinessImpact, currency: str) -> list[tuple[str, str, str]]:
+def bridge_rows(impact: BusinessImpact, currency: str, units: Units) -> list[tuple[str, str, str]]:
     """(step, amount, what it means) from plan to realized value."""
     bridge = impact.bridge
     if bridge is None:
@@ -59,18 +60,18 @@ def bridge_rows(impact: BusinessImpact, currency: str) -> list[tuple[str, str, s
         (
             "Plan",
             money(bridge.plan, currency),
-            f"{count(round(bridge.planned_predictions))} predictions at "
+            f"{count(round(bridge.planned_predictions))} {units.many} at "
             f"{money(impact.plan.value_per_prediction if impact.plan else 0, currency)} each",
         ),
         (
             "Volume",
             signed_money(bridge.volume, currency),
-            f"{count(bridge.predictions)} predictions with known outcomes instead",
+            f"{count(bridge.predictions)} {units.many} with known outcomes instead",
         ),
         (
             "Mix",
             signed_money(bridge.mix, currency),
-            "who applied changed: what the scores promised per prediction differs from plan",
+            f"who came changed: what the scores promised per {units.one} differs from plan",
         ),
         (
             "Performance",
@@ -81,7 +82,9 @@ def bridge_rows(impact: BusinessImpact, currency: str) -> list[tuple[str, str, s
     ]
 
 
-def comparison_sentence(comparison: VersionComparison | None, currency: str) -> str | None:
+def comparison_sentence(
+    comparison: VersionComparison | None, currency: str, units: Units
+) -> str | None:
     if comparison is None:
         return None
     challenger, champion = comparison.challenger.value, comparison.champion.value
@@ -89,7 +92,7 @@ def comparison_sentence(comparison: VersionComparison | None, currency: str) -> 
     amount = money(abs(comparison.difference), currency)
     if comparison.standard_error is None:
         return (
-            f"Challenger {challenger} earned {amount} {more} per prediction than champion "
+            f"Challenger {challenger} earned {amount} {more} per {units.one} than champion "
             f"{champion}; too few outcomes to tell whether that is more than noise."
         )
     margin = money(Z_95 * comparison.standard_error, currency)
@@ -99,12 +102,12 @@ def comparison_sentence(comparison: VersionComparison | None, currency: str) -> 
         else "within noise, so not yet a real difference"
     )
     return (
-        f"Challenger {challenger} earned {amount} {more} per prediction with a known "
+        f"Challenger {challenger} earned {amount} {more} per {units.one} with a known "
         f"outcome than champion {champion} (±{margin} at 95%): {verdict}."
     )
 
 
-def previous_sentence(impact: BusinessImpact, currency: str) -> str | None:
+def previous_sentence(impact: BusinessImpact, currency: str, units: Units) -> str | None:
     """This window against the one before, per prediction with a known outcome (a fair
     comparison however many outcomes are still pending in either)."""
     now, before = impact.figures.value_per_prediction, impact.previous.value_per_prediction
@@ -112,21 +115,21 @@ def previous_sentence(impact: BusinessImpact, currency: str) -> str | None:
         return None
     change = (now - before) / abs(before) if before else None
     return (
-        f"Per prediction with a known outcome the model realized {money(now, currency)}, "
+        f"Per {units.one} with a known outcome the model realized {money(now, currency)}, "
         f"against {money(before, currency)} in the {count(impact.previous.days_with_data)} "
         f"days before ({percent(change, signed=True)})."
     )
 
 
-def impact_context(impact: BusinessImpact, currency: str) -> dict[str, Any]:
+def impact_context(impact: BusinessImpact, currency: str, units: Units) -> dict[str, Any]:
     return {
-        "bridge": bridge_rows(impact, currency),
+        "bridge": bridge_rows(impact, currency, units),
         "plan_source": impact.plan.source if impact.plan else None,
-        "previous": previous_sentence(impact, currency),
+        "previous": previous_sentence(impact, currency, units),
         "versions": [slice_row(s.value, s.figures, currency) for s in impact.versions]
         if len(impact.versions) > 1
         else [],
-        "comparison": comparison_sentence(impact.comparison, currency),
+        "comparison": comparison_sentence(impact.comparison, currency, units),
         "segments": {
             column: [slice_row(s.value, s.figures, currency) for s in slices]
             for column, slices in impact.segments.items()

@@ -51,7 +51,7 @@ def test_the_nightly_report_shows_the_ground_truth(project: Project) -> None:
     pdf = project.reports / "car_loans" / f"car_loans_{PERIOD_START}_{SETTINGS.end}.pdf"
     assert pdf.exists()
     assert pdf.with_suffix(".html").exists()
-    assert 3 <= pdf_pages(pdf) <= 6  # page one, analysis and drift, data quality, appendix
+    assert 3 <= pdf_pages(pdf) <= 8  # page one, analysis, drift, data quality, appendix
     assert 20_000 < pdf.stat().st_size < 2_000_000
     window_realized = sum(
         value
