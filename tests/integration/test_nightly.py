@@ -69,7 +69,7 @@ def test_the_nightly_report_shows_the_ground_truth(project: Project) -> None:
     predictions_in_window = project.query(
         f"SELECT count(*) FROM car_loans.predictions WHERE day >= DATE '{PERIOD_START}'"
     )[0][0]
-    assert f"{count(predictions_in_window)} predictions in the period" in text
+    assert f"{count(predictions_in_window)} applications in the period" in text
 
     (message,) = project.emails()
     assert message["To"] == "leadership@example.com"
