@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bottomline.config import BusinessCase
@@ -168,9 +169,9 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "newest_files": [
             {
                 "kind": f.kind,
-                "name": f.path,
+                "name": "/".join(Path(f.path).parts[-3:]),  # the source pattern shows the rest
                 "rows": f"{f.rows_loaded:,}",
-                "hash": f.content_hash[:16],
+                "hash": f.content_hash[:12],
                 "loaded": timestamp_text(f.ingested_at),
             }
             for f in data.newest_files
