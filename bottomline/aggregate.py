@@ -13,14 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import polars as pl
 
-from bottomline.calibration import Calibrator, fit_calibrator
+from bottomline.calibration import IDENTITY, Calibrator, fit_calibrator
 from bottomline.config import BusinessCase
 from bottomline.drift.bins import ColumnBins
 from bottomline.drift.profiles import profile
 from bottomline.drift.reference_bins import current_bins
-from bottomline.metrics import measure, summarize
+from bottomline.metrics import measure, summarize, valued_predictions
 from bottomline.reference import load_reference
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import run, transaction
@@ -54,8 +55,23 @@ def bring_up_to_date(
         days = sorted(set(days) | set(stored))
     if not days:
         return AggregateSummary(days=0, rows=0, first_day=None, last_day=None)
-    calibrator = fit_calibrator(reference, case.calibration)
+    calibrator = fit_calibrator(reference, case.calibration, reference_stakes(reference, case))
     return aggregate_days(con, case, calibrator, bins, days, progress)
+
+
+def reference_stakes(reference: pl.DataFrame, case: BusinessCase) -> np.ndarray | None:
+    """Per reference row, what its outcome is worth: |value if positive - value if negative|
+    (currency); None when the reference lacks the value rules' columns."""
+    if not case.value.columns() <= set(reference.columns):
+        return None
+    rows = reference
+    if "model_version" not in rows.columns:
+        rows = rows.with_columns(pl.lit(None, pl.String).alias("model_version"))
+    valued = valued_predictions(rows, case, Calibrator(pooled=IDENTITY))
+    stakes: np.ndarray = (
+        (valued["value_if_positive"] - valued["value_if_negative"]).abs().to_numpy()
+    )
+    return stakes
 
 
 def stale_days(con: duckdb.DuckDBPyConnection, model: str) -> list[dt.date]:

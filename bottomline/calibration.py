@@ -38,18 +38,25 @@ class Calibration:
 IDENTITY = Calibration(scores=np.array([0.0, 1.0]), rates=np.array([0.0, 1.0]))
 
 
-def fit_isotonic(scores: np.ndarray, labels: np.ndarray) -> Calibration:
-    """Isotonic fit of labels (0/1) on scores; ties in score are pooled first."""
+def fit_isotonic(
+    scores: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None
+) -> Calibration:
+    """Isotonic fit of labels (0/1) on scores, each row weighted (default 1); rows with the
+    same score are pooled first. Within every fitted block, the weighted sum of the fitted
+    probabilities equals the weighted sum of the labels."""
     if len(scores) == 0:
         raise CalibrationError("the reference has no labelled rows to calibrate on")
     if len(np.unique(labels)) < 2:
         raise CalibrationError(
             "the reference's labels are all the same; calibration needs both outcomes"
         )
-    unique_scores, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
-    positive_rate = np.bincount(inverse, weights=labels.astype(float)) / counts
-    fitted = isotonic_regression(positive_rate, weights=counts.astype(float), increasing=True).x
-    return Calibration(scores=unique_scores, rates=np.clip(fitted, 0.0, 1.0))
+    weight = np.ones(len(scores)) if weights is None else np.asarray(weights, dtype=float)
+    unique_scores, inverse = np.unique(scores, return_inverse=True)
+    totals = np.bincount(inverse, weights=weight)
+    kept = totals > 0  # a score with no weight says nothing about the rate
+    positive = np.bincount(inverse, weights=weight * labels.astype(float))[kept] / totals[kept]
+    fitted = isotonic_regression(positive, weights=totals[kept], increasing=True).x
+    return Calibration(scores=unique_scores[kept], rates=np.clip(fitted, 0.0, 1.0))
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,16 +78,30 @@ class Calibrator:
         return pl.Series("calibrated_score", result, dtype=pl.Float64)
 
 
-def fit_calibrator(reference: pl.DataFrame, method: str) -> Calibrator:
-    """A calibrator from reference rows with `score`, `label` and optional `model_version`."""
+def fit_calibrator(
+    reference: pl.DataFrame, method: str, stakes: np.ndarray | None = None
+) -> Calibrator:
+    """A calibrator from reference rows with `score`, `label` and optional `model_version`.
+
+    `stakes` (currency, per reference row: |value if positive - value if negative|) weight the
+    fit, so that on the reference the value the scores promise equals the value realized.
+    Without them every row counts the same; when they are all zero, too."""
     if method == "none":
         return Calibrator(pooled=IDENTITY)
-    scores, labels = reference["score"].to_numpy(), reference["label"].to_numpy()
+    if stakes is not None and not np.any(stakes > 0):
+        stakes = None
+    frame = reference.with_columns(
+        pl.Series("_stake", stakes if stakes is not None else np.ones(reference.height))
+    )
     by_version = {}
-    if "model_version" in reference.columns:
-        for (version,), rows in reference.group_by("model_version"):
+    if "model_version" in frame.columns:
+        for (version,), rows in frame.group_by("model_version"):
             if version is not None and rows.height >= MIN_ROWS_PER_VERSION:
-                by_version[str(version)] = fit_isotonic(
-                    rows["score"].to_numpy(), rows["label"].to_numpy()
-                )
-    return Calibrator(pooled=fit_isotonic(scores, labels), by_version=by_version)
+                by_version[str(version)] = _fit(rows)
+    return Calibrator(pooled=_fit(frame), by_version=by_version)
+
+
+def _fit(rows: pl.DataFrame) -> Calibration:
+    return fit_isotonic(
+        rows["score"].to_numpy(), rows["label"].to_numpy(), rows["_stake"].to_numpy()
+    )

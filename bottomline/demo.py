@@ -65,7 +65,7 @@ class DemoSettings:
     drift_after_days: int = 100  # drift starts on day number `drift_after_days` (0-based)
     challenger_share: float = 0.2
     never_matures_share: float = 0.04
-    reference_rows: int = 100_000
+    reference_rows: int = 300_000
     seed: int = 7
     dirty_share: float = 0.0  # share of rows spoiled as real logs are (see demo_dirt)
 

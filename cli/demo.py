@@ -41,7 +41,6 @@ def demo_settings(model: str, arguments: argparse.Namespace, end: dt.date) -> De
             predictions_per_day=max(1, arguments.per_day * 3 // 10),
             seed=11,
             drift_after_days=arguments.days,
-            reference_rows=50_000,
         )
     return settings
 

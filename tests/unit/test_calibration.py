@@ -69,3 +69,40 @@ def test_calibration_none_takes_scores_at_face_value() -> None:
     assert Calibrator(pooled=IDENTITY).calibrate(
         pl.Series([0.2, 0.7]), pl.Series([None, None], dtype=pl.String)
     ).to_list() == pytest.approx([0.2, 0.7])
+
+
+def test_a_weighted_fit_keeps_weighted_sums_within_its_blocks() -> None:
+    rng = np.random.default_rng(3)
+    scores = rng.uniform(size=5_000)
+    labels = (rng.uniform(size=5_000) < scores).astype(int)
+    stakes = rng.uniform(1, 100, size=5_000)
+    calibration = fit_isotonic(scores, labels, stakes)
+    promised = float(np.sum(stakes * calibration.apply(scores)))
+    assert promised == pytest.approx(float(np.sum(stakes * labels)), rel=1e-9)
+
+
+def test_stake_weighting_removes_the_bias_of_stakes_that_go_right_more_often() -> None:
+    """At the same score, big loans repay more often: an unweighted fit promises too little."""
+    rng = np.random.default_rng(4)
+
+    def sample(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        scores = rng.uniform(0.6, 1.0, size)
+        stakes = rng.lognormal(9, 0.6, size)
+        lift = 0.08 * (np.log(stakes) - 9) / 0.6  # bigger stake, likelier to go right
+        labels = (rng.uniform(size=size) < np.clip(scores + lift, 0, 1)).astype(int)
+        return scores, labels, stakes
+
+    reference = pl.DataFrame(dict(zip(("score", "label", "_stake"), sample(200_000), strict=True)))
+    scores, labels, stakes = sample(200_000)
+    realized = float(np.sum(stakes * labels))
+
+    def promised(calibrator: Calibrator) -> float:
+        q = calibrator.calibrate(
+            pl.Series(scores), pl.Series([None] * len(scores), dtype=pl.String)
+        ).to_numpy()
+        return float(np.sum(stakes * q))
+
+    weighted = fit_calibrator(reference.drop("_stake"), "isotonic", reference["_stake"].to_numpy())
+    plain = fit_calibrator(reference.drop("_stake"), "isotonic")
+    assert promised(weighted) == pytest.approx(realized, rel=0.005)
+    assert promised(plain) < realized * 0.99  # off by more than a percent
