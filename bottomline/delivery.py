@@ -7,9 +7,11 @@ logged or written anywhere.
 
 from __future__ import annotations
 
+import email.policy
 import smtplib
 import ssl
 from dataclasses import dataclass, field
+from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -28,6 +30,7 @@ class SmtpSettings:
     username: str | None = None
     password: str | None = field(default=None, repr=False)
     timeout_seconds: float = 30.0
+    ca_file: str | None = None  # certificates to trust, e.g. a private relay's own CA
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,20 @@ def compose(
     return message
 
 
+def read_message(path: Path) -> EmailMessage:
+    """A message saved with `write_outbox` or beside its report."""
+    parsed = message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def readdress(message: EmailMessage, recipients: list[str]) -> EmailMessage:
+    """The same message to other recipients."""
+    del message["To"]
+    message["To"] = ", ".join(recipients)
+    return message
+
+
 def write_outbox(message: EmailMessage, outbox: Path, name: str) -> Path:
     """Save the message as `<outbox>/<name>.eml` and return its path."""
     outbox.mkdir(parents=True, exist_ok=True)
@@ -76,7 +93,7 @@ def write_outbox(message: EmailMessage, outbox: Path, name: str) -> Path:
 
 def send_smtp(message: EmailMessage, settings: SmtpSettings) -> None:
     """Send through an SMTP server (SSL, STARTTLS, or plain, e.g. on loopback)."""
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=settings.ca_file)
     client: smtplib.SMTP
     if settings.security == "ssl":
         client = smtplib.SMTP_SSL(

@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this model (repeatable; default: all)",
     )
     run.add_argument("--no-send", action="store_true", help="render but do not deliver")
+    run.add_argument(
+        "--resend",
+        action="store_true",
+        help="send even when an earlier run already sent this window",
+    )
     run.set_defaults(handler=_run)
 
     report = commands.add_parser("report", parents=[common], help="an ad hoc report")
@@ -120,6 +125,19 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--end", type=_date, required=True)
     backfill.add_argument("--model", action="append", dest="model_names", metavar="NAME")
     backfill.set_defaults(handler=_backfill)
+    send = commands.add_parser(
+        "send", parents=[common], help="deliver a run's report (again, or after it failed)"
+    )
+    send.add_argument("run_id", metavar="RUN_ID", help="the run, as in the runs table")
+    send.add_argument(
+        "--to",
+        action="append",
+        dest="recipients",
+        metavar="ADDRESS",
+        help="send to this address instead of the original recipients",
+    )
+    send.set_defaults(handler=_send)
+
     quarantine = commands.add_parser(
         "quarantine", parents=[common], help="list a model's rows set aside, or let them back in"
     )
@@ -172,6 +190,7 @@ def _run(arguments: argparse.Namespace) -> int:
         as_of=arguments.as_of,
         models=names,
         deliver=not arguments.no_send,
+        resend=arguments.resend,
         return_state=True,
         **_paths(arguments),
     )
@@ -214,6 +233,12 @@ def _backfill(arguments: argparse.Namespace) -> int:
         **_paths(arguments),
     )
     return _report_states(names, state)
+
+
+def _send(arguments: argparse.Namespace) -> int:
+    from cli.send import send_report
+
+    return send_report(arguments, _paths(arguments))
 
 
 def _quarantine(arguments: argparse.Namespace) -> int:

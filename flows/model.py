@@ -13,7 +13,7 @@ from prefect.runtime import flow_run
 from bottomline.runs import RunEnd
 from tasks.aggregate import rebuild_aggregates, refresh_aggregates
 from tasks.artifacts import publish_artifacts
-from tasks.deliver import deliver_report
+from tasks.deliver import deliver_report, delivery_outcome
 from tasks.ingest import ingest_sources
 from tasks.report import build_report
 from tasks.settings import Paths
@@ -70,8 +70,10 @@ def model_report(
     end: dt.date | None = None,
     recipients: list[str] | None = None,
     deliver: bool = True,
+    resend: bool = False,
 ) -> RunEnd:
-    """Ingest, aggregate, render and deliver one model's report for a window."""
+    """Ingest, aggregate, render and deliver one model's report for a window. A report that
+    could not be delivered is kept, and the run is marked delivery_failed."""
     run_id = str(flow_run.id)
     case = load_model_case(paths, model)
     period = chosen_period(start, end) if start and end else nightly_period(case, as_of)
@@ -79,11 +81,22 @@ def model_report(
     ingested = ingest_sources(paths, case, run_id, period)
     refresh_aggregates(paths, case)
     report = build_report(paths, case, period, run_id, ingested)
-    delivered = (
-        deliver_report(paths, report, recipients or case.report.recipients) if deliver else None
+    delivery = (
+        delivery_outcome(
+            deliver_report(
+                paths,
+                report,
+                recipients or case.report.recipients,
+                run_id,
+                resend,
+                return_state=True,
+            )
+        )
+        if deliver
+        else None
     )
     publish_artifacts(report)
-    return finish_run(paths, run_id, ingested, str(report.rendered.pdf_path), delivered)
+    return finish_run(paths, run_id, ingested, str(report.rendered.pdf_path), delivery)
 
 
 @flow(

@@ -23,6 +23,7 @@ def nightly(
     reports_dir: str = DEFAULT_REPORTS,
     outbox: str = DEFAULT_OUTBOX,
     deliver: bool = True,
+    resend: bool = False,
 ) -> list[State]:
     """Report each model's last `report.period_days` to as-of (default: yesterday in the
     model's zone). A failing model fails the run, after the others have delivered."""
@@ -30,7 +31,9 @@ def nightly(
     prepare_warehouse(paths)
     names = model_names(paths, models)
     states = [
-        model_report(model, paths, "nightly", as_of=as_of, deliver=deliver, return_state=True)
+        model_report(
+            model, paths, "nightly", as_of=as_of, deliver=deliver, resend=resend, return_state=True
+        )
         for model in names
     ]
     build_portfolio(paths, succeeded(names, states), as_of, str(flow_run.id), deliver)

@@ -23,11 +23,19 @@ def report(
     warehouse: str | None = None,
     reports_dir: str = DEFAULT_REPORTS,
     outbox: str = DEFAULT_OUTBOX,
+    resend: bool = True,
 ) -> RunEnd:
     """Bring the model's data up to date and report on [start, end]."""
     paths = resolve_paths(models_dir, warehouse, reports_dir, outbox)
     model_names(paths, [model])
     prepare_warehouse(paths)
     return model_report(
-        model, paths, "report", start=start, end=end, recipients=recipients, deliver=deliver
+        model,
+        paths,
+        "report",
+        start=start,
+        end=end,
+        recipients=recipients,
+        deliver=deliver,
+        resend=resend,
     )

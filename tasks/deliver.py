@@ -1,40 +1,87 @@
-"""Task: email a report, or leave it in the outbox when no SMTP server is configured."""
+"""Task: email a report, or leave it in the outbox when no SMTP server is configured.
+
+The message is kept beside the PDF (`<report>.eml`) whatever happens, so a report whose
+delivery failed can be sent later with `bottomline send RUN_ID`. A window already delivered by
+an earlier run is not sent again unless `resend` is set.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from bottomline.delivery import Envelope, compose, send_smtp, subject_line, write_outbox
+from bottomline.sqlfiles import load_sql
+from bottomline.warehouse import connect, first_row
 from tasks.report import BuiltReport
-from tasks.settings import Paths, mail_sender, smtp_settings
+from tasks.settings import Paths, mail_sender, smtp_retry_delays, smtp_settings
 
 
-@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[10, 60, 300])
-def deliver_report(paths: Paths, report: BuiltReport, recipients: list[str]) -> str:
-    """Send to the recipients; returns where it went (addresses, or the outbox file)."""
+@dataclass(frozen=True)
+class Delivery:
+    """How delivery ended: where the report went, or why it could not be sent."""
+
+    delivered_to: str | None
+    error: str | None = None
+
+
+def delivery_outcome(state: Any) -> Delivery:
+    """The outcome of a `deliver_report` run (its state, asked with return_state=True)."""
+    if state.is_completed():
+        result: Delivery = state.result()
+        return result
+    return Delivery(None, error=state.message or "delivery failed")
+
+
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=smtp_retry_delays())
+def deliver_report(
+    paths: Paths, report: BuiltReport, recipients: list[str], run_id: str, resend: bool = False
+) -> Delivery:
+    """Send to the recipients (retried with backoff: SMTP servers go away)."""
     logger = get_run_logger()
+    case, pdf = report.data.case, report.rendered.pdf_path
     if not recipients:
-        logger.warning("no recipients for %s: the report is only saved", report.data.case.name)
-        return ""
+        logger.warning("no recipients for %s: the report is only saved", case.name)
+        return Delivery("")
+    earlier = _earlier_delivery(paths, case.name, report, run_id)
+    if earlier and not resend:
+        logger.info(
+            "%s of %s to %s was already sent by run %s; not sending it again (resend "
+            "to send anyway)",
+            pdf.name,
+            case.name,
+            earlier[1],
+            earlier[0],
+        )
+        return Delivery(f"already sent by run {earlier[0]}")
     envelope = Envelope(
         sender=mail_sender(), recipients=recipients, subject=subject_line(report.context)
     )
-    message = compose(envelope, report.context, report.rendered.pdf_path, dt.datetime.now(dt.UTC))
+    message = compose(envelope, report.context, pdf, dt.datetime.now(dt.UTC))
+    pdf.with_suffix(".eml").write_bytes(bytes(message))
     settings = smtp_settings()
     if settings is None:
-        saved = write_outbox(message, paths.outbox, report.rendered.pdf_path.stem)
+        saved = write_outbox(message, paths.outbox, pdf.stem)
         logger.info(
             "no SMTP server configured: message for %s saved to %s", ", ".join(recipients), saved
         )
-        return f"outbox:{saved}"
+        return Delivery(f"outbox:{saved}")
     send_smtp(message, settings)
-    logger.info(
-        "emailed %s to %s via %s",
-        report.rendered.pdf_path.name,
-        ", ".join(recipients),
-        settings.host,
-    )
-    return ", ".join(recipients)
+    logger.info("emailed %s to %s via %s", pdf.name, ", ".join(recipients), settings.host)
+    return Delivery(", ".join(recipients))
+
+
+def _earlier_delivery(
+    paths: Paths, model: str, report: BuiltReport, run_id: str
+) -> tuple[Any, ...] | None:
+    figures = report.data.figures
+    with connect(paths.warehouse, read_only=True) as con:
+        return first_row(
+            con,
+            load_sql("runs/already_delivered"),
+            {"model": model, "start": figures.start, "end": figures.end, "run_id": run_id},
+        )

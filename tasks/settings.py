@@ -62,6 +62,24 @@ def code_version() -> str:
     return f"{bottomline.__version__} ({commit.stdout.strip()})"
 
 
+def smtp_retry_delays() -> list[float]:
+    """Seconds between delivery attempts ($BOTTOMLINE_SMTP_RETRY_DELAYS, default 10,60,300)."""
+    text = os.environ.get("BOTTOMLINE_SMTP_RETRY_DELAYS", "10,60,300")
+    return [float(part) for part in text.split(",") if part.strip()]
+
+
+def smtp_password() -> str | None:
+    """$BOTTOMLINE_SMTP_PASSWORD, or the Prefect Secret block named by
+    $BOTTOMLINE_SMTP_PASSWORD_BLOCK. Never logged, never written anywhere."""
+    block = os.environ.get("BOTTOMLINE_SMTP_PASSWORD_BLOCK")
+    if block:
+        from prefect.blocks.system import Secret
+
+        secret: str = Secret.load(block).get()  # type: ignore[union-attr]
+        return secret
+    return os.environ.get("BOTTOMLINE_SMTP_PASSWORD")
+
+
 def smtp_settings() -> SmtpSettings | None:
     """SMTP settings from BOTTOMLINE_SMTP_* variables; None (use the outbox) without a host."""
     host = os.environ.get("BOTTOMLINE_SMTP_HOST")
@@ -77,7 +95,8 @@ def smtp_settings() -> SmtpSettings | None:
         port=int(os.environ.get("BOTTOMLINE_SMTP_PORT", default_port)),
         security=typed,
         username=os.environ.get("BOTTOMLINE_SMTP_USER"),
-        password=os.environ.get("BOTTOMLINE_SMTP_PASSWORD"),
+        password=smtp_password(),
+        ca_file=os.environ.get("BOTTOMLINE_SMTP_CA_FILE"),
     )
 
 

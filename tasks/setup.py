@@ -13,6 +13,7 @@ from bottomline.ingest import file_errors
 from bottomline.preflight import check_columns
 from bottomline.runs import RunEnd, RunStart, record_end, record_failure, record_start
 from bottomline.warehouse import connect, migrate
+from tasks.deliver import Delivery
 from tasks.ingest import Ingested
 from tasks.settings import Paths, utc_now
 
@@ -88,23 +89,39 @@ def finish_run(
     run_id: str,
     ingested: Ingested,
     report_path: str | None = None,
-    delivered_to: str | None = None,
+    delivery: Delivery | None = None,
 ) -> RunEnd:
-    """Mark the run succeeded, with what it loaded, wrote and sent."""
+    """Mark the run succeeded, with what it loaded, wrote and sent; or delivery_failed, with
+    the report kept, and raise so that the run shows as failed."""
     summaries = ingested.report.summaries
+    failed = delivery is not None and delivery.error is not None
+    problems = file_errors(summaries)
+    if failed:
+        assert delivery is not None
+        problems.insert(
+            0,
+            f"delivery failed ({delivery.error}); the report is kept at "
+            f"{report_path}; send it with `bottomline send {run_id}`",
+        )
     end = RunEnd(
         finished_at=utc_now(),
-        status="succeeded",
+        status="delivery_failed" if failed else "succeeded",
         rows_ingested=sum(summary.rows_loaded for summary in summaries),
         rows_quarantined=sum(summary.rows_quarantined for summary in summaries),
         report_path=report_path,
-        delivered_to=delivered_to,
-        message="; ".join(file_errors(summaries)) or None,
+        delivered_to=delivery.delivered_to if delivery else None,
+        message="; ".join(problems) or None,
         data_docs_path=str(ingested.data_docs) if ingested.data_docs else None,
     )
     with connect(paths.warehouse) as con:
         record_end(con, run_id, end)
+    if failed:
+        raise DeliveryFailedError(end.message or "delivery failed")
     return end
+
+
+class DeliveryFailedError(RuntimeError):
+    """The report was made and kept, but could not be sent."""
 
 
 def mark_run_failed(paths: Paths, run_id: str, flow: str, model: str, message: str) -> None:

@@ -19,6 +19,7 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.pop("PREFECT_API_URL", None)
 for _name in [name for name in os.environ if name.startswith("BOTTOMLINE_")]:
     del os.environ[_name]
+os.environ["BOTTOMLINE_SMTP_RETRY_DELAYS"] = "0.2,0.2,0.2"  # retries, but quick
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,56 @@
+"""`bottomline send RUN_ID`: deliver a run's report again, or for the first time after its
+delivery failed (the message was kept beside the PDF)."""
+
+from __future__ import annotations
+
+import argparse
+import smtplib
+import sys
+from pathlib import Path
+from typing import Any
+
+from bottomline.delivery import read_message, readdress, send_smtp, write_outbox
+from bottomline.sqlfiles import load_sql
+from bottomline.warehouse import connect, first_row, run
+from tasks.settings import Paths, smtp_settings
+
+
+def send_report(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
+    warehouse = Paths.resolve(**paths).warehouse
+    outbox = Paths.resolve(**paths).outbox
+    if not warehouse.exists():
+        print(f"bottomline: no warehouse at {warehouse}", file=sys.stderr)
+        return 2
+    with connect(warehouse, read_only=True) as con:
+        row = first_row(con, load_sql("runs/lookup"), {"run_id": arguments.run_id})
+    if row is None:
+        print(f"bottomline: no run {arguments.run_id} in {warehouse}", file=sys.stderr)
+        return 2
+    report_path = row[6]
+    message_path = Path(report_path).with_suffix(".eml") if report_path else None
+    if message_path is None or not message_path.exists():
+        print(
+            f"bottomline: run {arguments.run_id} ({row[2]}, {row[5]}) has no message to send; "
+            "make the report again with `bottomline report`",
+            file=sys.stderr,
+        )
+        return 1
+    message = read_message(message_path)
+    if arguments.recipients:
+        message = readdress(message, arguments.recipients)
+    settings = smtp_settings()
+    try:
+        if settings is None:
+            delivered = f"outbox:{write_outbox(message, outbox, message_path.stem)}"
+        else:
+            send_smtp(message, settings)
+            delivered = str(message["To"])
+    except (OSError, smtplib.SMTPException) as error:
+        print(f"bottomline: could not send {report_path}: {error}", file=sys.stderr)
+        return 1
+    with connect(warehouse) as con:
+        run(
+            con, load_sql("runs/delivered"), {"run_id": arguments.run_id, "delivered_to": delivered}
+        )
+    print(f"{row[2]}: {report_path} sent to {delivered}")
+    return 0
