@@ -41,8 +41,9 @@ class Envelope:
 
 
 def subject_line(context: dict[str, Any]) -> str:
-    """Model, period, realized value, and a marker when something needs attention."""
-    marker = "[ALERT] " if context["alert"] else ""
+    """Model, period, realized value, and a marker when something needs attention (realized
+    value below its range, a data problem or inputs that moved a lot)."""
+    marker = "[ALERT] " if context["needs_attention"] else ""
     if not context["has_data"]:
         return f"{marker}{context['title']}, {context['period']}: no predictions"
     realized = context["tiles"][0].value

@@ -175,8 +175,8 @@ def _ingest_kind(
             group = []
     if group:
         results += _load_group(con, context, batch, kind, group, validator, summary, progress)
-    if kind == "predictions" and summary.files_loaded == 0:
-        results += validator.validate("predictions", [arrival_rule()], pl.DataFrame())
+    if kind == "predictions":
+        results += _check_arrival(con, context, validator)
     return summary, results
 
 
@@ -328,6 +328,20 @@ def _write_file(
         con.unregister("batch")
         con.unregister("rejected")
     return rows.height, rejected.height, int(replaced[0][0]) if replaced else 0
+
+
+def _check_arrival(
+    con: duckdb.DuckDBPyConnection, context: IngestContext, validator: Validator
+) -> list[RuleResult]:
+    """Did prediction files arrive since the last successful run (this run or an interrupted
+    attempt before it)?"""
+    files = run(
+        con,
+        load_sql("validation/files_since_last_success"),
+        {"model": context.case.name, "run_id": context.run_id},
+    )
+    arrived = pl.DataFrame({"path": [row[0] for row in files]}, schema={"path": pl.String})
+    return validator.validate("predictions", [arrival_rule()], arrived)
 
 
 def _check_volume(

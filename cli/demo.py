@@ -20,9 +20,9 @@ from bottomline.config_errors import ConfigError
 from bottomline.demo import DemoSettings, DemoTruth, generate_demo
 from bottomline.periods import yesterday
 from bottomline.sources import resolve_pattern
-from bottomline.warehouse import connect, drop_model, migrate
+from bottomline.warehouse import drop_model, migrate
 from tasks.portfolio import portfolio_path
-from tasks.settings import Paths, utc_now
+from tasks.settings import Paths, open_warehouse, utc_now
 
 DEMO_MODELS = ["car_loans", "van_loans"]
 
@@ -85,7 +85,7 @@ def run_demo(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
     for case in cases:
         write_demo_data(case, demo_settings(case.name, arguments, end))
     resolved = Paths.resolve(**paths)
-    with connect(resolved.warehouse) as con:
+    with open_warehouse(resolved) as con:
         migrate(con, utc_now())
         for case in cases:
             drop_model(con, case.name)  # the demo starts from a clean slate every time

@@ -7,24 +7,24 @@ import json
 from typing import Any
 
 from bottomline.quarantine import forget_files_with_quarantine, list_quarantine
-from bottomline.warehouse import connect
-from tasks.settings import Paths
+from tasks.settings import Paths, open_warehouse
 
 
 def show_quarantine(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
-    warehouse = Paths.resolve(**paths).warehouse
+    resolved = Paths.resolve(**paths)
+    warehouse = resolved.warehouse
     if not warehouse.exists():
         print(f"bottomline: no warehouse at {warehouse} yet; run `bottomline run` first")
         return 0
     if arguments.reingest:
-        with connect(warehouse) as con:
+        with open_warehouse(resolved) as con:
             files = forget_files_with_quarantine(con, arguments.model)
         print(
             f"{files} file(s) with rows set aside will be read again by the next run "
             f"(`bottomline run --model {arguments.model}`)."
         )
         return 0
-    with connect(warehouse, read_only=True) as con:
+    with open_warehouse(resolved, read_only=True) as con:
         listing = list_quarantine(con, arguments.model, arguments.limit)
     if not listing.by_rule:
         print(f"{arguments.model}: no rows are set aside.")

@@ -11,17 +11,18 @@ from typing import Any
 
 from bottomline.delivery import read_message, readdress, send_smtp, write_outbox
 from bottomline.sqlfiles import load_sql
-from bottomline.warehouse import connect, first_row, run
-from tasks.settings import Paths, smtp_settings
+from bottomline.warehouse import first_row, run
+from tasks.settings import Paths, open_warehouse, smtp_settings
 
 
 def send_report(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
-    warehouse = Paths.resolve(**paths).warehouse
-    outbox = Paths.resolve(**paths).outbox
+    resolved = Paths.resolve(**paths)
+    warehouse = resolved.warehouse
+    outbox = resolved.outbox
     if not warehouse.exists():
         print(f"bottomline: no warehouse at {warehouse}", file=sys.stderr)
         return 2
-    with connect(warehouse, read_only=True) as con:
+    with open_warehouse(resolved, read_only=True) as con:
         row = first_row(con, load_sql("runs/lookup"), {"run_id": arguments.run_id})
     if row is None:
         print(f"bottomline: no run {arguments.run_id} in {warehouse}", file=sys.stderr)
@@ -48,7 +49,7 @@ def send_report(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
     except (OSError, smtplib.SMTPException) as error:
         print(f"bottomline: could not send {report_path}: {error}", file=sys.stderr)
         return 1
-    with connect(warehouse) as con:
+    with open_warehouse(resolved) as con:
         run(
             con, load_sql("runs/delivered"), {"run_id": arguments.run_id, "delivered_to": delivered}
         )

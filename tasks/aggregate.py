@@ -11,14 +11,13 @@ from prefect.cache_policies import NO_CACHE
 from bottomline import periods
 from bottomline.aggregate import AggregateSummary, bring_up_to_date, stale_days
 from bottomline.config import BusinessCase
-from bottomline.warehouse import connect
-from tasks.settings import Paths, utc_now
+from tasks.settings import Paths, open_warehouse, utc_now
 
 
 @task(cache_policy=NO_CACHE)
 def refresh_aggregates(paths: Paths, case: BusinessCase) -> AggregateSummary:
     """Recompute the days whose predictions or outcomes changed since the last run."""
-    with connect(paths.warehouse) as con:
+    with open_warehouse(paths) as con:
         return _aggregate(con, case, stale_days(con, case.name))
 
 
@@ -30,7 +29,7 @@ def rebuild_aggregates(
     end: dt.date,
 ) -> AggregateSummary:
     """Recompute every day of a range (a backfill), stale or not."""
-    with connect(paths.warehouse) as con:
+    with open_warehouse(paths) as con:
         days = sorted(set(periods.days_between(start, end)) | set(stale_days(con, case.name)))
         return _aggregate(con, case, days)
 

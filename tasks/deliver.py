@@ -16,9 +16,9 @@ from prefect.cache_policies import NO_CACHE
 
 from bottomline.delivery import Envelope, compose, send_smtp, subject_line, write_outbox
 from bottomline.sqlfiles import load_sql
-from bottomline.warehouse import connect, first_row
+from bottomline.warehouse import first_row
 from tasks.report import BuiltReport
-from tasks.settings import Paths, mail_sender, smtp_retry_delays, smtp_settings
+from tasks.settings import Paths, mail_sender, open_warehouse, smtp_retry_delays, smtp_settings
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def _earlier_delivery(
     paths: Paths, model: str, report: BuiltReport, run_id: str
 ) -> tuple[Any, ...] | None:
     figures = report.data.figures
-    with connect(paths.warehouse, read_only=True) as con:
+    with open_warehouse(paths, read_only=True) as con:
         return first_row(
             con,
             load_sql("runs/already_delivered"),

@@ -12,8 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from bottomline.config import BusinessCase
 from bottomline.ingest import IngestContext, IngestReport, ingest_model
 from bottomline.validation.gx_runner import GxValidator
-from bottomline.warehouse import connect
-from tasks.settings import Paths, utc_now
+from tasks.settings import Paths, open_warehouse, utc_now
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ def ingest_sources(
         as_of=period[1] if period else None,
         period_start=period[0] if period else None,
     )
-    with connect(paths.warehouse) as con:
+    with open_warehouse(paths) as con:
         report = ingest_model(con, context, validator, logger.info)
     for summary in report.summaries:
         logger.info(

@@ -18,8 +18,8 @@ from bottomline.report.portfolio import portfolio_context
 from bottomline.report.render import render_portfolio_html, write_report
 from bottomline.runs import RunEnd, RunStart, record_end, record_start
 from bottomline.sqlfiles import load_sql
-from bottomline.warehouse import connect, first_row
-from tasks.settings import Paths, code_version, mail_sender, smtp_settings, utc_now
+from bottomline.warehouse import WarehouseBusyError, first_row
+from tasks.settings import Paths, code_version, mail_sender, open_warehouse, smtp_settings, utc_now
 
 PORTFOLIO = "_portfolio"
 
@@ -38,7 +38,7 @@ def build_portfolio(
         return None
     cases = load_cases(paths.models_dir, models)
     now = utc_now()
-    with connect(paths.warehouse) as con:
+    with open_warehouse(paths) as con:
         datas = []
         for case in cases:
             end = as_of or periods.yesterday(dt.datetime.now(dt.UTC), case.zone)
@@ -64,7 +64,7 @@ def build_portfolio(
     pdf = paths.reports_dir / "portfolio" / f"portfolio_{first}_{last}.pdf"
     rendered = write_report(render_portfolio_html(portfolio, contexts), pdf)
     delivered = _deliver(paths, datas, portfolio, pdf) if deliver else None
-    with connect(paths.warehouse) as con:
+    with open_warehouse(paths) as con:
         record_end(con, run_id, RunEnd(utc_now(), "succeeded", 0, 0, str(pdf), delivered))
     get_run_logger().info("portfolio of %d models: %s (%d pages)", len(datas), pdf, rendered.pages)
     return str(pdf)
@@ -114,6 +114,11 @@ def portfolio_path(paths: Paths, run_id: str) -> str | None:
     """Where a nightly run's portfolio report was written, if it made one."""
     if not paths.warehouse.exists():
         return None
-    with connect(paths.warehouse, read_only=True) as con:
-        row = first_row(con, load_sql("runs/report_path"), {"run_id": run_id, "model": PORTFOLIO})
+    try:
+        with open_warehouse(paths, read_only=True) as con:
+            row = first_row(
+                con, load_sql("runs/report_path"), {"run_id": run_id, "model": PORTFOLIO}
+            )
+    except WarehouseBusyError:
+        return None
     return str(row[0]) if row and row[0] else None

@@ -16,9 +16,8 @@ from bottomline.ingest import file_errors
 from bottomline.report.content import ReportData, gather_report_data
 from bottomline.report.context import build_context
 from bottomline.report.render import RenderedReport, render_html, write_report
-from bottomline.warehouse import connect
 from tasks.ingest import Ingested
-from tasks.settings import Paths, code_version, utc_now
+from tasks.settings import Paths, code_version, open_warehouse, utc_now
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ def build_report(
 ) -> BuiltReport:
     start, end = period
     summaries = ingested.report.summaries
-    with connect(paths.warehouse) as con:
+    with open_warehouse(paths) as con:
         data = gather_report_data(
             con,
             case,

@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 from pydantic import BaseModel, ConfigDict
 
 import bottomline
 from bottomline.delivery import Security, SmtpSettings
+from bottomline.warehouse import connect
 
 DEFAULT_WAREHOUSE = "var/bottomline.duckdb"
 DEFAULT_REPORTS = "var/reports"
@@ -26,6 +30,7 @@ class Paths(BaseModel):
     warehouse: Path
     reports_dir: Path
     outbox: Path
+    wait_seconds: float = 600.0  # for another process writing the warehouse
 
     @classmethod
     def resolve(
@@ -34,11 +39,22 @@ class Paths(BaseModel):
         """`warehouse` falls back to $BOTTOMLINE_WAREHOUSE, then `var/bottomline.duckdb`."""
         chosen = warehouse or os.environ.get("BOTTOMLINE_WAREHOUSE") or DEFAULT_WAREHOUSE
         return cls(
+            wait_seconds=float(os.environ.get("BOTTOMLINE_WAREHOUSE_WAIT_SECONDS", 600)),
             models_dir=Path(models_dir).resolve(),
             warehouse=Path(chosen).resolve(),
             reports_dir=Path(reports_dir).resolve(),
             outbox=Path(outbox).resolve(),
         )
+
+
+@contextmanager
+def open_warehouse(
+    paths: Paths,
+    read_only: bool = False,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse, waiting up to `paths.wait_seconds` for a writer in another process."""
+    with connect(paths.warehouse, read_only=read_only, wait_seconds=paths.wait_seconds) as con:
+        yield con
 
 
 def utc_now() -> dt.datetime:

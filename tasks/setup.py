@@ -12,10 +12,10 @@ from bottomline.config import BusinessCase, load_cases
 from bottomline.ingest import file_errors
 from bottomline.preflight import check_columns
 from bottomline.runs import RunEnd, RunStart, record_end, record_failure, record_start
-from bottomline.warehouse import connect, migrate
+from bottomline.warehouse import migrate
 from tasks.deliver import Delivery
 from tasks.ingest import Ingested
-from tasks.settings import Paths, utc_now
+from tasks.settings import Paths, open_warehouse, utc_now
 
 
 @task(cache_policy=NO_CACHE)
@@ -58,7 +58,7 @@ def chosen_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
 @task(cache_policy=NO_CACHE)
 def prepare_warehouse(paths: Paths) -> None:
     """Create or migrate the warehouse's shared tables."""
-    with connect(paths.warehouse) as con:
+    with open_warehouse(paths) as con:
         applied = migrate(con, utc_now())
     if applied:
         get_run_logger().info("warehouse %s: applied %s", paths.warehouse, ", ".join(applied))
@@ -78,7 +78,7 @@ def start_run(
         period_end=period[1] if period else None,
         started_at=utc_now(),
     )
-    with connect(paths.warehouse) as con:
+    with open_warehouse(paths) as con:
         record_start(con, run)
     return run_id
 
@@ -113,7 +113,7 @@ def finish_run(
         message="; ".join(problems) or None,
         data_docs_path=str(ingested.data_docs) if ingested.data_docs else None,
     )
-    with connect(paths.warehouse) as con:
+    with open_warehouse(paths) as con:
         record_end(con, run_id, end)
     if failed:
         raise DeliveryFailedError(end.message or "delivery failed")
@@ -126,5 +126,5 @@ class DeliveryFailedError(RuntimeError):
 
 def mark_run_failed(paths: Paths, run_id: str, flow: str, model: str, message: str) -> None:
     """Record a failed run (called from flow hooks, outside any task)."""
-    with connect(paths.warehouse) as con:
+    with open_warehouse(paths) as con:
         record_failure(con, run_id, flow, model, utc_now(), message)

@@ -152,6 +152,8 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "things": things_to_know(data, units) if has_data else [],
         "charts": charts(data) if has_data else {},
         "alert": figures.within_band is False and figures.gap < 0,
+        "needs_attention": (figures.within_band is False and figures.gap < 0)
+        or "problem" in (data.status.level, drift_level),
         "data_level": data.status.level,
         "data_headline": data_headline(data),
         "data_lines": data_lines(data),

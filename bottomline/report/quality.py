@@ -9,7 +9,7 @@ from typing import Literal
 import duckdb
 
 from bottomline.sqlfiles import load_sql
-from bottomline.validation.results import ValidationSummary, summarize
+from bottomline.validation.results import ValidationSummary, attempt_runs, summarize
 from bottomline.warehouse import first_row, run
 
 Level = Literal["good", "warning", "problem"]
@@ -73,9 +73,10 @@ def gather_data_status(
 ) -> DataStatus:
     freshness = first_row(con, load_sql("report/freshness", schema=model))
     assert freshness is not None
+    attempts = {"run_ids": attempt_runs(con, model, run_id)}
     set_aside = [
         SetAside(rule=row[0], rows=int(row[1]), example=row[2])
-        for row in run(con, load_sql("report/set_aside_by_run", schema=model), {"run_id": run_id})
+        for row in run(con, load_sql("report/set_aside_by_run", schema=model), attempts)
     ]
     in_period = first_row(
         con, load_sql("report/set_aside_in_period", schema=model), {"start": start, "end": end}

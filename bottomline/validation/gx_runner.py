@@ -113,8 +113,10 @@ class GxValidator:
             gx.ValidationDefinition(name=f"{suite}-{number}", data=batch, suite=expectation_suite)
         )
         needed = sorted({column for rule in rules for column in _columns(rule.check)})
+        # Only the columns the rules read go to pandas; table-level rules still need the rows.
+        columns = frame.select(needed) if needed else frame.with_row_index("row").select("row")
         result = definition.run(
-            batch_parameters={"dataframe": frame.select(needed).to_pandas()},
+            batch_parameters={"dataframe": columns.to_pandas()},
             result_format="SUMMARY",
             run_id=RunIdentifier(run_name=self.run_name, run_time=self.run_time),
         )

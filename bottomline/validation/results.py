@@ -98,8 +98,19 @@ class ValidationSummary:
         return [finding for finding in self.findings if finding.severity == "warning"]
 
 
+def attempt_runs(con: duckdb.DuckDBPyConnection, model: str, run_id: str) -> list[str]:
+    """This run and the model's interrupted attempts since its last successful run."""
+    rows = run(con, load_sql("report/attempt_runs"), {"model": model, "run_id": run_id})
+    return sorted({row[0] for row in rows} | {run_id})
+
+
 def summarize(con: duckdb.DuckDBPyConnection, model: str, run_id: str) -> ValidationSummary:
-    rows = run(con, load_sql("validation/run_summary"), {"model": model, "run_id": run_id})
+    """The checks of a run's data: its own and those of interrupted attempts before it."""
+    rows = run(
+        con,
+        load_sql("validation/run_summary"),
+        {"model": model, "run_ids": attempt_runs(con, model, run_id)},
+    )
     findings = [
         Finding(
             suite=row[0],

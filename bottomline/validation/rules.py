@@ -132,7 +132,6 @@ def prediction_rules(case: BusinessCase, profile: ReferenceProfile | None) -> li
             InSet("after_as_of", (False,)),
             spec.timestamp,
         ),
-        arrival_rule(),
     ]
     return rules + _reference_rules(case, profile)
 
@@ -158,8 +157,13 @@ def _value_inputs(case: BusinessCase) -> dict[str, list[str]]:
 
 
 def arrival_rule() -> Rule:
-    """A warning when a run finds no new prediction rows."""
-    return _warning("predictions_arrived", "New predictions arrived", RowCountAtLeast(1))
+    """A warning when no prediction file arrived since the model's last successful run (checked
+    on one row per such file)."""
+    return _warning(
+        "predictions_arrived",
+        "New predictions arrived since the last successful run",
+        RowCountAtLeast(1),
+    )
 
 
 def _reference_rules(case: BusinessCase, profile: ReferenceProfile | None) -> list[Rule]:

@@ -1,4 +1,5 @@
--- A run's rules, each merged over the batches it was checked on; failed ones first.
+-- A run's rules (with those of interrupted attempts before it), each merged over the batches
+-- it was checked on; failed ones first.
 SELECT suite,
        expectation,
        any_value(description) AS description,
@@ -8,6 +9,6 @@ SELECT suite,
        sum(element_count)::BIGINT AS checked,
        bool_and(success) AS success
 FROM validation_results
-WHERE model = $model AND run_id = $run_id
+WHERE model = $model AND list_contains($run_ids, run_id)
 GROUP BY suite, expectation
 ORDER BY success, any_value(severity), suite, expectation

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from cli.main import main
-from tests.integration.conftest import REPO, SETTINGS, Project, make_project
-from tests.integration.test_nightly import run_nightly, snapshot
+from tests.integration.conftest import SETTINGS, Project
 
 AS_OF = ["--as-of", SETTINGS.end.isoformat()]
 
@@ -111,43 +104,3 @@ def test_a_failing_model_exits_1_after_the_others_ran(
     captured = capsys.readouterr()
     assert "broken_loans: FAILED: " in captured.err
     assert "car_loans: " in captured.out
-
-
-def test_a_run_killed_mid_way_then_rerun_equals_one_clean_run(
-    project: Project, tmp_path: Path
-) -> None:
-    from prefect.settings import PREFECT_API_URL
-
-    environment = {
-        **os.environ,
-        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
-        "PYTHONPATH": str(REPO),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "run", *AS_OF, *project.cli_paths()],
-        cwd=REPO,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    seen = []
-    for line in process.stdout:
-        seen.append(line)
-        if "outcomes of car_loans:" in line:  # ingest has committed; aggregation is next
-            process.send_signal(signal.SIGKILL)
-            break
-    process.wait(timeout=60)
-    assert process.returncode == -signal.SIGKILL, "".join(seen)
-    assert project.query("SELECT status FROM runs") == [("running",)]
-    assert project.query("SELECT count(*) FROM ingested_files")[0][0] > 0
-
-    assert run_nightly(project).is_completed()
-    clean = make_project(tmp_path / "clean")
-    assert run_nightly(clean).is_completed()
-    assert snapshot(project) == snapshot(clean)
-    assert sorted(status for (status,) in project.query("SELECT status FROM runs")) == [
-        "running",
-        "succeeded",
-    ]

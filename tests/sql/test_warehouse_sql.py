@@ -3,6 +3,8 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from bottomline.sqlfiles import load_sql
+from bottomline.validation.results import attempt_runs
 from bottomline.warehouse import add_missing_columns, drop_model, ensure_model_schema, migrate
 from tests.sql.conftest import NOW
 
@@ -132,3 +134,28 @@ def test_migration_3_recomputes_aggregates_written_before_it() -> None:
     assert con.execute(
         "SELECT decided_positive, realized_value_sq FROM metrics_daily"
     ).fetchall() == [(0, 0.0)]
+
+
+def test_interrupted_attempts_since_the_last_success_belong_to_the_next_run(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    con.execute(
+        "INSERT INTO runs (run_id, flow, model, started_at, finished_at, status) VALUES "
+        "('old', 'nightly', 'loans', TIMESTAMP '2026-05-01 06:00', NULL, 'running'),"
+        "('ok', 'nightly', 'loans', TIMESTAMP '2026-05-02 06:00', "
+        " TIMESTAMP '2026-05-02 06:05', 'delivery_failed'),"
+        "('killed', 'nightly', 'loans', TIMESTAMP '2026-05-03 06:00', NULL, 'running'),"
+        "('other', 'nightly', 'cards', TIMESTAMP '2026-05-03 06:00', NULL, 'running'),"
+        "('now', 'nightly', 'loans', TIMESTAMP '2026-05-03 07:00', NULL, 'running')"
+    )
+    for path, at in [("a.csv", "2026-05-01 06:01"), ("b.csv", "2026-05-03 06:01")]:
+        con.execute(
+            "INSERT INTO ingested_files VALUES ('loans', 'predictions', $path, 1, 1, 'h', "
+            "1, 1, 0, 'r', $at::TIMESTAMP)",
+            {"path": path, "at": at},
+        )
+    assert attempt_runs(con, "loans", "now") == ["killed", "now"]
+    arrived = con.execute(
+        load_sql("validation/files_since_last_success"), {"model": "loans", "run_id": "now"}
+    ).fetchall()
+    assert arrived == [("b.csv",)]

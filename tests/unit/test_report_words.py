@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from bottomline.delivery import subject_line
 from bottomline.figures import PeriodFigures
 from bottomline.report.formatting import count, money, percent, period, period_phrase
 from bottomline.report.narrative import pending_sentence, verdict
@@ -131,3 +133,23 @@ def test_plurals() -> None:
     assert plural(14302, "loan") == "14,302 loans"
     assert plural(2, "source file") == "2 source files"
     assert plural(0, "analysis", "analyses") == "0 analyses"
+
+
+@pytest.mark.parametrize(
+    ("needs_attention", "expected"),
+    [
+        (False, "Car loans, 1-7 May 2026: EUR 1.2M realized"),
+        (True, "[ALERT] Car loans, 1-7 May 2026: EUR 1.2M realized"),
+    ],
+)
+def test_the_subject_says_model_period_value_and_whether_to_look(
+    needs_attention: bool, expected: str
+) -> None:
+    context = {
+        "title": "Car loans",
+        "period": "1-7 May 2026",
+        "has_data": True,
+        "tiles": [SimpleNamespace(value="EUR 1.2M")],
+        "needs_attention": needs_attention,
+    }
+    assert subject_line(context) == expected

@@ -18,6 +18,7 @@ from bottomline.validation.checks import passes
 from bottomline.validation.derive import daily_volume
 from bottomline.validation.gx_runner import GxValidator
 from bottomline.validation.profile import column_kinds, profile_reference
+from bottomline.validation.rules import arrival_rule
 from tests.helpers import make_case
 
 NOW = dt.datetime(2026, 5, 3, 6, 0)
@@ -261,3 +262,14 @@ def test_daily_volume_compares_each_day_with_the_same_weekday() -> None:
         (dt.date(2026, 5, 4), 400, True, False),  # 4x the median of the 4 Mondays before
         (dt.date(2026, 5, 5), 100, True, True),
     ]
+
+
+def test_a_table_level_rule_alone_counts_the_rows(
+    make_validator: Callable[[], GxValidator],
+) -> None:
+    arrived = pl.DataFrame({"path": ["a.parquet", "b.parquet"]})
+    validator = make_validator()
+    [found] = validator.validate("predictions", [arrival_rule()], arrived)
+    [none] = validator.validate("predictions", [arrival_rule()], arrived.clear())
+    assert (found.success, found.details["observed_value"]) == (True, 2)
+    assert (none.success, none.details["observed_value"]) == (False, 0)
