@@ -62,11 +62,30 @@ class _Strict(BaseModel):
 
 
 class PostgresSource(_Strict):
-    """A PostgreSQL table or query; the connection string comes from an environment variable."""
+    """A PostgreSQL table or query, read incrementally by a watermark column; the connection
+    string comes from an environment variable (never from the case file)."""
 
     dsn_env: Identifier
-    table: str | None = None
-    query: str | None = None
+    table: str | None = None  # `name` or `schema.name`
+    query: str | None = None  # any SELECT; it is read as a subquery
+    watermark: Identifier | None = None  # increases with every new row; see the specs' defaults
+    batch_rows: int = Field(500_000, ge=1)  # rows read and loaded together, at most (plus ties)
+
+    @model_validator(mode="after")
+    def _table_or_query(self) -> PostgresSource:
+        if (self.table is None) == (self.query is None):
+            raise ValueError("give exactly one of `table` or `query`")
+        if self.table is not None:
+            for part in self.table.split("."):
+                _identifier(part)
+            if self.table.count(".") > 1:
+                raise ValueError(f"table {self.table!r}: use `name` or `schema.name`")
+        return self
+
+    @property
+    def relation(self) -> str:
+        """What the rows are read from, for people: the table, or `query`."""
+        return self.table or "query"
 
 
 class Source(_Strict):
@@ -79,19 +98,20 @@ class Source(_Strict):
     def _one_kind(self) -> Source:
         if (self.path is None) == (self.postgres is None):
             raise ValueError("give exactly one of `path` or `postgres`")
-        if self.postgres is not None:
-            raise ValueError(
-                "PostgreSQL sources are not available in this version yet; "
-                "export the table to Parquet and give its `path`"
-            )
         return self
 
     @property
     def pattern(self) -> str:
-        """The file path or glob (file sources are the only kind accepted for now)."""
+        """The file path or glob; raises for a database source."""
         if self.path is None:
-            raise ValueError("this source has no file path")
+            raise ValueError("this source is a database, not files")
         return self.path
+
+    def describe(self) -> str:
+        """The source in a few words, for reports and messages."""
+        if self.postgres is None:
+            return str(self.path)
+        return f"PostgreSQL {self.postgres.relation} (${self.postgres.dsn_env})"
 
 
 class PredictionsSpec(_Strict):
@@ -107,6 +127,12 @@ class PredictionsSpec(_Strict):
     features: list[Identifier] = Field(default_factory=list)
     categorical: list[Identifier] | None = None
 
+    @property
+    def watermark(self) -> str | None:
+        """A database source's watermark column: as given, else the timestamp."""
+        postgres = self.source.postgres
+        return None if postgres is None else postgres.watermark or self.timestamp
+
 
 class OutcomesSpec(_Strict):
     source: Source
@@ -117,6 +143,22 @@ class OutcomesSpec(_Strict):
     # True when outcomes are known whatever the decision (e.g. a bureau reports on declined
     # applicants too): then "approve all" and "approve none" can be valued as baselines.
     observed_for_every_decision: bool = False
+
+    @model_validator(mode="after")
+    def _database_needs_a_watermark(self) -> OutcomesSpec:
+        postgres = self.source.postgres
+        if postgres is not None and postgres.watermark is None and self.timestamp is None:
+            raise ValueError(
+                "a PostgreSQL source of outcomes needs `source.postgres.watermark` (a column "
+                "that grows with every new outcome, such as when it was recorded) or `timestamp`"
+            )
+        return self
+
+    @property
+    def watermark(self) -> str | None:
+        """A database source's watermark column: as given, else the timestamp."""
+        postgres = self.source.postgres
+        return None if postgres is None else postgres.watermark or self.timestamp
 
 
 class Window(_Strict):
@@ -138,6 +180,11 @@ class ReferenceSpec(_Strict):
     def _one_kind(self) -> ReferenceSpec:
         if (self.source is None) == (self.window is None):
             raise ValueError("give exactly one of `source` or `window`")
+        if self.source is not None and self.source.postgres is not None:
+            raise ValueError(
+                "a reference is a file (`source: {path: ...}`) or a `window` of the stored "
+                "history; to use rows from PostgreSQL, load them and give a `window`"
+            )
         return self
 
 

@@ -1,4 +1,4 @@
-"""Incremental, idempotent, validated loading of a model's source files into the warehouse.
+"""Incremental, idempotent, validated loading of a model's sources into the warehouse.
 
 A ledger (`ingested_files`) remembers each file by path, size, mtime and content hash, so a
 file is read once (and again only when its bytes change). New files are read in groups of up
@@ -7,73 +7,43 @@ file is written in one transaction together with its rows set aside, its ledger 
 days it makes stale: a run killed at any point leaves every file wholly loaded or not at all.
 Rows are upserted by prediction id; a row replaced by a later file's row is kept in quarantine.
 Outcomes are matched to predictions by id whenever both are in, in whichever order they came.
+Database sources are read by watermark instead (`bottomline.ingest_database`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
 import duckdb
 import polars as pl
 
 from bottomline.config import BusinessCase
+from bottomline.ingest_database import ingest_database
+from bottomline.loading import (
+    IngestContext,
+    IngestSummary,
+    Kind,
+    LoadUnit,
+    Progress,
+    load_group,
+)
 from bottomline.normalize import Standardized, standardize_outcomes, standardize_predictions
 from bottomline.reference import ReferenceError, load_reference
 from bottomline.sources import SourceError, SourceFile, content_hash, list_files, read_file
 from bottomline.sqlfiles import load_sql
-from bottomline.validation.batch import (
-    BatchContext,
-    ValidatedBatch,
-    Validator,
-    validate_outcomes,
-    validate_predictions,
-)
+from bottomline.validation.batch import BatchContext, Validator
 from bottomline.validation.derive import daily_volume
 from bottomline.validation.gx_runner import RuleResult
 from bottomline.validation.profile import Kind as ColumnKind
 from bottomline.validation.profile import column_kinds, profile_reference
 from bottomline.validation.results import store_results
 from bottomline.validation.rules import arrival_rule, volume_rules
-from bottomline.warehouse import (
-    add_missing_columns,
-    ensure_model_schema,
-    first_row,
-    run,
-    transaction,
-)
+from bottomline.warehouse import ensure_model_schema, first_row, run
 
-Kind = Literal["predictions", "outcomes"]
-Progress = Callable[[str], None]
+__all__ = ["IngestContext", "IngestReport", "IngestSummary", "file_errors", "ingest_model"]
 GROUP_ROWS = 2_000_000  # rows validated together, at most (plus one file)
 VOLUME_HISTORY_DAYS = 28
-
-
-@dataclass
-class IngestSummary:
-    """What one ingest of one kind of source did (rows are source data rows)."""
-
-    kind: Kind
-    files_found: int = 0
-    files_loaded: int = 0
-    files_unchanged: int = 0
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
-    rows_replaced: int = 0  # earlier rows of the same ids, replaced and kept in quarantine
-    errors: list[str] = field(default_factory=list)  # files that could not be used, and why
-    notes: list[str] = field(default_factory=list)  # files that were fine but worth a word
-
-
-@dataclass(frozen=True)
-class IngestContext:
-    case: BusinessCase
-    run_id: str
-    now: dt.datetime  # UTC, naive
-    as_of: dt.date | None = None  # last day the run reports
-    period_start: dt.date | None = None  # first day it reports
 
 
 @dataclass
@@ -146,13 +116,18 @@ def _ingest_kind(
 ) -> tuple[IngestSummary, list[RuleResult]]:
     case = context.case
     spec = case.predictions if kind == "predictions" else case.outcomes
+    if spec.source.postgres is not None:
+        loaded, checks = ingest_database(con, context, batch, kind, kinds, validator, progress)
+        if kind == "predictions":
+            checks += _check_arrival(con, context, validator)
+        return loaded, checks
     files = list_files(spec.source.pattern, case.base_dir)
     summary = IngestSummary(kind=kind, files_found=len(files))
     if not files:
         summary.errors.append(
             f"no {kind} files match {spec.source.pattern!r} (read from {case.base_dir})"
         )
-    group: list[tuple[SourceFile, str, Standardized]] = []
+    group: list[tuple[LoadUnit, Standardized]] = []
     results: list[RuleResult] = []
     for number, source in enumerate(files, start=1):
         digest = _changed_digest(con, case.name, kind, source)
@@ -167,14 +142,14 @@ def _ingest_kind(
             continue
         if standardized.rows.height + standardized.unreadable.height == 0:
             summary.notes.append(f"{source.path}: the file has no rows")
-        group.append((source, digest, standardized))
+        group.append((_file_unit(source, digest), standardized))
         if _worth_reporting(number, len(files)):
             progress(f"{kind}: {number}/{len(files)} files read")
-        if sum(item[2].rows.height for item in group) >= GROUP_ROWS:
-            results += _load_group(con, context, batch, kind, group, validator, summary, progress)
+        if sum(item[1].rows.height for item in group) >= GROUP_ROWS:
+            results += load_group(con, context, batch, kind, group, validator, summary, progress)
             group = []
     if group:
-        results += _load_group(con, context, batch, kind, group, validator, summary, progress)
+        results += load_group(con, context, batch, kind, group, validator, summary, progress)
     if kind == "predictions":
         results += _check_arrival(con, context, validator)
     return summary, results
@@ -183,6 +158,10 @@ def _ingest_kind(
 def _worth_reporting(number: int, total: int) -> bool:
     """About ten progress lines per source, however many files it has."""
     return number == total or number % max(1, total // 10) == 0
+
+
+def _file_unit(source: SourceFile, digest: str) -> LoadUnit:
+    return LoadUnit(str(source.path), source.size, source.mtime_ns, digest)
 
 
 def _standardize(
@@ -211,123 +190,6 @@ def _changed_digest(
         )
         return None
     return digest
-
-
-def _load_group(
-    con: duckdb.DuckDBPyConnection,
-    context: IngestContext,
-    batch: BatchContext,
-    kind: Kind,
-    group: list[tuple[SourceFile, str, Standardized]],
-    validator: Validator,
-    summary: IngestSummary,
-    progress: Progress,
-) -> list[RuleResult]:
-    files = [item[2] for item in group]
-    known_ids = _lookup_ids(con, context.case.name, kind, files)
-    validated = (
-        validate_predictions(files, batch, known_ids, validator)
-        if kind == "predictions"
-        else validate_outcomes(files, batch, known_ids, validator)
-    )
-    for source, digest, standardized in group:
-        try:
-            written = _write_file(con, context, kind, source, digest, validated)
-        except SourceError as error:
-            summary.errors.append(str(error))
-            continue
-        summary.files_loaded += 1
-        summary.rows_read += standardized.rows.height + standardized.unreadable.height
-        summary.rows_loaded += written[0]
-        summary.rows_quarantined += written[1]
-        summary.rows_replaced += written[2]
-    progress(
-        f"{kind}: {summary.rows_loaded:,} rows loaded, {summary.rows_quarantined:,} set "
-        f"aside, {len(summary.errors)} file(s) not readable"
-    )
-    return validated.results
-
-
-def _lookup_ids(
-    con: duckdb.DuckDBPyConnection, model: str, kind: Kind, files: list[Standardized]
-) -> pl.Series:
-    """Predictions: ids stored from other files. Outcomes: ids that have a prediction."""
-    ids = pl.concat([file.rows.select("prediction_id") for file in files]).drop_nulls().unique()
-    con.register("batch_ids", ids)
-    con.register("batch_files", pl.DataFrame({"source_file": [f.source_file for f in files]}))
-    try:
-        name = "ids_loaded_elsewhere" if kind == "predictions" else "ids_with_prediction"
-        rows = run(con, load_sql(f"ingest/{name}", schema=model))
-    finally:
-        con.unregister("batch_ids")
-        con.unregister("batch_files")
-    return pl.Series("prediction_id", [row[0] for row in rows], dtype=pl.String)
-
-
-def _write_file(
-    con: duckdb.DuckDBPyConnection,
-    context: IngestContext,
-    kind: Kind,
-    source: SourceFile,
-    digest: str,
-    validated: ValidatedBatch,
-) -> tuple[int, int, int]:
-    """One file's rows and rows set aside, in one transaction; returns how many rows were
-    loaded, set aside, and earlier rows replaced."""
-    model, path = context.case.name, str(source.path)
-    rows = validated.rows.filter(pl.col("source_file") == path).drop("source_file")
-    rejected = validated.rejected.filter(pl.col("source_file") == path).drop("source_file")
-    stamp = {"path": path, "run_id": context.run_id, "now": context.now}
-    id_column = (context.case.predictions if kind == "predictions" else context.case.outcomes).id
-    keys = {"model": model, "kind": kind, "path": path}
-    con.register("batch", rows)
-    con.register("rejected", rejected)
-    try:
-        if kind == "predictions":
-            add_missing_columns(con, model, "predictions", "batch", context.case.kept_columns())
-        with transaction(con):
-            run(
-                con,
-                load_sql(f"ingest/{kind}_mark_stale", schema=model),
-                {"model": model, "path": path},
-            )
-            run(
-                con,
-                load_sql("ingest/quarantine_replace", schema=model),
-                {"kind": kind, "path": path},
-            )
-            replaced = run(
-                con,
-                load_sql(f"ingest/{kind}_supersede", schema=model),
-                {**stamp, "id_column": id_column},
-            )
-            run(con, load_sql(f"ingest/{kind}_replace", schema=model), {"path": path})
-            run(con, load_sql(f"ingest/{kind}_insert", schema=model), stamp)
-            run(con, load_sql("ingest/quarantine_insert", schema=model), {**stamp, "kind": kind})
-            run(con, load_sql("ingest/ledger_forget"), keys)
-            run(
-                con,
-                load_sql("ingest/ledger_record"),
-                {
-                    **keys,
-                    "size": source.size,
-                    "mtime_ns": source.mtime_ns,
-                    "content_hash": digest,
-                    "rows_read": rows.height + rejected.height,
-                    "rows_loaded": rows.height,
-                    "rows_quarantined": rejected.height,
-                    "run_id": context.run_id,
-                    "now": context.now,
-                },
-            )
-    except duckdb.ConversionException as error:
-        raise SourceError(
-            path, f"a column does not fit the type already stored: {error}"
-        ) from error
-    finally:
-        con.unregister("batch")
-        con.unregister("rejected")
-    return rows.height, rejected.height, int(replaced[0][0]) if replaced else 0
 
 
 def _check_arrival(

@@ -35,12 +35,15 @@ def source_columns(path: Path) -> list[str] | None:
 
 
 def check_columns(case: BusinessCase) -> None:
-    """Raise ConfigError when a source's first file lacks a column the case names."""
-    for kind, pattern, keys in (
-        ("predictions", case.predictions.source.pattern, case.prediction_column_uses()),
-        ("outcomes", case.outcomes.source.pattern, case.outcome_column_uses()),
+    """Raise ConfigError when a source's first file lacks a column the case names. (Database
+    sources are checked when read: a missing column stops their ingest, naming it.)"""
+    for kind, source, keys in (
+        ("predictions", case.predictions.source, case.prediction_column_uses()),
+        ("outcomes", case.outcomes.source, case.outcome_column_uses()),
     ):
-        files = list_files(pattern, case.base_dir)
+        if source.path is None:
+            continue
+        files = list_files(source.path, case.base_dir)
         columns = source_columns(files[0].path) if files else None
         if columns is not None:
             _check(case, kind, files[0].path, columns, keys)

@@ -12,7 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from bottomline.config import BusinessCase
 from bottomline.ingest import IngestContext, IngestReport, ingest_model
 from bottomline.validation.gx_runner import GxValidator
-from tasks.settings import Paths, open_warehouse, utc_now
+from tasks.settings import Paths, database_dsns, open_warehouse, source_retry_delays, utc_now
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,17 @@ class Ingested:
     data_docs: Path | None  # index.html of the run's GX data docs
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[10, 60])
+@task(
+    cache_policy=NO_CACHE,
+    retries=len(source_retry_delays()),
+    retry_delay_seconds=source_retry_delays(),
+)
 def ingest_sources(
     paths: Paths, case: BusinessCase, run_id: str, period: tuple[dt.date, dt.date] | None
 ) -> Ingested:
-    """New prediction and outcome files of one model, validated; retried, as sources can be
-    flaky (a retry loads only what the failed attempt did not)."""
+    """New predictions and outcomes of one model (files, or database rows past the watermark),
+    validated; retried, as sources can be flaky (a retry loads only what the failed attempt
+    did not commit)."""
     logger = get_run_logger()
     now = utc_now()
     validator = GxValidator(run_name=run_id, run_time=now)
@@ -36,6 +41,7 @@ def ingest_sources(
         now,
         as_of=period[1] if period else None,
         period_start=period[0] if period else None,
+        dsns=database_dsns(case),
     )
     with open_warehouse(paths) as con:
         report = ingest_model(con, context, validator, logger.info)

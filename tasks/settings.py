@@ -13,6 +13,7 @@ import duckdb
 from pydantic import BaseModel, ConfigDict
 
 import bottomline
+from bottomline.config import BusinessCase
 from bottomline.delivery import Security, SmtpSettings
 from bottomline.warehouse import connect
 
@@ -80,8 +81,32 @@ def code_version() -> str:
 
 def smtp_retry_delays() -> list[float]:
     """Seconds between delivery attempts ($BOTTOMLINE_SMTP_RETRY_DELAYS, default 10,60,300)."""
-    text = os.environ.get("BOTTOMLINE_SMTP_RETRY_DELAYS", "10,60,300")
-    return [float(part) for part in text.split(",") if part.strip()]
+    return _delays("BOTTOMLINE_SMTP_RETRY_DELAYS", "10,60,300")
+
+
+def source_retry_delays() -> list[float]:
+    """Seconds between attempts to read the sources ($BOTTOMLINE_SOURCE_RETRY_DELAYS, default
+    10,60): a database that drops the connection is read again from its watermark."""
+    return _delays("BOTTOMLINE_SOURCE_RETRY_DELAYS", "10,60")
+
+
+def _delays(variable: str, default: str) -> list[float]:
+    text = os.environ.get(variable, default)
+    try:
+        return [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ValueError(f"{variable}={text!r}: expected seconds, such as 10,60") from None
+
+
+def database_dsns(case: BusinessCase) -> dict[str, str]:
+    """Connection strings of the case's database sources, from the environment variables the
+    case names (absent ones are left out; ingest then says which is missing)."""
+    names = {
+        spec.source.postgres.dsn_env
+        for spec in (case.predictions, case.outcomes)
+        if spec.source.postgres is not None
+    }
+    return {name: os.environ[name] for name in sorted(names) if os.environ.get(name)}
 
 
 def smtp_password() -> str | None:

@@ -17,9 +17,14 @@ _PREFECT_HOME = tempfile.mkdtemp(prefix="bottomline-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.pop("PREFECT_API_URL", None)
-for _name in [name for name in os.environ if name.startswith("BOTTOMLINE_")]:
+for _name in [
+    name
+    for name in os.environ
+    if name.startswith("BOTTOMLINE_") and not name.startswith("BOTTOMLINE_TEST_")
+]:
     del os.environ[_name]
 os.environ["BOTTOMLINE_SMTP_RETRY_DELAYS"] = "0.2,0.2,0.2"  # retries, but quick
+os.environ["BOTTOMLINE_SOURCE_RETRY_DELAYS"] = "0.2,0.2"
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +33,5 @@ def make_validator() -> Callable[[], GxValidator]:
     from bottomline.validation.gx_runner import GxValidator
 
     return lambda: GxValidator(run_name="test", run_time=_dt.datetime(2026, 6, 1, 6, 0))
+
+

@@ -95,8 +95,8 @@ def gather_report_data(
     ).pl()
     lineage = run(con, load_sql("report/source_lineage"), {"model": case.name})
     patterns = {
-        "predictions": case.predictions.source.pattern,
-        "outcomes": case.outcomes.source.pattern,
+        "predictions": case.predictions.source.describe(),
+        "outcomes": case.outcomes.source.describe(),
     }
     status = gather_data_status(
         con,

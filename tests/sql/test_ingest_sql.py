@@ -8,7 +8,7 @@ import os
 import duckdb
 import pytest
 
-import bottomline.ingest
+import bottomline.loading
 from bottomline.config import BusinessCase
 from bottomline.ingest import IngestContext, IngestSummary, ingest_model
 from bottomline.sqlfiles import load_sql
@@ -201,11 +201,11 @@ def test_a_crash_inside_a_file_leaves_nothing_of_it(
             raise KeyboardInterrupt  # the process is stopped after the rows were inserted
         return real_load_sql(name, **identifiers)
 
-    monkeypatch.setattr(bottomline.ingest, "load_sql", failing)
+    monkeypatch.setattr(bottomline.loading, "load_sql", failing)
     with pytest.raises(KeyboardInterrupt):
         ingest(con, case)
     assert scalar(con, "SELECT count(*) FROM loans.predictions") == 0
     assert scalar(con, "SELECT count(*) FROM stale_days") == 0
-    monkeypatch.setattr(bottomline.ingest, "load_sql", real_load_sql)
+    monkeypatch.setattr(bottomline.loading, "load_sql", real_load_sql)
     assert ingest(con, case, "r2")["predictions"].rows_loaded == 2
     assert scalar(con, "SELECT count(*) FROM loans.predictions") == 2

@@ -127,7 +127,7 @@ def test_migration_3_recomputes_aggregates_written_before_it() -> None:
         "INSERT INTO metrics_daily VALUES ('loans', DATE '2026-05-01', '_all', '_all', "
         "'v1', 10, 5, 1, 1, 1, 2, 100, 90, 45, 9)"
     )
-    assert migrate(con, NOW) == ["0003_impact_measures", "0004_drift"]
+    assert migrate(con, NOW) == ["0003_impact_measures", "0004_drift", "0005_watermarks"]
     assert con.execute("SELECT model, day FROM stale_days").fetchall() == [
         ("loans", __import__("datetime").date(2026, 5, 1))
     ]

@@ -110,11 +110,51 @@ def test_bad_values_are_config_errors(
     assert str(caught.value).startswith(str(tmp_path / f"{overrides.get('name', 'loans')}.yaml"))
 
 
-def test_postgres_sources_say_they_are_not_available_yet(tmp_path: Path) -> None:
-    source = {"postgres": {"dsn_env": "LOANS_DSN", "table": "predictions"}}
+def test_a_postgres_source_watermarks_by_the_timestamp_unless_told(tmp_path: Path) -> None:
+    source = {"postgres": {"dsn_env": "LOANS_DSN", "table": "public.predictions"}}
     predictions = {**case_document()["predictions"], "source": source}
-    with pytest.raises(ConfigError, match="PostgreSQL sources are not available"):
+    case = make_case(tmp_path, predictions=predictions)
+    assert case.predictions.watermark == case.predictions.timestamp
+    assert case.predictions.source.describe() == "PostgreSQL public.predictions ($LOANS_DSN)"
+    told = {**source["postgres"], "watermark": "loaded_at"}
+    case = make_case(tmp_path, predictions={**predictions, "source": {"postgres": told}})
+    assert case.predictions.watermark == "loaded_at"
+
+
+@pytest.mark.parametrize(
+    ("postgres", "message"),
+    [
+        ({"dsn_env": "DSN"}, "give exactly one of `table` or `query`"),
+        ({"dsn_env": "DSN", "table": "t", "query": "select 1"}, "give exactly one of"),
+        ({"dsn_env": "DSN", "table": "a.b.c"}, "use `name` or `schema.name`"),
+        ({"dsn_env": "DSN", "table": "t; drop table x"}, "is not a valid name"),
+        ({"dsn_env": "DSN", "table": "t", "batch_rows": 0}, "greater than or equal to 1"),
+    ],
+)
+def test_bad_postgres_sources_are_config_errors(
+    tmp_path: Path, postgres: dict[str, object], message: str
+) -> None:
+    predictions = {**case_document()["predictions"], "source": {"postgres": postgres}}
+    with pytest.raises(ConfigError, match=message) as caught:
         make_case(tmp_path, predictions=predictions)
+    assert caught.value.key is not None
+    assert caught.value.key.startswith("predictions.source")
+
+
+def test_postgres_outcomes_need_a_watermark(tmp_path: Path) -> None:
+    outcomes = {
+        **case_document()["outcomes"],
+        "source": {"postgres": {"dsn_env": "DSN", "table": "outcomes"}},
+    }
+    with pytest.raises(ConfigError, match=r"needs `source\.postgres\.watermark`"):
+        make_case(tmp_path, outcomes=outcomes)
+    make_case(tmp_path, outcomes={**outcomes, "timestamp": "observed_at_col"})
+
+
+def test_a_reference_cannot_be_a_database(tmp_path: Path) -> None:
+    reference = {"source": {"postgres": {"dsn_env": "DSN", "table": "reference"}}}
+    with pytest.raises(ConfigError, match="load them and give a `window`"):
+        make_case(tmp_path, reference=reference)
 
 
 def test_yaml_syntax_errors_give_the_line(tmp_path: Path) -> None:

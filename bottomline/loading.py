@@ -1,0 +1,225 @@
+"""Writing validated rows: a unit (a file, or a batch of database rows) in one transaction.
+
+Each unit is written together with its rows set aside, its ledger row, the days it makes stale
+and, for a database source, the watermark it reaches: a run killed at any point leaves every
+unit wholly loaded or not at all. Rows are upserted by prediction id; a row replaced by a later
+unit's row is kept in quarantine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import duckdb
+import polars as pl
+
+from bottomline.config import BusinessCase
+from bottomline.normalize import Standardized
+from bottomline.postgres import Watermark
+from bottomline.sources import SourceError
+from bottomline.sqlfiles import load_sql
+from bottomline.validation.batch import (
+    BatchContext,
+    ValidatedBatch,
+    Validator,
+    validate_outcomes,
+    validate_predictions,
+)
+from bottomline.validation.gx_runner import RuleResult
+from bottomline.warehouse import add_missing_columns, first_row, run, transaction
+
+Kind = Literal["predictions", "outcomes"]
+Progress = Callable[[str], None]
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest of one kind of source did (rows are source data rows)."""
+
+    kind: Kind
+    files_found: int = 0
+    files_loaded: int = 0
+    files_unchanged: int = 0
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_replaced: int = 0  # earlier rows of the same ids, replaced and kept in quarantine
+    errors: list[str] = field(default_factory=list)  # files that could not be used, and why
+    notes: list[str] = field(default_factory=list)  # files that were fine but worth a word
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    case: BusinessCase
+    run_id: str
+    now: dt.datetime  # UTC, naive
+    as_of: dt.date | None = None  # last day the run reports
+    period_start: dt.date | None = None  # first day it reports
+    dsns: Mapping[str, str] = field(default_factory=dict)  # database sources: env name -> DSN
+
+
+@dataclass(frozen=True)
+class LoadUnit:
+    """What is written in one transaction: a file, or a unit of rows from a database."""
+
+    path: str  # the file's path, or the database unit's name
+    size: int  # bytes of a file; rows of a database unit
+    mtime_ns: int  # 0 for a database unit
+    content_hash: str
+    watermark: tuple[str, Watermark] | None = None  # a database unit: its source and end
+
+
+def load_group(
+    con: duckdb.DuckDBPyConnection,
+    context: IngestContext,
+    batch: BatchContext,
+    kind: Kind,
+    group: list[tuple[LoadUnit, Standardized]],
+    validator: Validator,
+    summary: IngestSummary,
+    progress: Progress,
+) -> list[RuleResult]:
+    files = [item[1] for item in group]
+    known_ids = _lookup_ids(con, context.case.name, kind, files)
+    validated = (
+        validate_predictions(files, batch, known_ids, validator)
+        if kind == "predictions"
+        else validate_outcomes(files, batch, known_ids, validator)
+    )
+    for unit, standardized in group:
+        try:
+            written = _write_unit(con, context, kind, unit, validated)
+        except SourceError as error:
+            if unit.watermark is not None:
+                raise  # a database source must not read past rows it could not store
+            summary.errors.append(str(error))
+            continue
+        summary.files_loaded += 1
+        summary.rows_read += standardized.rows.height + standardized.unreadable.height
+        summary.rows_loaded += written[0]
+        summary.rows_quarantined += written[1]
+        summary.rows_replaced += written[2]
+    progress(
+        f"{kind}: {summary.rows_loaded:,} rows loaded, {summary.rows_quarantined:,} set "
+        f"aside, {len(summary.errors)} file(s) not readable"
+    )
+    return validated.results
+
+
+def _lookup_ids(
+    con: duckdb.DuckDBPyConnection, model: str, kind: Kind, files: list[Standardized]
+) -> pl.Series:
+    """Predictions: ids stored from other files. Outcomes: ids that have a prediction."""
+    ids = pl.concat([file.rows.select("prediction_id") for file in files]).drop_nulls().unique()
+    con.register("batch_ids", ids)
+    con.register("batch_files", pl.DataFrame({"source_file": [f.source_file for f in files]}))
+    try:
+        name = "ids_loaded_elsewhere" if kind == "predictions" else "ids_with_prediction"
+        rows = run(con, load_sql(f"ingest/{name}", schema=model))
+    finally:
+        con.unregister("batch_ids")
+        con.unregister("batch_files")
+    return pl.Series("prediction_id", [row[0] for row in rows], dtype=pl.String)
+
+
+def _write_unit(
+    con: duckdb.DuckDBPyConnection,
+    context: IngestContext,
+    kind: Kind,
+    unit: LoadUnit,
+    validated: ValidatedBatch,
+) -> tuple[int, int, int]:
+    """One unit's rows and rows set aside, with its ledger row (and a database source's
+    watermark), in one transaction; returns how many rows were loaded, set aside, and earlier
+    rows replaced."""
+    model, path = context.case.name, unit.path
+    rows = validated.rows.filter(pl.col("source_file") == path).drop("source_file")
+    rejected = validated.rejected.filter(pl.col("source_file") == path).drop("source_file")
+    stamp = {"path": path, "run_id": context.run_id, "now": context.now}
+    id_column = (context.case.predictions if kind == "predictions" else context.case.outcomes).id
+    keys = {"model": model, "kind": kind, "path": path}
+    con.register("batch", rows)
+    con.register("rejected", rejected)
+    try:
+        if kind == "predictions":
+            add_missing_columns(con, model, "predictions", "batch", context.case.kept_columns())
+        with transaction(con):
+            run(
+                con,
+                load_sql(f"ingest/{kind}_mark_stale", schema=model),
+                {"model": model, "path": path},
+            )
+            run(
+                con,
+                load_sql("ingest/quarantine_replace", schema=model),
+                {"kind": kind, "path": path},
+            )
+            replaced = run(
+                con,
+                load_sql(f"ingest/{kind}_supersede", schema=model),
+                {**stamp, "id_column": id_column},
+            )
+            run(con, load_sql(f"ingest/{kind}_replace", schema=model), {"path": path})
+            run(con, load_sql(f"ingest/{kind}_insert", schema=model), stamp)
+            run(con, load_sql("ingest/quarantine_insert", schema=model), {**stamp, "kind": kind})
+            run(con, load_sql("ingest/ledger_forget"), keys)
+            run(
+                con,
+                load_sql("ingest/ledger_record"),
+                {
+                    **keys,
+                    "size": unit.size,
+                    "mtime_ns": unit.mtime_ns,
+                    "content_hash": unit.content_hash,
+                    "rows_read": rows.height + rejected.height,
+                    "rows_loaded": rows.height,
+                    "rows_quarantined": rejected.height,
+                    "run_id": context.run_id,
+                    "now": context.now,
+                },
+            )
+            if unit.watermark is not None:
+                _record_watermark(con, context, kind, *unit.watermark)
+    except duckdb.ConversionException as error:
+        raise SourceError(
+            path, f"a column does not fit the type already stored: {error}"
+        ) from error
+    finally:
+        con.unregister("batch")
+        con.unregister("rejected")
+    return rows.height, rejected.height, int(replaced[0][0]) if replaced else 0
+
+
+def _record_watermark(
+    con: duckdb.DuckDBPyConnection,
+    context: IngestContext,
+    kind: Kind,
+    source: str,
+    watermark: Watermark,
+) -> None:
+    run(
+        con,
+        load_sql("ingest/watermark_record"),
+        {
+            "model": context.case.name,
+            "kind": kind,
+            "source": source,
+            "watermark": watermark.value,
+            "watermark_type": watermark.type_name,
+            "run_id": context.run_id,
+            "now": context.now,
+        },
+    )
+
+
+def stored_watermark(
+    con: duckdb.DuckDBPyConnection, model: str, kind: Kind, source: str
+) -> Watermark | None:
+    """How far a database source has been read, if at all."""
+    row = first_row(
+        con, load_sql("ingest/watermark_lookup"), {"model": model, "kind": kind, "source": source}
+    )
+    return None if row is None else Watermark(value=row[0], type_name=row[1])
