@@ -183,7 +183,7 @@ def _plain_frame(table: pa.Table) -> pl.DataFrame:
     Float64; other extension types become their text."""
     columns = {}
     for field, column in zip(table.schema, table.columns, strict=True):
-        if isinstance(field.type, pa.ExtensionType):
+        if isinstance(field.type, pa.BaseExtensionType):
             storage = pa.chunked_array(
                 [chunk.storage for chunk in column.chunks], type=field.type.storage_type
             )

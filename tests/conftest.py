@@ -33,5 +33,3 @@ def make_validator() -> Callable[[], GxValidator]:
     from bottomline.validation.gx_runner import GxValidator
 
     return lambda: GxValidator(run_name="test", run_time=_dt.datetime(2026, 6, 1, 6, 0))
-
-

@@ -10,9 +10,17 @@ from typing import Any
 import polars as pl
 import pytest
 
+from bottomline.config import PostgresSource
+from bottomline.postgres import PostgresReader, Watermark
 from bottomline.report.formatting import money
 from tests.integration.conftest import SETTINGS, Project, make_project, pdf_text
-from tests.integration.pg import DroppingProxy, append_rows, fresh_database, postgres_server
+from tests.integration.pg import (
+    DroppingProxy,
+    append_rows,
+    execute,
+    fresh_database,
+    postgres_server,
+)
 from tests.integration.test_nightly import PERIOD_START, run_nightly, snapshot
 
 
@@ -149,3 +157,27 @@ def test_a_missing_column_stops_the_source_and_names_it(
     pdf = project.reports / "car_loans" / f"car_loans_{PERIOD_START}_{SETTINGS.end}.pdf"
     text = " ".join(pdf_text(pdf).split())
     assert "did you mean 'y_pred_prob'?" in text
+
+
+def test_units_never_split_equal_watermarks_and_numeric_becomes_float(database: str) -> None:
+    execute(
+        database,
+        "CREATE TABLE scores (id text, wm integer, amount numeric(12, 2))",
+        "INSERT INTO scores VALUES ('a', 1, 1.50), ('b', 2, 2.25), ('c', 2, NULL), "
+        "('d', 2, 4.00), ('e', 3, 5.75), ('f', NULL, 6.00)",
+    )
+    source = PostgresSource(dsn_env="DSN", table="public.scores", batch_rows=2)
+    reader = PostgresReader(source, database, "wm")
+    assert reader.rows_without_watermark() == 1
+    units = list(reader.units(None))
+    assert [unit.rows["id"].to_list() for unit in units] == [["a", "b", "c", "d"], ["e"]]
+    assert [unit.high for unit in units] == [Watermark("2", "integer"), Watermark("3", "integer")]
+    assert units[0].rows["amount"].dtype == pl.Float64
+    assert units[0].rows["amount"].to_list() == [1.5, 2.25, None, 4.0]
+    assert units[0].rows["source_row"].to_list() == [1, 2, 3, 4]
+    assert units[1].name == "postgres:public.scores[2 < wm <= 3]"
+    assert list(reader.units(units[1].high)) == []
+    assert [unit.rows["id"].to_list() for unit in reader.units(Watermark("1", "integer"))] == [
+        ["b", "c", "d"],
+        ["e"],
+    ]
