@@ -1,0 +1,302 @@
+"""Time each stage of a nightly run on N predictions with F features, and peak memory.
+
+    uv run python -m benchmarks.nightly [--rows 10000000] [--features 20]
+        [--history-days 90] [--history-per-day 20000] [--json out.json]
+
+Synthetic data for one model is written as Parquet: `--history-days` days of history (loaded
+and aggregated first, not timed), then one night of `--rows` predictions with their outcomes
+for earlier days. The night is then run stage by stage through the library, as the nightly
+flow does (without Prefect's orchestration): ingest (read, standardise, write), validate
+(Great Expectations, timed inside ingest), aggregate (daily metrics and profiles), drift,
+report data, render. Then a quarterly report is built from the stored aggregates. Peak memory
+is the process's resident set, sampled every 20 ms. Prints a table and writes JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from bottomline.aggregate import bring_up_to_date, stale_days
+from bottomline.config import BusinessCase, load_case
+from bottomline.drift.window import measure_window
+from bottomline.ingest import IngestContext, ingest_model
+from bottomline.report.content import gather_report_data
+from bottomline.report.context import build_context
+from bottomline.report.render import render_html, write_report
+from bottomline.validation.gx_runner import GxValidator, RuleResult
+from bottomline.validation.rules import Rule
+from bottomline.warehouse import migrate
+
+NIGHT = dt.date(2026, 6, 30)
+NOW = dt.datetime(2026, 7, 1, 5, 0)
+CATEGORICAL = 3
+FILE_ROWS = 1_000_000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--features", type=int, default=20)
+    parser.add_argument("--history-days", type=int, default=90)
+    parser.add_argument("--history-per-day", type=int, default=20_000)
+    parser.add_argument("--json", type=Path, default=None)
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        result = run(Path(folder), arguments)
+    print_table(result)
+    if arguments.json:
+        arguments.json.write_text(json.dumps(result, indent=2))
+
+
+def run(root: Path, arguments: argparse.Namespace) -> dict[str, Any]:
+    features = [f"f{n:02d}" for n in range(arguments.features)]
+    case = write_case(root, features)
+    rng = np.random.default_rng(11)
+    write_reference(root, features, rng)
+    history = [NIGHT - dt.timedelta(days=n) for n in range(arguments.history_days, 0, -1)]
+    for day in history:
+        write_day(root, features, day, arguments.history_per_day, rng)
+    warehouse = root / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        migrate(con, NOW)
+        ingest_model(con, IngestContext(case, "history", NOW), GxValidator("history", NOW))
+        bring_up_to_date(con, case, stale_days(con, case.name), NOW)
+    write_day(root, features, NIGHT, arguments.rows, rng)
+    meter = Meter()
+    with meter.running():
+        timings = night(case, warehouse, root, meter)
+        timings["quarterly_report"] = quarterly(case, warehouse, root, meter)
+    return {
+        "rows": arguments.rows,
+        "features": arguments.features,
+        "history_days": arguments.history_days,
+        "stages": timings,
+        "peak_rss_gb": round(meter.peak / 1e9, 2),
+    }
+
+
+def night(case: BusinessCase, warehouse: Path, root: Path, meter: Meter) -> dict[str, Any]:
+    stages: dict[str, Any] = {}
+    start = NIGHT - dt.timedelta(days=case.report.period_days - 1)
+    validator = TimedValidator(GxValidator("night", NOW))
+    with duckdb.connect(str(warehouse)) as con:
+        with meter.stage("ingest") as ingest:
+            context = IngestContext(case, "night", NOW, as_of=NIGHT, period_start=start)
+            ingest_model(con, context, validator)
+        stages["validate"] = {"seconds": round(validator.seconds, 2), "peak_rss_gb": None}
+        ingest["seconds"] = round(ingest["seconds"] - validator.seconds, 2)
+        stages["ingest"] = ingest
+        with meter.stage("aggregate") as stages["aggregate"]:
+            bring_up_to_date(con, case, stale_days(con, case.name), NOW)
+        with meter.stage("drift") as stages["drift"]:
+            measure_window(con, case, start, NIGHT)
+        with meter.stage("report data") as stages["report data"]:
+            data = gather_report_data(
+                con,
+                case,
+                start,
+                NIGHT,
+                run_id="night",
+                code_version="bench",
+                generated_at=NOW,
+                file_errors=[],
+                file_notes=[],
+                data_docs=None,
+            )
+    with meter.stage("render") as stages["render"]:
+        write_report(render_html(build_context(data)), root / "night.pdf")
+    stages["total"] = {
+        "seconds": round(sum(stage["seconds"] for stage in stages.values()), 2),
+        "peak_rss_gb": round(meter.peak / 1e9, 2),
+    }
+    return stages
+
+
+def quarterly(case: BusinessCase, warehouse: Path, root: Path, meter: Meter) -> dict[str, Any]:
+    start = NIGHT - dt.timedelta(days=89)
+    with meter.stage("quarterly report") as stage:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            data = gather_report_data(
+                con,
+                case,
+                start,
+                NIGHT,
+                run_id="quarter",
+                code_version="bench",
+                generated_at=NOW,
+                file_errors=[],
+                file_notes=[],
+                data_docs=None,
+            )
+        write_report(render_html(build_context(data)), root / "quarter.pdf")
+    return stage
+
+
+class TimedValidator:
+    """The real validator, with the time spent in it added up."""
+
+    def __init__(self, inner: GxValidator) -> None:
+        self.inner, self.seconds = inner, 0.0
+
+    def validate(self, suite: str, rules: list[Rule], frame: pl.DataFrame) -> list[RuleResult]:
+        started = time.perf_counter()
+        try:
+            return self.inner.validate(suite, rules, frame)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+@dataclass
+class Meter:
+    """Resident memory of this process, sampled; peaks overall and per stage."""
+
+    peak: int = 0
+    stage_peak: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        thread = threading.Thread(target=self._sample, daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            self._stop.set()
+            thread.join()
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[dict[str, Any]]:
+        figures: dict[str, Any] = {}
+        self.stage_peak = 0
+        started = time.perf_counter()
+        print(f"{name} ...", flush=True)
+        yield figures
+        figures["seconds"] = round(time.perf_counter() - started, 2)
+        figures["peak_rss_gb"] = round(max(self.stage_peak, rss()) / 1e9, 2)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            now = rss()
+            self.peak, self.stage_peak = max(self.peak, now), max(self.stage_peak, now)
+
+
+def rss() -> int:
+    """Resident set size of this process, bytes."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * 4096
+
+
+def write_case(root: Path, features: list[str]) -> BusinessCase:
+    categorical = features[:CATEGORICAL]
+    (root / "models").mkdir()
+    path = root / "models" / "bench.yaml"
+    path.write_text(
+        f"""name: bench
+title: Benchmark model
+currency: EUR
+timezone: UTC
+task: binary_classification
+predictions:
+  source: {{path: ../data/predictions/*/*.parquet}}
+  id: id
+  timestamp: timestamp
+  score: score
+  decision: decision
+  model_version: model_version
+  features: [{", ".join(features)}]
+  categorical: [{", ".join(categorical)}]
+outcomes:
+  source: {{path: ../data/outcomes/*/*.parquet}}
+  id: id
+  label: label
+reference:
+  source: {{path: ../data/reference.parquet}}
+value:
+  true_positive: 0.06 * {features[CATEGORICAL]}
+  false_positive: -0.35 * {features[CATEGORICAL]}
+  true_negative: 0
+  false_negative: 0
+segments: [{categorical[0]}]
+report:
+  period_days: 30
+"""
+    )
+    return load_case(path)
+
+
+def rows(features: list[str], count: int, rng: np.random.Generator) -> dict[str, Any]:
+    """Feature columns, a score that depends on them, a decision and a version."""
+    columns: dict[str, Any] = {}
+    signal = np.zeros(count)
+    for number, name in enumerate(features):
+        if number < CATEGORICAL:
+            codes = rng.integers(0, 8, count)
+            columns[name] = np.array([f"c{n}" for n in range(8)])[codes]
+            signal += (codes - 3.5) * 0.05
+        elif number == CATEGORICAL:
+            columns[name] = rng.lognormal(9.5, 0.5, count).round(0)  # an amount, EUR
+        else:
+            columns[name] = rng.normal(0.0, 1.0, count)
+            signal += columns[name] * (0.3 / number)
+    score = 1 / (1 + np.exp(-(1.5 + signal)))
+    columns["score"] = score
+    columns["decision"] = (score >= 0.8).astype(np.int8)
+    columns["model_version"] = np.where(rng.random(count) < 0.2, "v2", "v1")
+    return columns
+
+
+def write_reference(root: Path, features: list[str], rng: np.random.Generator) -> None:
+    columns = rows(features, 200_000, rng)
+    columns["label"] = (rng.random(200_000) < columns["score"]).astype(np.int8)
+    (root / "data").mkdir()
+    pl.DataFrame(columns).write_parquet(root / "data" / "reference.parquet")
+
+
+def write_day(
+    root: Path, features: list[str], day: dt.date, count: int, rng: np.random.Generator
+) -> None:
+    """A day's predictions in files of up to FILE_ROWS rows, and outcomes for 60% of them."""
+    for part, offset in enumerate(range(0, count, FILE_ROWS)):
+        size = min(FILE_ROWS, count - offset)
+        columns = rows(features, size, rng)
+        ids = [f"{day:%Y%m%d}-{offset + n:09d}" for n in range(size)]
+        seconds = rng.integers(0, 86_400, size).astype("timedelta64[s]")
+        stamps = (np.datetime64(day.isoformat()) + seconds).astype("datetime64[us]")
+        frame = pl.DataFrame({"id": ids, "timestamp": stamps, **columns})
+        label = rng.random(size) < columns["score"]
+        known = rng.random(size) < 0.6
+        outcomes = pl.DataFrame({"id": ids, "label": label.astype(np.int8)}).filter(known)
+        for kind, data in (("predictions", frame), ("outcomes", outcomes)):
+            folder = root / "data" / kind / f"date={day}"
+            folder.mkdir(parents=True, exist_ok=True)
+            data.write_parquet(folder / f"part-{part}.parquet")
+
+
+def print_table(result: dict[str, Any]) -> None:
+    print(
+        f"\n{result['rows']:,} predictions x {result['features']} features, "
+        f"{result['history_days']} days of history"
+    )
+    print(f"{'stage':<18}{'seconds':>10}{'peak RSS GB':>14}")
+    for name, stage in result["stages"].items():
+        peak = stage.get("peak_rss_gb")
+        print(f"{name:<18}{stage['seconds']:>10.2f}{'' if peak is None else peak:>14}")
+    print(f"peak resident memory: {result['peak_rss_gb']} GB")
+
+
+if __name__ == "__main__":
+    main()
