@@ -1,9 +1,12 @@
 """Recompute the daily aggregates of the days whose rows changed.
 
 Days come from `stale_days` (written by ingest in the same transaction as the rows), or a
-range for a backfill. Each chunk of days is read, reduced with `metrics.daily_metrics` and
-written in one transaction that also clears those days from `stale_days`, so a killed run
-leaves them stale for the next one.
+range for a backfill. A plan cuts them into units of at most `ROWS_PER_UNIT` prediction rows
+(whole days, or slices of a day by a hash of the prediction id when one day is larger), so
+memory stays bounded however big a night is. Each unit is read and reduced to metrics and
+profiles on its own, which is what lets units run in parallel (on Prefect's task runner, Dask
+included); the units' sums are then merged and written in one transaction that also clears
+the days from `stale_days`, so a killed run leaves them stale for the next one.
 """
 
 from __future__ import annotations
@@ -19,14 +22,16 @@ import polars as pl
 from bottomline.calibration import IDENTITY, Calibrator, fit_calibrator
 from bottomline.config import BusinessCase
 from bottomline.drift.bins import ColumnBins
-from bottomline.drift.profiles import profile
+from bottomline.drift.profiles import PROFILE_SCHEMA, profile
 from bottomline.drift.reference_bins import current_bins
-from bottomline.metrics import measure, summarize, valued_predictions
+from bottomline.metrics import GRAIN, MEASURES, measure, summarize, valued_predictions
 from bottomline.reference import load_reference
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import run, transaction
 
-DAYS_PER_CHUNK = 31
+DAYS_PER_UNIT = 31
+ROWS_PER_UNIT = 2_000_000
+PROFILE_KEYS = ["day", "column_name", "kind", "bin"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,36 @@ class AggregateSummary:
     last_day: dt.date | None
 
 
+@dataclass(frozen=True)
+class AggregationUnit:
+    """Prediction rows of some days read and reduced together: all of them, or the slice
+    with `hash(prediction_id) % parts == part` of one large day."""
+
+    days: tuple[dt.date, ...]
+    part: int = 0
+    parts: int = 1
+
+
+@dataclass(frozen=True)
+class AggregationPlan:
+    """What a recomputation needs: the days, how they are cut, and the reference's bins and
+    calibration every unit uses."""
+
+    days: list[dt.date]
+    units: list[AggregationUnit]
+    calibrator: Calibrator
+    bins: list[ColumnBins]
+
+
+@dataclass(frozen=True)
+class UnitAggregates:
+    """A unit's sums: `metrics_daily` and `profiles_daily` rows (without `model`)."""
+
+    metrics: pl.DataFrame
+    profiles: pl.DataFrame
+    rows: int  # prediction rows read
+
+
 def bring_up_to_date(
     con: duckdb.DuckDBPyConnection,
     case: BusinessCase,
@@ -44,8 +79,44 @@ def bring_up_to_date(
     now: dt.datetime,
     progress: Callable[[str], None] = lambda m: None,
 ) -> AggregateSummary:
-    """Recompute the given days; when the reference changed since the bins were built, every
-    day (calibration and bins both come from the reference)."""
+    """Recompute the given days, one unit after another (see `plan_aggregation`)."""
+    return _execute(con, case, plan_aggregation(con, case, days, now, progress), progress)
+
+
+def aggregate_days(
+    con: duckdb.DuckDBPyConnection,
+    case: BusinessCase,
+    calibrator: Calibrator,
+    bins: list[ColumnBins],
+    days: list[dt.date],
+    rows_per_unit: int = ROWS_PER_UNIT,
+) -> AggregateSummary:
+    """Recompute `days` with the given calibration and bins."""
+    return _execute(con, case, plan_days(con, case, days, calibrator, bins, rows_per_unit))
+
+
+def _execute(
+    con: duckdb.DuckDBPyConnection,
+    case: BusinessCase,
+    plan: AggregationPlan,
+    progress: Callable[[str], None] = lambda m: None,
+) -> AggregateSummary:
+    results = []
+    for unit in plan.units:
+        results.append(aggregate_unit(read_unit(con, case, unit), case, plan))
+        progress(f"aggregated {describe_unit(unit)}: {results[-1].rows:,} predictions")
+    return write_aggregates(con, case, plan, results)
+
+
+def plan_aggregation(
+    con: duckdb.DuckDBPyConnection,
+    case: BusinessCase,
+    days: list[dt.date],
+    now: dt.datetime,
+    progress: Callable[[str], None] = lambda m: None,
+) -> AggregationPlan:
+    """The days to recompute, cut into units; when the reference changed since the bins were
+    built, every stored day (calibration and bins both come from the reference)."""
     reference = load_reference(case, con)
     bins, rebuilt = current_bins(con, case, reference, now)
     if rebuilt:
@@ -54,9 +125,50 @@ def bring_up_to_date(
             progress(f"{case.name}: new reference bins; recomputing all {len(stored)} days")
         days = sorted(set(days) | set(stored))
     if not days:
-        return AggregateSummary(days=0, rows=0, first_day=None, last_day=None)
+        return AggregationPlan(days=[], units=[], calibrator=Calibrator(pooled=IDENTITY), bins=bins)
     calibrator = fit_calibrator(reference, case.calibration, reference_stakes(reference, case))
-    return aggregate_days(con, case, calibrator, bins, days, progress)
+    return plan_days(con, case, days, calibrator, bins)
+
+
+def plan_days(
+    con: duckdb.DuckDBPyConnection,
+    case: BusinessCase,
+    days: list[dt.date],
+    calibrator: Calibrator,
+    bins: list[ColumnBins],
+    rows_per_unit: int = ROWS_PER_UNIT,
+) -> AggregationPlan:
+    """A plan for `days` with the given calibration and bins."""
+    ordered = sorted(set(days))
+    if not ordered:
+        return AggregationPlan(days=[], units=[], calibrator=calibrator, bins=bins)
+    query = load_sql("aggregate/day_counts", schema=case.name)
+    counts = {row[0]: int(row[1]) for row in run(con, query, {"days": ordered})}
+    return AggregationPlan(ordered, cut_units(ordered, counts, rows_per_unit), calibrator, bins)
+
+
+def cut_units(
+    days: list[dt.date], rows_per_day: dict[dt.date, int], limit: int = ROWS_PER_UNIT
+) -> list[AggregationUnit]:
+    """Consecutive days packed into units of at most `limit` rows and `DAYS_PER_UNIT` days;
+    a day above the limit is sliced into as many parts as it needs."""
+    units: list[AggregationUnit] = []
+    pending: list[dt.date] = []
+    pending_rows = 0
+    for day in days:
+        rows = rows_per_day.get(day, 0)
+        if pending and (pending_rows + rows > limit or len(pending) == DAYS_PER_UNIT):
+            units.append(AggregationUnit(tuple(pending)))
+            pending, pending_rows = [], 0
+        if rows > limit:
+            parts = -(-rows // limit)
+            units += [AggregationUnit((day,), part, parts) for part in range(parts)]
+            continue
+        pending.append(day)
+        pending_rows += rows
+    if pending:
+        units.append(AggregationUnit(tuple(pending)))
+    return units
 
 
 def reference_stakes(reference: pl.DataFrame, case: BusinessCase) -> np.ndarray | None:
@@ -79,33 +191,60 @@ def stale_days(con: duckdb.DuckDBPyConnection, model: str) -> list[dt.date]:
     return [row[0] for row in run(con, load_sql("aggregate/stale_days"), {"model": model})]
 
 
-def aggregate_days(
+def read_unit(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase, unit: AggregationUnit
+) -> pl.DataFrame:
+    """The unit's prediction rows, each with its outcome when known."""
+    rows: pl.DataFrame = con.sql(
+        load_sql("aggregate/rows_for_days", schema=case.name),
+        params={
+            "days": list(unit.days),
+            "first_day": unit.days[0],
+            "last_day": unit.days[-1],
+            "part": unit.part,
+            "parts": unit.parts,
+        },
+    ).pl()
+    return rows
+
+
+def aggregate_unit(rows: pl.DataFrame, case: BusinessCase, plan: AggregationPlan) -> UnitAggregates:
+    """A unit's metrics and profiles (pure: no warehouse, so it can run anywhere)."""
+    measured = measure(rows, case, plan.calibrator)
+    return UnitAggregates(summarize(measured, case), profile(measured, plan.bins), rows.height)
+
+
+def write_aggregates(
     con: duckdb.DuckDBPyConnection,
     case: BusinessCase,
-    calibrator: Calibrator,
-    bins: list[ColumnBins],
-    days: list[dt.date],
-    progress: Callable[[str], None] = lambda m: None,
+    plan: AggregationPlan,
+    results: list[UnitAggregates],
 ) -> AggregateSummary:
-    """Recompute `metrics_daily` and `profiles_daily` of `days` for the model."""
-    ordered = sorted(set(days))
-    rows_read = 0
-    for start in range(0, len(ordered), DAYS_PER_CHUNK):
-        chunk = ordered[start : start + DAYS_PER_CHUNK]
-        rows = con.sql(
-            load_sql("aggregate/rows_for_days", schema=case.name),
-            params={"days": chunk, "first_day": chunk[0], "last_day": chunk[-1]},
-        ).pl()
-        measured = measure(rows, case, calibrator)
-        _write(con, case.name, chunk, summarize(measured, case), profile(measured, bins))
-        rows_read += rows.height
-        progress(f"aggregated {chunk[0]} to {chunk[-1]}: {rows.height:,} predictions")
-    return AggregateSummary(
-        days=len(ordered),
-        rows=rows_read,
-        first_day=ordered[0] if ordered else None,
-        last_day=ordered[-1] if ordered else None,
+    """The units' sums merged, replacing the plan's days in `metrics_daily` and
+    `profiles_daily`, and the days no longer stale, in one transaction."""
+    if not plan.days:
+        return AggregateSummary(days=0, rows=0, first_day=None, last_day=None)
+    metrics = pl.concat([result.metrics for result in results], how="vertical_relaxed")
+    metrics = metrics.group_by(GRAIN).agg(pl.col(MEASURES).sum()).select(GRAIN + MEASURES)
+    profiles = pl.concat(
+        [pl.DataFrame(schema=PROFILE_SCHEMA), *(result.profiles for result in results)],
+        how="vertical_relaxed",
     )
+    sums = [name for name in PROFILE_SCHEMA if name not in PROFILE_KEYS]
+    profiles = profiles.group_by(PROFILE_KEYS).agg(pl.col(sums).sum()).select(list(PROFILE_SCHEMA))
+    _write(con, case.name, plan.days, metrics.sort(GRAIN), profiles)
+    return AggregateSummary(
+        days=len(plan.days),
+        rows=sum(result.rows for result in results),
+        first_day=plan.days[0],
+        last_day=plan.days[-1],
+    )
+
+
+def describe_unit(unit: AggregationUnit) -> str:
+    """The unit's days (and slice), for progress lines."""
+    days = f"{unit.days[0]} to {unit.days[-1]}" if len(unit.days) > 1 else str(unit.days[0])
+    return days if unit.parts == 1 else f"{days} (part {unit.part + 1} of {unit.parts})"
 
 
 def _write(

@@ -22,25 +22,23 @@ import polars as pl
 import pyarrow as pa
 
 from bottomline.config import PostgresSource
-from bottomline.identifiers import quote_identifier
 from bottomline.sources import SourceError
+from bottomline.sqlfiles import load_sql
 
-# Types a watermark may have; the name is written into the cast, so only these are accepted.
-WATERMARK_TYPES = frozenset(
-    {
-        "smallint",
-        "integer",
-        "bigint",
-        "numeric",
-        "real",
-        "double precision",
-        "date",
-        "timestamp without time zone",
-        "timestamp with time zone",
-        "text",
-        "character varying",
-    }
-)
+# Types a watermark may have (as `pg_typeof` prints them), and the type name each is cast to.
+WATERMARK_TYPES = {
+    "smallint": "int2",
+    "integer": "int4",
+    "bigint": "int8",
+    "numeric": "numeric",
+    "real": "float4",
+    "double precision": "float8",
+    "date": "date",
+    "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz",
+    "text": "text",
+    "character varying": "varchar",
+}
 
 
 class DatabaseUnavailableError(Exception):
@@ -84,42 +82,41 @@ class PostgresReader:
 
     def __init__(self, source: PostgresSource, dsn: str, watermark: str) -> None:
         self.source, self.dsn, self.watermark = source, dsn, watermark
-        self.column = quote_identifier(watermark)
-        if source.table is not None:
-            self.relation = ".".join(quote_identifier(part) for part in source.table.split("."))
+        if source.query is not None:
+            self.source_query = source.query
+        elif source.table is not None and "." in source.table:
+            schema, table = source.table.split(".")
+            self.source_query = load_sql("postgres/schema_table", schema=schema, table=table)
         else:
-            self.relation = f"({source.query}) AS source_query"
+            self.source_query = load_sql("postgres/table", table=source.table or "")
 
     def rows_without_watermark(self) -> int:
         """Rows that can never be read because their watermark is NULL."""
-        sql = f"SELECT count(*) FROM {self.relation} WHERE {self.column} IS NULL"
         with self._connect() as connection:
-            rows = self._fetch(connection, sql, ()).to_pylist()
-        return int(next(iter(rows[0].values())))
+            [row] = self._fetch(connection, self._sql("rows_without_watermark"), ()).to_pylist()
+        return int(row["n"])
 
     def units(self, after: Watermark | None) -> Iterator[DatabaseUnit]:
         """Units in watermark order, each read only when the previous one was taken."""
         with self._connect() as connection:
             low = after
             while True:
-                high, count = self._next_high(connection, low)
-                if high is None or count == 0:
+                high = self._unit_end(connection, low)
+                if high is None:
                     return
                 rows = self._unit_rows(connection, low, high)
                 yield DatabaseUnit(rows=rows, low=low, high=high, name=self._name(low, high))
                 low = high
 
-    def _next_high(self, connection: Any, low: Watermark | None) -> tuple[Watermark | None, int]:
-        where, parameters = self._after(low)
-        sql = (
-            "SELECT max(w)::text AS high, pg_typeof(max(w))::text AS type_name, "
-            f"count(*) AS n FROM (SELECT {self.column} AS w FROM {self.relation} "
-            f"WHERE {self.column} IS NOT NULL{where} ORDER BY {self.column} "
-            f"LIMIT {int(self.source.batch_rows)}) AS unit"
-        )
-        [row] = self._fetch(connection, sql, parameters).to_pylist()
-        if row["high"] is None:
-            return None, 0
+    def _unit_end(self, connection: Any, low: Watermark | None) -> Watermark | None:
+        limit = self.source.batch_rows
+        if low is None:
+            found = self._fetch(connection, self._sql("first_unit_end"), (limit,))
+        else:
+            found = self._fetch(connection, self._sql("next_unit_end", low), (low.value, limit))
+        [row] = found.to_pylist()
+        if row["high"] is None or not row["n"]:
+            return None
         type_name = str(row["type_name"])
         if type_name not in WATERMARK_TYPES:
             raise SourceError(
@@ -127,25 +124,26 @@ class PostgresReader:
                 f"watermark column {self.watermark!r} is of type {type_name}; use a number, "
                 "a date, a timestamp or text that grows with every new row",
             )
-        return Watermark(str(row["high"]), type_name), int(row["n"])
+        return Watermark(str(row["high"]), type_name)
 
     def _unit_rows(self, connection: Any, low: Watermark | None, high: Watermark) -> pl.DataFrame:
-        where, parameters = self._after(low)
-        sql = (
-            f"SELECT * FROM {self.relation} WHERE {self.column} IS NOT NULL{where} "
-            f"AND {self.column} <= CAST(${len(parameters) + 1} AS {high.type_name}) "
-            f"ORDER BY {self.column}"
-        )
-        table = self._fetch(connection, sql, (*parameters, high.value))
-        frame = _plain_frame(table)
-        return frame.with_row_index("source_row", offset=1).with_columns(
-            pl.col("source_row").cast(pl.Int64)
+        if low is None:
+            table = self._fetch(connection, self._sql("first_unit_rows", high), (high.value,))
+        else:
+            table = self._fetch(
+                connection, self._sql("next_unit_rows", high), (low.value, high.value)
+            )
+        return (
+            _plain_frame(table)
+            .with_row_index("source_row", offset=1)
+            .with_columns(pl.col("source_row").cast(pl.Int64))
         )
 
-    def _after(self, low: Watermark | None) -> tuple[str, tuple[str, ...]]:
-        if low is None:
-            return "", ()
-        return f" AND {self.column} > CAST($1 AS {low.type_name})", (low.value,)
+    def _sql(self, name: str, typed_as: Watermark | None = None) -> str:
+        identifiers = {"watermark": self.watermark}
+        if typed_as is not None:
+            identifiers["watermark_type"] = WATERMARK_TYPES[typed_as.type_name]
+        return load_sql(f"postgres/{name}", source_query=self.source_query, **identifiers)
 
     def _name(self, low: Watermark | None, high: Watermark) -> str:
         since = f"{low.value} < " if low else ""
@@ -162,7 +160,7 @@ class PostgresReader:
                 f"cannot connect to ${self.source.dsn_env}: {_first_line(error)}"
             ) from error
 
-    def _fetch(self, connection: Any, sql: str, parameters: tuple[str, ...]) -> pa.Table:
+    def _fetch(self, connection: Any, sql: str, parameters: tuple[str | int, ...]) -> pa.Table:
         import adbc_driver_manager
 
         try:

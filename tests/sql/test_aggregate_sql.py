@@ -152,3 +152,45 @@ def test_profiles_are_written_with_the_aggregates_and_drift_is_stored(
         load_sql("drift/results"), {"model": "loans", "start": MAY_1, "end": MAY_2}
     ).fetchall()
     assert {row[0] for row in rows} == {"amount", "band", "score", "decision", "label"}
+
+
+def test_a_day_read_in_slices_sums_to_the_same_aggregates(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    from bottomline.aggregate import plan_aggregation, read_unit
+    from bottomline.drift.reference_bins import current_bins
+
+    load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
+    bins, _ = current_bins(con, case, load_reference(case, con), NOW)
+    calibrator = fit_calibrator(load_reference(case, con), "isotonic")
+
+    def stored() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+        metrics = con.execute("SELECT * FROM metrics_daily ORDER BY ALL").fetchall()
+        profiles = con.execute(
+            "SELECT day, column_name, bin, count, round(value_sum, 9), matured, "
+            "round(realized_value, 9) FROM profiles_daily ORDER BY ALL"
+        ).fetchall()
+        return metrics, profiles
+
+    aggregate_days(con, case, calibrator, bins, [MAY_1, MAY_2])
+    whole = stored()
+    summary = aggregate_days(con, case, calibrator, bins, [MAY_1, MAY_2], rows_per_unit=2)
+    assert summary.rows == 6
+    assert stored() == whole
+    plan = plan_aggregation(con, case, [MAY_1, MAY_2], NOW)
+    assert [(unit.days, unit.parts) for unit in plan.units] == [((MAY_1, MAY_2), 1)]
+    assert read_unit(con, case, plan.units[0]).height == 6
+
+
+def test_units_pack_days_and_slice_the_large_ones() -> None:
+    from bottomline.aggregate import AggregationUnit, cut_units
+
+    days = [MAY_1 + dt.timedelta(days=n) for n in range(4)]
+    counts = {days[0]: 3, days[1]: 4, days[2]: 25, days[3]: 1}
+    assert cut_units(days, counts, limit=10) == [
+        AggregationUnit((days[0], days[1])),
+        AggregationUnit((days[2],), 0, 3),
+        AggregationUnit((days[2],), 1, 3),
+        AggregationUnit((days[2],), 2, 3),
+        AggregationUnit((days[3],)),
+    ]

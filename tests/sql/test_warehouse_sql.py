@@ -58,7 +58,7 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "delivered_to",
     ]
     assert migrate(con, NOW) == []
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (4,)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (5,)
     assert "data_docs_path" in columns(con, "main", "runs")
     assert columns(con, "main", "validation_results")[:7] == [
         "run_id",

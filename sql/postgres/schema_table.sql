@@ -1,0 +1,2 @@
+-- A PostgreSQL source given as schema.table.
+SELECT * FROM {{ schema }}.{{ table }}

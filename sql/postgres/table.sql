@@ -1,0 +1,2 @@
+-- A PostgreSQL source given as a table on the search path.
+SELECT * FROM {{ table }}
