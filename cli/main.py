@@ -27,6 +27,10 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-05-31") from None
 
 
+class UsageError(Exception):
+    """Options that do not go together."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bottomline",
@@ -59,6 +63,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="where emails go without an SMTP server (default: var/outbox/)",
     )
 
+    runner = argparse.ArgumentParser(add_help=False)
+    runner.add_argument(
+        "--task-runner",
+        choices=["threads", "dask"],
+        default="threads",
+        help="where aggregation tasks run (default: threads in this process)",
+    )
+    runner.add_argument(
+        "--dask-address",
+        default=None,
+        metavar="ADDRESS",
+        help="a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a temporary local cluster)",
+    )
+
     demo = commands.add_parser(
         "demo",
         parents=[common],
@@ -82,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(handler=_demo)
 
-    run = commands.add_parser("run", parents=[common], help="the nightly job")
+    run = commands.add_parser("run", parents=[common, runner], help="the nightly job")
     run.add_argument(
         "--as-of",
         type=_date,
@@ -104,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run)
 
-    report = commands.add_parser("report", parents=[common], help="an ad hoc report")
+    report = commands.add_parser("report", parents=[common, runner], help="an ad hoc report")
     report.add_argument("--model", required=True, metavar="NAME")
     report.add_argument("--start", type=_date, required=True)
     report.add_argument("--end", type=_date, required=True)
@@ -119,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=_report)
 
     backfill = commands.add_parser(
-        "backfill", parents=[common], help="ingest and aggregate a range; sends nothing"
+        "backfill", parents=[common, runner], help="ingest and aggregate a range; sends nothing"
     )
     backfill.add_argument("--start", type=_date, required=True)
     backfill.add_argument("--end", type=_date, required=True)
@@ -157,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     try:
         code: int = arguments.handler(arguments)
-    except (ConfigError, PeriodError) as error:
+    except (ConfigError, PeriodError, UsageError) as error:
         print(f"bottomline: {error}", file=sys.stderr)
         return 2
     return code
@@ -192,6 +210,7 @@ def _run(arguments: argparse.Namespace) -> int:
         deliver=not arguments.no_send,
         resend=arguments.resend,
         return_state=True,
+        **_runner(arguments),
         **_paths(arguments),
     )
     code = _report_states(names, state)
@@ -215,6 +234,7 @@ def _report(arguments: argparse.Namespace) -> int:
         recipients=arguments.recipients,
         deliver=not arguments.no_send,
         return_state=True,
+        **_runner(arguments),
         **_paths(arguments),
     )
     return _report_states([arguments.model], state, single=True)
@@ -230,9 +250,16 @@ def _backfill(arguments: argparse.Namespace) -> int:
         end=arguments.end,
         models=names,
         return_state=True,
+        **_runner(arguments),
         **_paths(arguments),
     )
     return _report_states(names, state)
+
+
+def _runner(arguments: argparse.Namespace) -> dict[str, Any]:
+    if arguments.dask_address and arguments.task_runner != "dask":
+        raise UsageError("--dask-address needs --task-runner dask")
+    return {"task_runner": arguments.task_runner, "dask_address": arguments.dask_address}
 
 
 def _send(arguments: argparse.Namespace) -> int:

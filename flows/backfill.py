@@ -7,7 +7,7 @@ import datetime as dt
 from prefect import flow
 from prefect.client.schemas.objects import State
 
-from flows.model import model_backfill, run_name
+from flows.model import model_backfill, on_task_runner, run_name, units_at_once_on
 from tasks.settings import DEFAULT_OUTBOX, DEFAULT_REPORTS
 from tasks.setup import chosen_period, model_names, prepare_warehouse, resolve_paths
 
@@ -21,12 +21,17 @@ def backfill(
     warehouse: str | None = None,
     reports_dir: str = DEFAULT_REPORTS,
     outbox: str = DEFAULT_OUTBOX,
+    task_runner: str = "threads",
+    dask_address: str | None = None,
 ) -> list[State]:
-    """Nothing is rendered or sent."""
+    """Nothing is rendered or sent. Aggregation runs on `task_runner` ("threads" or "dask",
+    at `dask_address`)."""
     chosen_period(start, end)
     paths = resolve_paths(models_dir, warehouse, reports_dir, outbox)
     prepare_warehouse(paths)
+    subflow = on_task_runner(model_backfill, task_runner, dask_address)
+    units_at_once = units_at_once_on(task_runner)
     return [
-        model_backfill(model, paths, start, end, return_state=True)
+        subflow(model, paths, start, end, units_at_once=units_at_once, return_state=True)
         for model in model_names(paths, models)
     ]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from prefect import Flow, flow
 from prefect.client.schemas.objects import FlowRun, State
 from prefect.runtime import flow_run
 
 from bottomline.runs import RunEnd
-from tasks.aggregate import rebuild_aggregates, refresh_aggregates
+from tasks.aggregate import UNITS_AT_ONCE, plan_rebuild, plan_refresh, run_plan
 from tasks.artifacts import publish_artifacts
 from tasks.deliver import deliver_report, delivery_outcome
 from tasks.ingest import ingest_sources
@@ -25,6 +25,9 @@ from tasks.setup import (
     nightly_period,
     start_run,
 )
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def run_name(prefix: str, *fields: str) -> Callable[[], str]:
@@ -41,6 +44,24 @@ def run_name(prefix: str, *fields: str) -> Callable[[], str]:
         return "-".join([prefix, *parts] if prefix else parts)
 
     return name
+
+
+def on_task_runner(subflow: Flow[P, R], task_runner: str, dask_address: str | None) -> Flow[P, R]:
+    """The subflow with its tasks on threads (default) or on a Dask cluster: the one at
+    `dask_address`, or a temporary local one when no address is given."""
+    if task_runner == "threads":
+        return subflow
+    if task_runner != "dask":
+        raise ValueError(f"task_runner {task_runner!r}: expected 'threads' or 'dask'")
+    from prefect_dask.task_runners import DaskTaskRunner
+
+    runner = DaskTaskRunner(address=dask_address) if dask_address else DaskTaskRunner()
+    return subflow.with_options(task_runner=runner)  # type: ignore[arg-type]
+
+
+def units_at_once_on(task_runner: str) -> int:
+    """Aggregation units submitted together: a few on threads (memory), all on Dask."""
+    return UNITS_AT_ONCE if task_runner == "threads" else 1_000
 
 
 def record_failed_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
@@ -71,6 +92,7 @@ def model_report(
     recipients: list[str] | None = None,
     deliver: bool = True,
     resend: bool = False,
+    units_at_once: int = UNITS_AT_ONCE,
 ) -> RunEnd:
     """Ingest, aggregate, render and deliver one model's report for a window. A report that
     could not be delivered is kept, and the run is marked delivery_failed."""
@@ -79,7 +101,7 @@ def model_report(
     period = chosen_period(start, end) if start and end else nightly_period(case, as_of)
     start_run(paths, run_id, flow_label, model, period)
     ingested = ingest_sources(paths, case, run_id, period)
-    refresh_aggregates(paths, case)
+    run_plan(paths, case, plan_refresh(paths, case), units_at_once)
     report = build_report(paths, case, period, run_id, ingested)
     delivery = (
         delivery_outcome(
@@ -106,7 +128,12 @@ def model_report(
     on_crashed=[record_failed_run],
 )
 def model_backfill(
-    model: str, paths: Paths, start: dt.date, end: dt.date, flow_label: str = "backfill"
+    model: str,
+    paths: Paths,
+    start: dt.date,
+    end: dt.date,
+    flow_label: str = "backfill",
+    units_at_once: int = UNITS_AT_ONCE,
 ) -> RunEnd:
     """Ingest and recompute the aggregates of a range; nothing is rendered or sent."""
     run_id = str(flow_run.id)
@@ -114,5 +141,5 @@ def model_backfill(
     period = chosen_period(start, end)
     start_run(paths, run_id, flow_label, model, period)
     ingested = ingest_sources(paths, case, run_id, period)
-    rebuild_aggregates(paths, case, *period)
+    run_plan(paths, case, plan_rebuild(paths, case, *period), units_at_once)
     return finish_run(paths, run_id, ingested)

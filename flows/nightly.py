@@ -8,7 +8,7 @@ from prefect import flow
 from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
-from flows.model import model_report, run_name
+from flows.model import model_report, on_task_runner, run_name, units_at_once_on
 from tasks.portfolio import build_portfolio, succeeded
 from tasks.settings import DEFAULT_OUTBOX, DEFAULT_REPORTS
 from tasks.setup import model_names, prepare_warehouse, resolve_paths
@@ -24,15 +24,26 @@ def nightly(
     outbox: str = DEFAULT_OUTBOX,
     deliver: bool = True,
     resend: bool = False,
+    task_runner: str = "threads",
+    dask_address: str | None = None,
 ) -> list[State]:
     """Report each model's last `report.period_days` to as-of (default: yesterday in the
-    model's zone). A failing model fails the run, after the others have delivered."""
+    model's zone). A failing model fails the run, after the others have delivered. Each
+    model's aggregation runs on `task_runner`: "threads", or "dask" (at `dask_address`)."""
     paths = resolve_paths(models_dir, warehouse, reports_dir, outbox)
     prepare_warehouse(paths)
     names = model_names(paths, models)
+    subflow = on_task_runner(model_report, task_runner, dask_address)
     states = [
-        model_report(
-            model, paths, "nightly", as_of=as_of, deliver=deliver, resend=resend, return_state=True
+        subflow(
+            model,
+            paths,
+            "nightly",
+            as_of=as_of,
+            deliver=deliver,
+            resend=resend,
+            units_at_once=units_at_once_on(task_runner),
+            return_state=True,
         )
         for model in names
     ]

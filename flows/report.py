@@ -7,7 +7,7 @@ import datetime as dt
 from prefect import flow
 
 from bottomline.runs import RunEnd
-from flows.model import model_report, run_name
+from flows.model import model_report, on_task_runner, run_name, units_at_once_on
 from tasks.settings import DEFAULT_OUTBOX, DEFAULT_REPORTS
 from tasks.setup import model_names, prepare_warehouse, resolve_paths
 
@@ -24,12 +24,15 @@ def report(
     reports_dir: str = DEFAULT_REPORTS,
     outbox: str = DEFAULT_OUTBOX,
     resend: bool = True,
+    task_runner: str = "threads",
+    dask_address: str | None = None,
 ) -> RunEnd:
-    """Bring the model's data up to date and report on [start, end]."""
+    """Bring the model's data up to date and report on [start, end]; aggregation runs on
+    `task_runner` ("threads" or "dask", at `dask_address`)."""
     paths = resolve_paths(models_dir, warehouse, reports_dir, outbox)
     model_names(paths, [model])
     prepare_warehouse(paths)
-    return model_report(
+    return on_task_runner(model_report, task_runner, dask_address)(
         model,
         paths,
         "report",
@@ -38,4 +41,5 @@ def report(
         recipients=recipients,
         deliver=deliver,
         resend=resend,
+        units_at_once=units_at_once_on(task_runner),
     )

@@ -1,46 +1,72 @@
-"""Tasks: bring a model's daily aggregates up to date."""
+"""Tasks: recompute daily aggregates, one task per unit of rows (see bottomline.aggregate).
+
+Planning and writing hold the warehouse for writing; the unit tasks only read it (read-only
+connections, which several processes may hold at once), so they can run in parallel on the
+flow's task runner: threads by default, or a Dask cluster (`task_runner="dask"`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from bottomline import periods
-from bottomline.aggregate import AggregateSummary, bring_up_to_date, stale_days
+from bottomline.aggregate import (
+    AggregateSummary,
+    AggregationPlan,
+    AggregationUnit,
+    UnitAggregates,
+    aggregate_unit,
+    describe_unit,
+    plan_aggregation,
+    read_unit,
+    stale_days,
+    write_aggregates,
+)
 from bottomline.config import BusinessCase
 from tasks.settings import Paths, open_warehouse, utc_now
 
+UNITS_AT_ONCE = 2  # units in memory together on the default (thread) runner
+
 
 @task(cache_policy=NO_CACHE)
-def refresh_aggregates(paths: Paths, case: BusinessCase) -> AggregateSummary:
-    """Recompute the days whose predictions or outcomes changed since the last run."""
+def plan_refresh(paths: Paths, case: BusinessCase) -> AggregationPlan:
+    """The days whose predictions or outcomes changed since the last run, cut into units."""
     with open_warehouse(paths) as con:
-        return _aggregate(con, case, stale_days(con, case.name))
+        days = stale_days(con, case.name)
+        return plan_aggregation(con, case, days, utc_now(), get_run_logger().info)
 
 
 @task(cache_policy=NO_CACHE)
-def rebuild_aggregates(
-    paths: Paths,
-    case: BusinessCase,
-    start: dt.date,
-    end: dt.date,
-) -> AggregateSummary:
-    """Recompute every day of a range (a backfill), stale or not."""
+def plan_rebuild(paths: Paths, case: BusinessCase, start: dt.date, end: dt.date) -> AggregationPlan:
+    """Every day of a range (a backfill), stale or not, cut into units."""
     with open_warehouse(paths) as con:
         days = sorted(set(periods.days_between(start, end)) | set(stale_days(con, case.name)))
-        return _aggregate(con, case, days)
+        return plan_aggregation(con, case, days, utc_now(), get_run_logger().info)
 
 
-def _aggregate(
-    con: duckdb.DuckDBPyConnection,
-    case: BusinessCase,
-    days: list[dt.date],
+@task(cache_policy=NO_CACHE)
+def aggregate_rows(
+    paths: Paths, case: BusinessCase, plan: AggregationPlan, unit: AggregationUnit
+) -> UnitAggregates:
+    """One unit's metrics and profiles."""
+    with open_warehouse(paths, read_only=True) as con:
+        rows = read_unit(con, case, unit)
+    result = aggregate_unit(rows, case, plan)
+    get_run_logger().info("aggregated %s: %s predictions", describe_unit(unit), f"{result.rows:,}")
+    return result
+
+
+@task(cache_policy=NO_CACHE)
+def write_aggregation(
+    paths: Paths, case: BusinessCase, plan: AggregationPlan, results: list[UnitAggregates]
 ) -> AggregateSummary:
+    """The units' sums written, in one transaction."""
+    with open_warehouse(paths) as con:
+        summary = write_aggregates(con, case, plan, results)
     logger = get_run_logger()
-    summary = bring_up_to_date(con, case, days, utc_now(), logger.info)
     if summary.days == 0:
         logger.info("%s: aggregates are up to date", case.name)
     else:
@@ -48,3 +74,17 @@ def _aggregate(
             "%s: recomputed %d days (%s predictions)", case.name, summary.days, f"{summary.rows:,}"
         )
     return summary
+
+
+def run_plan(
+    paths: Paths, case: BusinessCase, plan: AggregationPlan, at_once: int = UNITS_AT_ONCE
+) -> AggregateSummary:
+    """Submit the plan's units to the flow's task runner, `at_once` at a time, then write."""
+    results: list[UnitAggregates] = []
+    for first in range(0, len(plan.units), at_once):
+        futures = [
+            aggregate_rows.submit(paths, case, plan, unit)
+            for unit in plan.units[first : first + at_once]
+        ]
+        results += [future.result() for future in futures]
+    return write_aggregation(paths, case, plan, results)
