@@ -30,7 +30,7 @@ from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import run, transaction
 
 DAYS_PER_UNIT = 31
-ROWS_PER_UNIT = 2_000_000
+ROWS_PER_UNIT = 1_000_000
 PROFILE_KEYS = ["day", "column_name", "kind", "bin"]
 
 

@@ -42,7 +42,7 @@ from bottomline.validation.rules import arrival_rule, volume_rules
 from bottomline.warehouse import ensure_model_schema, first_row, run
 
 __all__ = ["IngestContext", "IngestReport", "IngestSummary", "file_errors", "ingest_model"]
-GROUP_ROWS = 2_000_000  # rows validated together, at most (plus one file)
+GROUP_ROWS = 1_000_000  # rows validated together, at most (plus one file)
 VOLUME_HISTORY_DAYS = 28
 
 

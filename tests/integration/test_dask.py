@@ -29,10 +29,10 @@ def test_aggregation_on_a_local_dask_cluster_of_two_workers_matches_threads(
 
     on_dask = make_project(tmp_path_factory.mktemp("dask"))
     with (
-        LocalCluster(
+        LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
-        Client(cluster) as client,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
         get_task_stream(client) as stream,
     ):
         state = run_nightly(
