@@ -85,6 +85,12 @@ class GxValidator:
     def __init__(self, run_name: str, run_time: dt.datetime) -> None:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
+        from great_expectations.execution_engine import pandas_execution_engine
+
+        # GX fingerprints every pandas batch under 1 GB by hashing all its values (1.2 s per
+        # million rows); Bottomline fingerprints its sources itself (sha256 per file), so
+        # batches are not hashed again.
+        pandas_execution_engine.HASH_THRESHOLD = 0
 
         self._gx = gx
         self.context = gx.get_context(mode="ephemeral")
