@@ -83,7 +83,7 @@ def _from_raw_rows(
     days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
     rows = con.sql(
         load_sql("aggregate/rows_for_days", schema=case.name),
-        params={"days": days, "first_day": start, "last_day": end, "part": 0, "parts": 1},
+        params={"days": days, "first_day": start, "last_day": end},
     ).pl()
     bins, _ = stored_bins(con, case.name)
     window = profile(measure(rows, case, Calibrator(pooled=IDENTITY)), bins)

@@ -1,19 +1,21 @@
 """Recompute the daily aggregates of the days whose rows changed.
 
 Days come from `stale_days` (written by ingest in the same transaction as the rows), or a
-range for a backfill. A plan cuts them into units of at most `ROWS_PER_UNIT` prediction rows
-(whole days, or slices of a day by a hash of the prediction id when one day is larger), so
-memory stays bounded however big a night is. Each unit is read and reduced to metrics and
-profiles on its own, which is what lets units run in parallel (on Prefect's task runner, Dask
-included); the units' sums are then merged and written in one transaction that also clears
-the days from `stale_days`, so a killed run leaves them stale for the next one.
+range for a backfill. A plan packs them into units of whole days of at most `ROWS_PER_UNIT`
+prediction rows (a larger day is a unit of its own). A unit's rows are streamed from the
+warehouse in batches of at most `ROWS_PER_UNIT` rows, each reduced to sums (metrics and
+profiles) and merged, so memory stays bounded however big a night is; units are independent,
+which is what lets them run in parallel (on Prefect's task runner, Dask included). The units'
+sums are merged and written in one transaction that also clears the days from `stale_days`, so
+a killed run leaves them stale for the next one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -44,12 +46,9 @@ class AggregateSummary:
 
 @dataclass(frozen=True)
 class AggregationUnit:
-    """Prediction rows of some days read and reduced together: all of them, or the slice
-    with `hash(prediction_id) % parts == part` of one large day."""
+    """Prediction rows of some whole days, read and reduced together."""
 
     days: tuple[dt.date, ...]
-    part: int = 0
-    parts: int = 1
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,7 @@ class AggregationPlan:
     units: list[AggregationUnit]
     calibrator: Calibrator
     bins: list[ColumnBins]
+    batch_rows: int = ROWS_PER_UNIT  # rows reduced together, at most
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def _execute(
 ) -> AggregateSummary:
     results = []
     for unit in plan.units:
-        results.append(aggregate_unit(read_unit(con, case, unit), case, plan))
+        results.append(aggregate_unit(read_unit(con, case, unit, plan.batch_rows), case, plan))
         progress(f"aggregated {describe_unit(unit)}: {results[-1].rows:,} predictions")
     return write_aggregates(con, case, plan, results)
 
@@ -144,14 +144,15 @@ def plan_days(
         return AggregationPlan(days=[], units=[], calibrator=calibrator, bins=bins)
     query = load_sql("aggregate/day_counts", schema=case.name)
     counts = {row[0]: int(row[1]) for row in run(con, query, {"days": ordered})}
-    return AggregationPlan(ordered, cut_units(ordered, counts, rows_per_unit), calibrator, bins)
+    units = cut_units(ordered, counts, rows_per_unit)
+    return AggregationPlan(ordered, units, calibrator, bins, batch_rows=rows_per_unit)
 
 
 def cut_units(
     days: list[dt.date], rows_per_day: dict[dt.date, int], limit: int = ROWS_PER_UNIT
 ) -> list[AggregationUnit]:
     """Consecutive days packed into units of at most `limit` rows and `DAYS_PER_UNIT` days;
-    a day above the limit is sliced into as many parts as it needs."""
+    a day above the limit is a unit of its own."""
     units: list[AggregationUnit] = []
     pending: list[dt.date] = []
     pending_rows = 0
@@ -160,10 +161,6 @@ def cut_units(
         if pending and (pending_rows + rows > limit or len(pending) == DAYS_PER_UNIT):
             units.append(AggregationUnit(tuple(pending)))
             pending, pending_rows = [], 0
-        if rows > limit:
-            parts = -(-rows // limit)
-            units += [AggregationUnit((day,), part, parts) for part in range(parts)]
-            continue
         pending.append(day)
         pending_rows += rows
     if pending:
@@ -192,26 +189,55 @@ def stale_days(con: duckdb.DuckDBPyConnection, model: str) -> list[dt.date]:
 
 
 def read_unit(
-    con: duckdb.DuckDBPyConnection, case: BusinessCase, unit: AggregationUnit
-) -> pl.DataFrame:
-    """The unit's prediction rows, each with its outcome when known."""
-    rows: pl.DataFrame = con.sql(
+    con: duckdb.DuckDBPyConnection,
+    case: BusinessCase,
+    unit: AggregationUnit,
+    batch_rows: int = ROWS_PER_UNIT,
+) -> Iterator[pl.DataFrame]:
+    """The unit's prediction rows, each with its outcome when known, in batches of at most
+    `batch_rows` rows (streamed: the whole unit is never in memory at once)."""
+    reader = con.sql(
         load_sql("aggregate/rows_for_days", schema=case.name),
-        params={
-            "days": list(unit.days),
-            "first_day": unit.days[0],
-            "last_day": unit.days[-1],
-            "part": unit.part,
-            "parts": unit.parts,
-        },
-    ).pl()
+        params={"days": list(unit.days), "first_day": unit.days[0], "last_day": unit.days[-1]},
+    ).to_arrow_reader(batch_rows)
+    empty = True
+    for batch in reader:
+        empty = False
+        yield _frame(batch)
+    if empty:  # still one (empty) batch, with the columns
+        yield _frame(reader.schema.empty_table())
+
+
+def _frame(arrow: Any) -> pl.DataFrame:
+    rows = pl.from_arrow(arrow)
+    assert isinstance(rows, pl.DataFrame)
     return rows
 
 
-def aggregate_unit(rows: pl.DataFrame, case: BusinessCase, plan: AggregationPlan) -> UnitAggregates:
-    """A unit's metrics and profiles (pure: no warehouse, so it can run anywhere)."""
-    measured = measure(rows, case, plan.calibrator)
-    return UnitAggregates(summarize(measured, case), profile(measured, plan.bins), rows.height)
+def aggregate_unit(
+    batches: Iterable[pl.DataFrame], case: BusinessCase, plan: AggregationPlan
+) -> UnitAggregates:
+    """A unit's metrics and profiles, summed over its batches (pure: no warehouse)."""
+    parts = []
+    for rows in batches:
+        measured = measure(rows, case, plan.calibrator)
+        parts.append(
+            UnitAggregates(summarize(measured, case), profile(measured, plan.bins), rows.height)
+        )
+    return merge(parts)
+
+
+def merge(parts: list[UnitAggregates]) -> UnitAggregates:
+    """Sums of several parts (at least one) as one: every measure is a sum."""
+    metrics = pl.concat([part.metrics for part in parts], how="vertical_relaxed")
+    metrics = metrics.group_by(GRAIN).agg(pl.col(MEASURES).sum()).select(GRAIN + MEASURES)
+    profiles = pl.concat(
+        [pl.DataFrame(schema=PROFILE_SCHEMA), *(part.profiles for part in parts)],
+        how="vertical_relaxed",
+    )
+    sums = [name for name in PROFILE_SCHEMA if name not in PROFILE_KEYS]
+    profiles = profiles.group_by(PROFILE_KEYS).agg(pl.col(sums).sum()).select(list(PROFILE_SCHEMA))
+    return UnitAggregates(metrics.sort(GRAIN), profiles, sum(part.rows for part in parts))
 
 
 def write_aggregates(
@@ -224,27 +250,19 @@ def write_aggregates(
     `profiles_daily`, and the days no longer stale, in one transaction."""
     if not plan.days:
         return AggregateSummary(days=0, rows=0, first_day=None, last_day=None)
-    metrics = pl.concat([result.metrics for result in results], how="vertical_relaxed")
-    metrics = metrics.group_by(GRAIN).agg(pl.col(MEASURES).sum()).select(GRAIN + MEASURES)
-    profiles = pl.concat(
-        [pl.DataFrame(schema=PROFILE_SCHEMA), *(result.profiles for result in results)],
-        how="vertical_relaxed",
-    )
-    sums = [name for name in PROFILE_SCHEMA if name not in PROFILE_KEYS]
-    profiles = profiles.group_by(PROFILE_KEYS).agg(pl.col(sums).sum()).select(list(PROFILE_SCHEMA))
-    _write(con, case.name, plan.days, metrics.sort(GRAIN), profiles)
+    merged = merge(results)
+    _write(con, case.name, plan.days, merged.metrics, merged.profiles)
     return AggregateSummary(
         days=len(plan.days),
-        rows=sum(result.rows for result in results),
+        rows=merged.rows,
         first_day=plan.days[0],
         last_day=plan.days[-1],
     )
 
 
 def describe_unit(unit: AggregationUnit) -> str:
-    """The unit's days (and slice), for progress lines."""
-    days = f"{unit.days[0]} to {unit.days[-1]}" if len(unit.days) > 1 else str(unit.days[0])
-    return days if unit.parts == 1 else f"{days} (part {unit.part + 1} of {unit.parts})"
+    """The unit's days, for progress lines."""
+    return f"{unit.days[0]} to {unit.days[-1]}" if len(unit.days) > 1 else str(unit.days[0])
 
 
 def _write(

@@ -89,9 +89,10 @@ def load_group(
         if kind == "predictions"
         else validate_outcomes(files, batch, known_ids, validator)
     )
+    alone = kind == "predictions" and known_ids.is_empty() and not _shared_ids(files)
     for unit, standardized in group:
         try:
-            written = _write_unit(con, context, kind, unit, validated)
+            written = _write_unit(con, context, kind, unit, validated, new_ids=alone)
         except SourceError as error:
             if unit.watermark is not None:
                 raise  # a database source must not read past rows it could not store
@@ -107,6 +108,14 @@ def load_group(
         f"aside, {len(summary.errors)} file(s) not readable"
     )
     return validated.results
+
+
+def _shared_ids(files: list[Standardized]) -> bool:
+    """Does any prediction id appear in more than one file of the group?"""
+    if len(files) < 2:
+        return False
+    ids = pl.concat([file.rows.select(pl.col("prediction_id").unique()) for file in files])
+    return bool(ids["prediction_id"].drop_nulls().is_duplicated().any())
 
 
 def _lookup_ids(
@@ -131,10 +140,13 @@ def _write_unit(
     kind: Kind,
     unit: LoadUnit,
     validated: ValidatedBatch,
+    new_ids: bool = False,
 ) -> tuple[int, int, int]:
     """One unit's rows and rows set aside, with its ledger row (and a database source's
     watermark), in one transaction; returns how many rows were loaded, set aside, and earlier
-    rows replaced."""
+    rows replaced. With `new_ids` (predictions whose ids no stored row of another unit has),
+    only a unit stored before has rows to replace, so the stored rows are searched by id only
+    then."""
     model, path = context.case.name, unit.path
     rows = validated.rows.filter(pl.col("source_file") == path).drop("source_file")
     rejected = validated.rejected.filter(pl.col("source_file") == path).drop("source_file")
@@ -147,22 +159,7 @@ def _write_unit(
         if kind == "predictions":
             add_missing_columns(con, model, "predictions", "batch", context.case.kept_columns())
         with transaction(con):
-            run(
-                con,
-                load_sql(f"ingest/{kind}_mark_stale", schema=model),
-                {"model": model, "path": path},
-            )
-            run(
-                con,
-                load_sql("ingest/quarantine_replace", schema=model),
-                {"kind": kind, "path": path},
-            )
-            replaced = run(
-                con,
-                load_sql(f"ingest/{kind}_supersede", schema=model),
-                {**stamp, "id_column": id_column},
-            )
-            run(con, load_sql(f"ingest/{kind}_replace", schema=model), {"path": path})
+            replaced = _replace_stored(con, context, kind, path, id_column, new_ids)
             run(con, load_sql(f"ingest/{kind}_insert", schema=model), stamp)
             run(con, load_sql("ingest/quarantine_insert", schema=model), {**stamp, "kind": kind})
             run(con, load_sql("ingest/ledger_forget"), keys)
@@ -190,7 +187,37 @@ def _write_unit(
     finally:
         con.unregister("batch")
         con.unregister("rejected")
-    return rows.height, rejected.height, int(replaced[0][0]) if replaced else 0
+    return rows.height, rejected.height, replaced
+
+
+def _stored_before(con: duckdb.DuckDBPyConnection, model: str, kind: Kind, path: str) -> bool:
+    query = load_sql("ingest/path_stored", schema=model)
+    found = first_row(con, query, {"kind": kind, "path": path})
+    return bool(found and found[0])
+
+
+def _replace_stored(
+    con: duckdb.DuckDBPyConnection,
+    context: IngestContext,
+    kind: Kind,
+    path: str,
+    id_column: str,
+    new_ids: bool,
+) -> int:
+    """Before a unit's rows go in: mark the days they change stale, keep the stored rows they
+    replace in quarantine and delete them; returns how many rows of other units they replace."""
+    model = context.case.name
+    if new_ids and not _stored_before(con, model, kind, path):
+        run(con, load_sql("ingest/batch_days_mark_stale"), {"model": model})
+        return 0
+    stamp = {"path": path, "run_id": context.run_id, "now": context.now}
+    run(con, load_sql(f"ingest/{kind}_mark_stale", schema=model), {"model": model, "path": path})
+    run(con, load_sql("ingest/quarantine_replace", schema=model), {"kind": kind, "path": path})
+    replaced = run(
+        con, load_sql(f"ingest/{kind}_supersede", schema=model), {**stamp, "id_column": id_column}
+    )
+    run(con, load_sql(f"ingest/{kind}_replace", schema=model), {"path": path})
+    return int(replaced[0][0]) if replaced else 0
 
 
 def _record_watermark(

@@ -53,8 +53,7 @@ def aggregate_rows(
 ) -> UnitAggregates:
     """One unit's metrics and profiles."""
     with open_warehouse(paths, read_only=True) as con:
-        rows = read_unit(con, case, unit)
-    result = aggregate_unit(rows, case, plan)
+        result = aggregate_unit(read_unit(con, case, unit, plan.batch_rows), case, plan)
     get_run_logger().info("aggregated %s: %s predictions", describe_unit(unit), f"{result.rows:,}")
     return result
 

@@ -154,7 +154,7 @@ def test_profiles_are_written_with_the_aggregates_and_drift_is_stored(
     assert {row[0] for row in rows} == {"amount", "band", "score", "decision", "label"}
 
 
-def test_a_day_read_in_slices_sums_to_the_same_aggregates(
+def test_a_unit_read_in_batches_sums_to_the_same_aggregates(
     con: duckdb.DuckDBPyConnection, case: BusinessCase
 ) -> None:
     from bottomline.aggregate import plan_aggregation, read_unit
@@ -165,7 +165,11 @@ def test_a_day_read_in_slices_sums_to_the_same_aggregates(
     calibrator = fit_calibrator(load_reference(case, con), "isotonic")
 
     def stored() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-        metrics = con.execute("SELECT * FROM metrics_daily ORDER BY ALL").fetchall()
+        metrics = con.execute(
+            "SELECT day, segment, segment_value, model_version, predictions, matured, tp, fp, "
+            "tn, fn, round(realized_value, 9), round(expected_value, 9) "
+            "FROM metrics_daily ORDER BY ALL"
+        ).fetchall()
         profiles = con.execute(
             "SELECT day, column_name, bin, count, round(value_sum, 9), matured, "
             "round(realized_value, 9) FROM profiles_daily ORDER BY ALL"
@@ -178,19 +182,17 @@ def test_a_day_read_in_slices_sums_to_the_same_aggregates(
     assert summary.rows == 6
     assert stored() == whole
     plan = plan_aggregation(con, case, [MAY_1, MAY_2], NOW)
-    assert [(unit.days, unit.parts) for unit in plan.units] == [((MAY_1, MAY_2), 1)]
-    assert read_unit(con, case, plan.units[0]).height == 6
+    assert [unit.days for unit in plan.units] == [(MAY_1, MAY_2)]
+    assert [rows.height for rows in read_unit(con, case, plan.units[0], batch_rows=4)] == [4, 2]
 
 
-def test_units_pack_days_and_slice_the_large_ones() -> None:
+def test_units_pack_days_and_keep_large_ones_apart() -> None:
     from bottomline.aggregate import AggregationUnit, cut_units
 
     days = [MAY_1 + dt.timedelta(days=n) for n in range(4)]
     counts = {days[0]: 3, days[1]: 4, days[2]: 25, days[3]: 1}
     assert cut_units(days, counts, limit=10) == [
         AggregationUnit((days[0], days[1])),
-        AggregationUnit((days[2],), 0, 3),
-        AggregationUnit((days[2],), 1, 3),
-        AggregationUnit((days[2],), 2, 3),
+        AggregationUnit((days[2],)),
         AggregationUnit((days[3],)),
     ]
