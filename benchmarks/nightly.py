@@ -34,7 +34,7 @@ from bottomline.aggregate import bring_up_to_date, stale_days
 from bottomline.config import BusinessCase, load_case
 from bottomline.drift.window import measure_window
 from bottomline.ingest import IngestContext, ingest_model
-from bottomline.report.content import gather_report_data
+from bottomline.report.content import ReportData, gather_report_data
 from bottomline.report.context import build_context
 from bottomline.report.render import render_html, write_report
 from bottomline.validation.gx_runner import GxValidator, RuleResult
@@ -105,18 +105,7 @@ def night(case: BusinessCase, warehouse: Path, root: Path, meter: Meter) -> dict
         with meter.stage("drift") as stages["drift"]:
             measure_window(con, case, start, NIGHT)
         with meter.stage("report data") as stages["report data"]:
-            data = gather_report_data(
-                con,
-                case,
-                start,
-                NIGHT,
-                run_id="night",
-                code_version="bench",
-                generated_at=NOW,
-                file_errors=[],
-                file_notes=[],
-                data_docs=None,
-            )
+            data = report_data(con, case, start, "night")
     with meter.stage("render") as stages["render"]:
         write_report(render_html(build_context(data)), root / "night.pdf")
     stages["total"] = {
@@ -130,20 +119,27 @@ def quarterly(case: BusinessCase, warehouse: Path, root: Path, meter: Meter) -> 
     start = NIGHT - dt.timedelta(days=89)
     with meter.stage("quarterly report") as stage:
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            data = gather_report_data(
-                con,
-                case,
-                start,
-                NIGHT,
-                run_id="quarter",
-                code_version="bench",
-                generated_at=NOW,
-                file_errors=[],
-                file_notes=[],
-                data_docs=None,
-            )
+            data = report_data(con, case, start, "quarter")
         write_report(render_html(build_context(data)), root / "quarter.pdf")
     return stage
+
+
+def report_data(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase, start: dt.date, run_id: str
+) -> ReportData:
+    """What the report shows for [start, NIGHT], from the stored aggregates."""
+    return gather_report_data(
+        con,
+        case,
+        start,
+        NIGHT,
+        run_id=run_id,
+        code_version="bench",
+        generated_at=NOW,
+        file_errors=[],
+        file_notes=[],
+        data_docs=None,
+    )
 
 
 class TimedValidator:
