@@ -4,12 +4,13 @@
         [--history-days 90] [--history-per-day 20000] [--json out.json]
 
 Synthetic data for one model is written as Parquet: `--history-days` days of history (loaded
-and aggregated first, not timed), then one night of `--rows` predictions with their outcomes
-for earlier days. The night is then run stage by stage through the library, as the nightly
-flow does (without Prefect's orchestration): ingest (read, standardise, write), validate
-(Great Expectations, timed inside ingest), aggregate (daily metrics and profiles), drift,
-report data, render. Then a quarterly report is built from the stored aggregates. Peak memory
-is the process's resident set, sampled every 20 ms. Prints a table and writes JSON.
+and aggregated first, not timed), then one night of `--rows` predictions, 60% of them with
+their outcome. The night is then run stage by stage through the library, as the nightly flow
+does (without Prefect's orchestration; each stage opens its own connection, as the flow's
+tasks do): ingest (read, standardise, write), validate (Great Expectations, timed inside
+ingest), aggregate (daily metrics and profiles), drift, report data, render. Then a quarterly
+report is built from the stored aggregates. Peak memory is the process's resident set,
+sampled every 20 ms. Prints a table and writes JSON.
 """
 
 from __future__ import annotations
@@ -90,22 +91,22 @@ def run(root: Path, arguments: argparse.Namespace) -> dict[str, Any]:
 
 
 def night(case: BusinessCase, warehouse: Path, root: Path, meter: Meter) -> dict[str, Any]:
+    """The stages of one night, each with a connection of its own (as the flow's tasks do)."""
     stages: dict[str, Any] = {}
     start = NIGHT - dt.timedelta(days=case.report.period_days - 1)
     validator = TimedValidator(GxValidator("night", NOW))
-    with duckdb.connect(str(warehouse)) as con:
-        with meter.stage("ingest") as ingest:
-            context = IngestContext(case, "night", NOW, as_of=NIGHT, period_start=start)
-            ingest_model(con, context, validator)
-        stages["validate"] = {"seconds": round(validator.seconds, 2), "peak_rss_gb": None}
-        ingest["seconds"] = round(ingest["seconds"] - validator.seconds, 2)
-        stages["ingest"] = ingest
-        with meter.stage("aggregate") as stages["aggregate"]:
-            bring_up_to_date(con, case, stale_days(con, case.name), NOW)
-        with meter.stage("drift") as stages["drift"]:
-            measure_window(con, case, start, NIGHT)
-        with meter.stage("report data") as stages["report data"]:
-            data = report_data(con, case, start, "night")
+    with meter.stage("ingest") as ingest, duckdb.connect(str(warehouse)) as con:
+        context = IngestContext(case, "night", NOW, as_of=NIGHT, period_start=start)
+        ingest_model(con, context, validator)
+    stages["validate"] = {"seconds": round(validator.seconds, 2), "peak_rss_gb": None}
+    ingest["seconds"] = round(ingest["seconds"] - validator.seconds, 2)
+    stages["ingest"] = ingest
+    with meter.stage("aggregate") as stages["aggregate"], duckdb.connect(str(warehouse)) as con:
+        bring_up_to_date(con, case, stale_days(con, case.name), NOW)
+    with meter.stage("drift") as stages["drift"], duckdb.connect(str(warehouse)) as con:
+        measure_window(con, case, start, NIGHT)
+    with meter.stage("report data") as stages["report data"], duckdb.connect(str(warehouse)) as con:
+        data = report_data(con, case, start, "night")
     with meter.stage("render") as stages["render"]:
         write_report(render_html(build_context(data)), root / "night.pdf")
     stages["total"] = {
