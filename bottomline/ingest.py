@@ -74,6 +74,8 @@ def ingest_model(
         summary, results = _ingest_kind(
             con, context, batch_context, kind, kinds, validator, progress
         )
+        if kind == "predictions":
+            results += _check_arrival(con, context, validator)
         report.summaries.append(summary)
         report.results += results
     if context.as_of and context.period_start:
@@ -117,10 +119,7 @@ def _ingest_kind(
     case = context.case
     spec = case.predictions if kind == "predictions" else case.outcomes
     if spec.source.postgres is not None:
-        loaded, checks = ingest_database(con, context, batch, kind, kinds, validator, progress)
-        if kind == "predictions":
-            checks += _check_arrival(con, context, validator)
-        return loaded, checks
+        return ingest_database(con, context, batch, kind, kinds, validator, progress)
     files = list_files(spec.source.pattern, case.base_dir)
     summary = IngestSummary(kind=kind, files_found=len(files))
     if not files:
@@ -150,8 +149,6 @@ def _ingest_kind(
             group = []
     if group:
         results += load_group(con, context, batch, kind, group, validator, summary, progress)
-    if kind == "predictions":
-        results += _check_arrival(con, context, validator)
     return summary, results
 
 

@@ -46,17 +46,18 @@ class ColumnBins:
         if self.kind == "categorical":
             text = values.cast(pl.String)
             return text.fill_null(NULL_BIN).rename("bin")
-        numbers = values.cast(pl.Float64, strict=False)
-        missing = (numbers.is_null() | numbers.is_nan()).to_numpy()
-        index = np.searchsorted(
-            self.edges, numbers.fill_null(0.0).fill_nan(0.0).to_numpy(), side="left"
-        )
-        names = pl.Series("bin", index.astype(np.int64)).cast(pl.String)
-        return (
-            pl.select(pl.when(pl.Series(missing)).then(pl.lit(NULL_BIN)).otherwise(names))
-            .to_series()
-            .rename("bin")
-        )
+        _, index = self.numeric_bins(values)
+        names = np.where(index < 0, NULL_BIN, index.astype(str))
+        return pl.Series("bin", names, dtype=pl.String)
+
+    def numeric_bins(self, values: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+        """Numeric: each value as a float (NaN when missing) and its bin number j, where
+        e[j-1] < x <= e[j] (-1 when missing)."""
+        numbers = values.cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy()
+        missing = np.isnan(numbers)
+        index = np.searchsorted(self.edges, np.where(missing, 0.0, numbers), side="left")
+        index[missing] = -1
+        return numbers, index
 
 
 def profiled_columns(case: BusinessCase, reference_schema: pl.Schema) -> dict[str, Kind]:

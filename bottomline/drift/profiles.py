@@ -30,7 +30,7 @@ PROFILE_SCHEMA = {
 def profile(rows: pl.DataFrame, bins: list[ColumnBins]) -> pl.DataFrame:
     """Profiles of measured prediction rows (`day`, the columns, `matured`, `realized_value`;
     see metrics.prediction_measures). The label is profiled over matured rows only."""
-    days = _DayCodes(rows)
+    days = _RowArrays(rows)
     present = [column for column in bins if column.column in rows.columns]
 
     def one(column: ColumnBins) -> pl.DataFrame:
@@ -51,8 +51,9 @@ def profile(rows: pl.DataFrame, bins: list[ColumnBins]) -> pl.DataFrame:
     return pl.concat(parts).select(list(PROFILE_SCHEMA)).cast(PROFILE_SCHEMA)  # type: ignore[arg-type]
 
 
-class _DayCodes:
-    """Each row's day as a small integer (0..days-1), computed once for every column."""
+class _RowArrays:
+    """What every numeric column's profile needs of the rows, made once: each row's day as a
+    small integer (index into `days`), and its matured flag and realized value (currency)."""
 
     def __init__(self, rows: pl.DataFrame) -> None:
         self.days, self.codes = np.unique(rows["day"].to_numpy(), return_inverse=True)
@@ -60,16 +61,13 @@ class _DayCodes:
         self.realized = rows["realized_value"].fill_null(0.0).fill_nan(0.0).to_numpy()
 
 
-def _numeric_profile(rows: pl.DataFrame, column: ColumnBins, days: _DayCodes) -> pl.DataFrame:
+def _numeric_profile(rows: pl.DataFrame, column: ColumnBins, days: _RowArrays) -> pl.DataFrame:
     """Rows, value sums, matured rows and realized value per day and bin, by counting bin
     numbers (no per-row text): bin j for e[j-1] < x <= e[j], `_null` for missing values."""
-    values = rows[column.column].cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy()
-    missing = np.isnan(values)
-    present = np.where(missing, 0.0, values)
-    index = np.searchsorted(column.edges, present, side="left") + 1
-    index[missing] = 0  # bin slot 0 is `_null`; slot j + 1 is numeric bin j
-    slots = len(column.edges) + 2
-    key = days.codes * slots + index
+    values, index = column.numeric_bins(rows[column.column])
+    present = np.where(index < 0, 0.0, values)
+    slots = len(column.edges) + 2  # slot 0 is `_null`; slot j + 1 is numeric bin j
+    key = days.codes * slots + index + 1
     size = len(days.days) * slots
     counts = np.bincount(key, minlength=size)
     found = np.flatnonzero(counts)
