@@ -6,11 +6,11 @@
 Synthetic data for one model is written as Parquet: `--history-days` days of history (loaded
 and aggregated first, not timed), then one night of `--rows` predictions, 60% of them with
 their outcome. The night is then run stage by stage through the library, as the nightly flow
-does (without Prefect's orchestration; each stage opens its own connection, as the flow's
-tasks do): ingest (read, standardise, write), validate (Great Expectations, timed inside
-ingest), aggregate (daily metrics and profiles), drift, report data, render. Then a quarterly
-report is built from the stored aggregates. Peak memory is the process's resident set,
-sampled every 20 ms. Prints a table and writes JSON.
+does (without Prefect's orchestration; each stage opens its own connection with the default
+memory limit, as the flow's tasks do): ingest (read, standardise, write), validate (Great
+Expectations, timed inside ingest), aggregate (daily metrics and profiles), drift, report
+data, render. Then a quarterly report is built from the stored aggregates. Peak memory is the
+process's resident set, sampled every 20 ms. Prints a table and writes JSON.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from bottomline.report.context import build_context
 from bottomline.report.render import render_html, write_report
 from bottomline.validation.gx_runner import GxValidator, RuleResult
 from bottomline.validation.rules import Rule
-from bottomline.warehouse import migrate
+from bottomline.warehouse import connect, migrate
 
 NIGHT = dt.date(2026, 6, 30)
 NOW = dt.datetime(2026, 7, 1, 5, 0)
@@ -72,7 +72,7 @@ def run(root: Path, arguments: argparse.Namespace) -> dict[str, Any]:
     for day in history:
         write_day(root, features, day, arguments.history_per_day, rng)
     warehouse = root / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse)) as con:
+    with connect(warehouse) as con:
         migrate(con, NOW)
         ingest_model(con, IngestContext(case, "history", NOW), GxValidator("history", NOW))
         bring_up_to_date(con, case, stale_days(con, case.name), NOW)
@@ -95,17 +95,17 @@ def night(case: BusinessCase, warehouse: Path, root: Path, meter: Meter) -> dict
     stages: dict[str, Any] = {}
     start = NIGHT - dt.timedelta(days=case.report.period_days - 1)
     validator = TimedValidator(GxValidator("night", NOW))
-    with meter.stage("ingest") as ingest, duckdb.connect(str(warehouse)) as con:
+    with meter.stage("ingest") as ingest, connect(warehouse) as con:
         context = IngestContext(case, "night", NOW, as_of=NIGHT, period_start=start)
         ingest_model(con, context, validator)
     stages["validate"] = {"seconds": round(validator.seconds, 2), "peak_rss_gb": None}
     ingest["seconds"] = round(ingest["seconds"] - validator.seconds, 2)
     stages["ingest"] = ingest
-    with meter.stage("aggregate") as stages["aggregate"], duckdb.connect(str(warehouse)) as con:
+    with meter.stage("aggregate") as stages["aggregate"], connect(warehouse) as con:
         bring_up_to_date(con, case, stale_days(con, case.name), NOW)
-    with meter.stage("drift") as stages["drift"], duckdb.connect(str(warehouse)) as con:
+    with meter.stage("drift") as stages["drift"], connect(warehouse) as con:
         measure_window(con, case, start, NIGHT)
-    with meter.stage("report data") as stages["report data"], duckdb.connect(str(warehouse)) as con:
+    with meter.stage("report data") as stages["report data"], connect(warehouse) as con:
         data = report_data(con, case, start, "night")
     with meter.stage("render") as stages["render"]:
         write_report(render_html(build_context(data)), root / "night.pdf")
@@ -119,7 +119,7 @@ def night(case: BusinessCase, warehouse: Path, root: Path, meter: Meter) -> dict
 def quarterly(case: BusinessCase, warehouse: Path, root: Path, meter: Meter) -> dict[str, Any]:
     start = NIGHT - dt.timedelta(days=89)
     with meter.stage("quarterly report") as stage:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
+        with connect(warehouse, read_only=True) as con:
             data = report_data(con, case, start, "quarter")
         write_report(render_html(build_context(data)), root / "quarter.pdf")
     return stage

@@ -68,13 +68,14 @@ class Calibrator:
 
     def calibrate(self, scores: pl.Series, versions: pl.Series) -> pl.Series:
         """Calibrated probabilities for rows with these scores and model versions."""
-        values = scores.to_numpy().astype(float)
-        result = self.pooled.apply(values)
-        if self.by_version:
-            version_array = versions.fill_null("").to_numpy()
-            for version, calibration in self.by_version.items():
-                rows = version_array == version
-                result[rows] = calibration.apply(values[rows])
+        values = scores.cast(pl.Float64).to_numpy()
+        result = np.empty(len(values))
+        pooled = np.ones(len(values), dtype=bool)  # rows of no version with its own map
+        for version, calibration in self.by_version.items():
+            rows = (versions == version).fill_null(False).to_numpy()
+            result[rows] = calibration.apply(values[rows])
+            pooled &= ~rows
+        result[pooled] = self.pooled.apply(values[pooled])
         return pl.Series("calibrated_score", result, dtype=pl.Float64)
 
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 import bottomline
 from bottomline.config import BusinessCase
 from bottomline.delivery import Security, SmtpSettings
-from bottomline.warehouse import connect
+from bottomline.warehouse import DEFAULT_MEMORY_LIMIT, connect
 
 DEFAULT_WAREHOUSE = "var/bottomline.duckdb"
 DEFAULT_REPORTS = "var/reports"
@@ -32,6 +32,7 @@ class Paths(BaseModel):
     reports_dir: Path
     outbox: Path
     wait_seconds: float = 600.0  # for another process writing the warehouse
+    memory_limit: str = DEFAULT_MEMORY_LIMIT  # DuckDB's buffers, e.g. "2GB"
 
     @classmethod
     def resolve(
@@ -41,6 +42,7 @@ class Paths(BaseModel):
         chosen = warehouse or os.environ.get("BOTTOMLINE_WAREHOUSE") or DEFAULT_WAREHOUSE
         return cls(
             wait_seconds=float(os.environ.get("BOTTOMLINE_WAREHOUSE_WAIT_SECONDS", 600)),
+            memory_limit=os.environ.get("BOTTOMLINE_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
             models_dir=Path(models_dir).resolve(),
             warehouse=Path(chosen).resolve(),
             reports_dir=Path(reports_dir).resolve(),
@@ -54,7 +56,12 @@ def open_warehouse(
     read_only: bool = False,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse, waiting up to `paths.wait_seconds` for a writer in another process."""
-    with connect(paths.warehouse, read_only=read_only, wait_seconds=paths.wait_seconds) as con:
+    with connect(
+        paths.warehouse,
+        read_only=read_only,
+        wait_seconds=paths.wait_seconds,
+        memory_limit=paths.memory_limit,
+    ) as con:
         yield con
 
 
