@@ -7,9 +7,10 @@ Synthetic data for one model is written as Parquet: `--history-days` days of his
 and aggregated first, not timed), then one night of `--rows` predictions, 60% of them with
 their outcome. The night is then run stage by stage through the library, as the nightly flow
 does (without Prefect's orchestration; each stage opens its own connection with the default
-memory limit, as the flow's tasks do): ingest (read, standardise, write), validate (Great
-Expectations, timed inside ingest), aggregate (daily metrics and profiles), drift, report
-data, render. Then a quarterly report is built from the stored aggregates. Peak memory is the
+memory limit, as the flow's tasks do): ingest (read, standardise, validate, write), validate
+(Great Expectations alone: it runs on its own thread during ingest, so its time is part of
+ingest's and not added again to the total), aggregate (daily metrics and profiles), drift,
+report data, render. Then a quarterly report is built from the stored aggregates. Peak memory is the
 process's resident set, sampled every 20 ms. Prints a table and writes JSON.
 """
 
@@ -98,9 +99,9 @@ def night(case: BusinessCase, warehouse: Path, root: Path, meter: Meter) -> dict
     with meter.stage("ingest") as ingest, connect(warehouse) as con:
         context = IngestContext(case, "night", NOW, as_of=NIGHT, period_start=start)
         ingest_model(con, context, validator)
+    stages["ingest"] = ingest  # its wall time, validation included
+    # GX runs on its own thread while each group is written: its time overlaps ingest's.
     stages["validate"] = {"seconds": round(validator.seconds, 2), "peak_rss_gb": None}
-    ingest["seconds"] = round(ingest["seconds"] - validator.seconds, 2)
-    stages["ingest"] = ingest
     with meter.stage("aggregate") as stages["aggregate"], connect(warehouse) as con:
         bring_up_to_date(con, case, stale_days(con, case.name), NOW)
     with meter.stage("drift") as stages["drift"], connect(warehouse) as con:
@@ -109,8 +110,9 @@ def night(case: BusinessCase, warehouse: Path, root: Path, meter: Meter) -> dict
         data = report_data(con, case, start, "night")
     with meter.stage("render") as stages["render"]:
         write_report(render_html(build_context(data)), root / "night.pdf")
+    walls = [stage["seconds"] for name, stage in stages.items() if name != "validate"]
     stages["total"] = {
-        "seconds": round(sum(stage["seconds"] for stage in stages.values()), 2),
+        "seconds": round(sum(walls), 2),
         "peak_rss_gb": round(meter.peak / 1e9, 2),
     }
     return stages
@@ -291,7 +293,8 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"{'stage':<18}{'seconds':>10}{'peak RSS GB':>14}")
     for name, stage in result["stages"].items():
         peak = stage.get("peak_rss_gb")
-        print(f"{name:<18}{stage['seconds']:>10.2f}{'' if peak is None else peak:>14}")
+        label = "  of it, GX" if name == "validate" else name
+        print(f"{label:<18}{stage['seconds']:>10.2f}{'' if peak is None else peak:>14}")
     print(f"peak resident memory: {result['peak_rss_gb']} GB")
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Literal
 
 import duckdb
 import polars as pl
@@ -21,17 +21,20 @@ from bottomline.normalize import Standardized
 from bottomline.postgres import Watermark
 from bottomline.sources import SourceError
 from bottomline.sqlfiles import load_sql
+from bottomline.stored_ids import Kind as Kind
+from bottomline.stored_ids import StoredIds, lookup_stored_ids
 from bottomline.validation.batch import (
     BatchContext,
-    ValidatedBatch,
+    SplitRows,
     Validator,
-    validate_outcomes,
-    validate_predictions,
+    check_outcomes,
+    check_predictions,
+    run_rules,
+    split_rows,
 )
 from bottomline.validation.gx_runner import RuleResult
 from bottomline.warehouse import add_missing_columns, first_row, run, transaction
 
-Kind = Literal["predictions", "outcomes"]
 Progress = Callable[[str], None]
 
 
@@ -82,56 +85,52 @@ def load_group(
     summary: IngestSummary,
     progress: Progress,
 ) -> list[RuleResult]:
+    """Validate a group of units at once and write each unit. GX runs on its own thread
+    while the units are written: which rows load is decided by the rules themselves
+    (`split_rows`), GX only reports, so the two need not wait for each other."""
     files = [item[1] for item in group]
-    known_ids = _lookup_ids(con, context.case.name, kind, files)
-    validated = (
-        validate_predictions(files, batch, known_ids, validator)
+    stored = lookup_stored_ids(con, context.case.name, kind, files)
+    checked = (
+        check_predictions(files, batch, stored.known)
         if kind == "predictions"
-        else validate_outcomes(files, batch, known_ids, validator)
+        else check_outcomes(files, batch, stored.known)
     )
-    alone = kind == "predictions" and known_ids.is_empty() and not _shared_ids(files)
-    for unit, standardized in group:
-        try:
-            written = _write_unit(con, context, kind, unit, validated, new_ids=alone)
-        except SourceError as error:
-            if unit.watermark is not None:
-                raise  # a database source must not read past rows it could not store
-            summary.errors.append(str(error))
-            continue
-        summary.files_loaded += 1
-        summary.rows_read += standardized.rows.height + standardized.unreadable.height
-        summary.rows_loaded += written[0]
-        summary.rows_quarantined += written[1]
-        summary.rows_replaced += written[2]
-    progress(
-        f"{kind}: {summary.rows_loaded:,} rows loaded, {summary.rows_quarantined:,} set "
-        f"aside, {len(summary.errors)} file(s) not readable"
-    )
-    return validated.results
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx") as gx:
+        results = gx.submit(run_rules, checked, validator)
+        split = split_rows(checked)
+        for unit, standardized in group:
+            _write_counted(con, context, kind, unit, standardized, split, stored, summary)
+        progress(
+            f"{kind}: {summary.rows_loaded:,} rows loaded, {summary.rows_quarantined:,} set "
+            f"aside, {len(summary.errors)} file(s) not readable"
+        )
+        return results.result()
 
 
-def _shared_ids(files: list[Standardized]) -> bool:
-    """Does any prediction id appear in more than one file of the group?"""
-    if len(files) < 2:
-        return False
-    ids = pl.concat([file.rows.select(pl.col("prediction_id").unique()) for file in files])
-    return bool(ids["prediction_id"].drop_nulls().is_duplicated().any())
-
-
-def _lookup_ids(
-    con: duckdb.DuckDBPyConnection, model: str, kind: Kind, files: list[Standardized]
-) -> pl.Series:
-    """Predictions: ids stored from other files. Outcomes: ids that have a prediction."""
-    ids = pl.concat([file.rows.select("prediction_id") for file in files]).drop_nulls().unique()
-    con.register("batch_ids", ids)
-    con.register("batch_files", pl.DataFrame({"source_file": [f.source_file for f in files]}))
+def _write_counted(
+    con: duckdb.DuckDBPyConnection,
+    context: IngestContext,
+    kind: Kind,
+    unit: LoadUnit,
+    standardized: Standardized,
+    split: SplitRows,
+    stored: StoredIds,
+    summary: IngestSummary,
+) -> None:
+    """Write one unit and count it in the summary (a file that cannot be stored is named
+    there instead)."""
     try:
-        name = "ids_loaded_elsewhere" if kind == "predictions" else "ids_with_prediction"
-        rows = run(con, load_sql(f"ingest/{name}", schema=model))
-    finally:
-        con.unregister("batch_ids")
-        con.unregister("batch_files")
-    return pl.Series("prediction_id", [row[0] for row in rows], dtype=pl.String)
+        written = _write_unit(con, context, kind, unit, split, stored)
+    except SourceError as error:
+        if unit.watermark is not None:
+            raise  # a database source must not read past rows it could not store
+        summary.errors.append(str(error))
+        return
+    summary.files_loaded += 1
+    summary.rows_read += standardized.rows.height + standardized.unreadable.height
+    summary.rows_loaded += written[0]
+    summary.rows_quarantined += written[1]
+    summary.rows_replaced += written[2]
 
 
 def _write_unit(
@@ -139,14 +138,12 @@ def _write_unit(
     context: IngestContext,
     kind: Kind,
     unit: LoadUnit,
-    validated: ValidatedBatch,
-    new_ids: bool = False,
+    validated: SplitRows,
+    stored: StoredIds,
 ) -> tuple[int, int, int]:
     """One unit's rows and rows set aside, with its ledger row (and a database source's
     watermark), in one transaction; returns how many rows were loaded, set aside, and earlier
-    rows replaced. With `new_ids` (predictions whose ids no stored row of another unit has),
-    only a unit stored before has rows to replace, so the stored rows are searched by id only
-    then."""
+    rows replaced."""
     model, path = context.case.name, unit.path
     rows = validated.rows.filter(pl.col("source_file") == path).drop("source_file")
     rejected = validated.rejected.filter(pl.col("source_file") == path).drop("source_file")
@@ -159,7 +156,7 @@ def _write_unit(
         if kind == "predictions":
             add_missing_columns(con, model, "predictions", "batch", context.case.kept_columns())
         with transaction(con):
-            replaced = _replace_stored(con, context, kind, path, id_column, new_ids)
+            replaced = _replace_stored(con, context, kind, rows, path, id_column, stored)
             run(con, load_sql(f"ingest/{kind}_insert", schema=model), stamp)
             run(con, load_sql("ingest/quarantine_insert", schema=model), {**stamp, "kind": kind})
             run(con, load_sql("ingest/ledger_forget"), keys)
@@ -191,7 +188,7 @@ def _write_unit(
 
 
 def _stored_before(con: duckdb.DuckDBPyConnection, model: str, kind: Kind, path: str) -> bool:
-    query = load_sql("ingest/path_stored", schema=model)
+    query = load_sql("ingest/path_stored", schema=model, table=kind)
     found = first_row(con, query, {"kind": kind, "path": path})
     return bool(found and found[0])
 
@@ -200,15 +197,24 @@ def _replace_stored(
     con: duckdb.DuckDBPyConnection,
     context: IngestContext,
     kind: Kind,
+    rows: pl.DataFrame,
     path: str,
     id_column: str,
-    new_ids: bool,
+    stored: StoredIds,
 ) -> int:
     """Before a unit's rows go in: mark the days they change stale, keep the stored rows they
-    replace in quarantine and delete them; returns how many rows of other units they replace."""
+    replace in quarantine and delete them; returns how many rows of other units they replace.
+    When no stored row shares an id with the group and the unit was never stored before, there
+    is nothing to replace, and the days come from the rows (or the group's lookup) without
+    searching the stored rows again."""
     model = context.case.name
-    if new_ids and not _stored_before(con, model, kind, path):
-        run(con, load_sql("ingest/batch_days_mark_stale"), {"model": model})
+    if stored.all_new and not _stored_before(con, model, kind, path):
+        days = rows.select("day").unique() if kind == "predictions" else stored.prediction_days
+        con.register("batch_days", days)
+        try:
+            run(con, load_sql("ingest/batch_days_mark_stale"), {"model": model})
+        finally:
+            con.unregister("batch_days")
         return 0
     stamp = {"path": path, "run_id": context.run_id, "now": context.now}
     run(con, load_sql(f"ingest/{kind}_mark_stale", schema=model), {"model": model, "path": path})

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
 import polars as pl
 
 from bottomline.config import BusinessCase
+from bottomline.drift.edge_search import EdgeIndex
 from bottomline.validation.profile import column_kinds
 
 Kind = Literal["numeric", "categorical"]
@@ -50,12 +52,16 @@ class ColumnBins:
         names = np.where(index < 0, NULL_BIN, index.astype(str))
         return pl.Series("bin", names, dtype=pl.String)
 
+    @cached_property
+    def _edge_index(self) -> EdgeIndex:
+        return EdgeIndex(self.edges)
+
     def numeric_bins(self, values: pl.Series) -> tuple[np.ndarray, np.ndarray]:
         """Numeric: each value as a float (NaN when missing) and its bin number j, where
         e[j-1] < x <= e[j] (-1 when missing)."""
         numbers = values.cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy()
         missing = np.isnan(numbers)
-        index = np.searchsorted(self.edges, np.where(missing, 0.0, numbers), side="left")
+        index = self._edge_index.search(np.where(missing, 0.0, numbers))
         index[missing] = -1
         return numbers, index
 

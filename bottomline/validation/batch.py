@@ -45,9 +45,13 @@ class Validator(Protocol):
 
 
 @dataclass(frozen=True)
-class ValidatedBatch:
+class SplitRows:
     rows: pl.DataFrame  # to load, with source_file and source_row
     rejected: pl.DataFrame  # to set aside, see REJECTED_SCHEMA
+
+
+@dataclass(frozen=True)
+class ValidatedBatch(SplitRows):
     results: list[RuleResult]
 
 
@@ -59,19 +63,52 @@ class BatchContext:
     profile: ReferenceProfile | None
 
 
+@dataclass(frozen=True)
+class CheckedBatch:
+    """A batch's rows with the derived flags its rules read, ready for GX and for the split
+    (which depends on the rules, not on GX: GX reports, the split decides)."""
+
+    suite: str
+    rules: list[Rule]
+    frame: pl.DataFrame
+    files: list[Standardized]
+    keep: list[str]  # columns loaded
+    with_day: bool  # rows set aside carry their day
+
+
+def check_predictions(
+    files: list[Standardized], context: BatchContext, loaded_elsewhere: pl.Series
+) -> CheckedBatch:
+    """Predictions of the files; `loaded_elsewhere`: ids already stored from other files."""
+    rules = prediction_rules(context.case, context.profile)
+    batch = prediction_flags(_concat(files), context.now, context.as_of, loaded_elsewhere)
+    batch = repeats_in_file(batch, rules[: _index(rules, "id_unique_in_file")])
+    keep = PREDICTION_COLUMNS + context.case.kept_columns()
+    return CheckedBatch("predictions", rules, batch, files, keep, with_day=True)
+
+
+def check_outcomes(
+    files: list[Standardized], context: BatchContext, ids_with_prediction: pl.Series
+) -> CheckedBatch:
+    rules = outcome_rules(context.case)
+    batch = outcome_flags(_concat(files), ids_with_prediction)
+    batch = repeats_in_file(batch, rules[: _index(rules, "id_unique_in_file")])
+    return CheckedBatch("outcomes", rules, batch, files, OUTCOME_COLUMNS, with_day=False)
+
+
+def run_rules(checked: CheckedBatch, validator: Validator) -> list[RuleResult]:
+    """Every rule's result on the batch, from GX."""
+    return validator.validate(checked.suite, checked.rules, checked.frame)
+
+
 def validate_predictions(
     files: list[Standardized],
     context: BatchContext,
     loaded_elsewhere: pl.Series,
     validator: Validator,
 ) -> ValidatedBatch:
-    """Predictions of the files; `loaded_elsewhere`: ids already stored from other files."""
-    rules = prediction_rules(context.case, context.profile)
-    batch = prediction_flags(_concat(files), context.now, context.as_of, loaded_elsewhere)
-    batch = repeats_in_file(batch, rules[: _index(rules, "id_unique_in_file")])
-    results = validator.validate("predictions", rules, batch)
-    keep = PREDICTION_COLUMNS + context.case.kept_columns()
-    return _split(batch, rules, files, keep, with_day=True, results=results)
+    checked = check_predictions(files, context, loaded_elsewhere)
+    return ValidatedBatch(**vars(split_rows(checked)), results=run_rules(checked, validator))
 
 
 def validate_outcomes(
@@ -80,11 +117,8 @@ def validate_outcomes(
     ids_with_prediction: pl.Series,
     validator: Validator,
 ) -> ValidatedBatch:
-    rules = outcome_rules(context.case)
-    batch = outcome_flags(_concat(files), ids_with_prediction)
-    batch = repeats_in_file(batch, rules[: _index(rules, "id_unique_in_file")])
-    results = validator.validate("outcomes", rules, batch)
-    return _split(batch, rules, files, OUTCOME_COLUMNS, with_day=False, results=results)
+    checked = check_outcomes(files, context, ids_with_prediction)
+    return ValidatedBatch(**vars(split_rows(checked)), results=run_rules(checked, validator))
 
 
 def _index(rules: list[Rule], key: str) -> int:
@@ -95,17 +129,10 @@ def _concat(files: list[Standardized]) -> pl.DataFrame:
     return pl.concat([file.rows for file in files], how="diagonal_relaxed")
 
 
-def _split(
-    batch: pl.DataFrame,
-    rules: list[Rule],
-    files: list[Standardized],
-    keep: list[str],
-    *,
-    with_day: bool,
-    results: list[RuleResult],
-) -> ValidatedBatch:
+def split_rows(checked: CheckedBatch) -> SplitRows:
     """Rows breaking a critical rule are set aside with the first such rule's reason."""
-    critical = [rule for rule in rules if rule.severity == "critical"]
+    batch = checked.frame
+    critical = [rule for rule in checked.rules if rule.severity == "critical"]
     verdicts = [(rule, failing_rows(rule.check, batch.schema)) for rule in critical]
     first = [(rule, failing) for rule, failing in verdicts if failing is not None]
     labelled = batch.with_columns(
@@ -113,14 +140,11 @@ def _split(
         pl.coalesce([pl.when(f).then(rule.reason) for rule, f in first]).alias("_reason"),
         pl.coalesce([pl.when(f).then(pl.lit(rule.blame)) for rule, f in first]).alias("_column"),
     )
-    rows = labelled.filter(pl.col("_rule").is_null()).select(keep)
-    rejected = [
-        _rejected(labelled.filter(pl.col("_rule").is_not_null()), file, with_day) for file in files
-    ]
-    rejected += [_unreadable(file) for file in files]
-    return ValidatedBatch(
-        rows=rows, rejected=pl.concat(rejected, how="vertical_relaxed"), results=results
-    )
+    rows = labelled.filter(pl.col("_rule").is_null()).select(checked.keep)
+    set_aside = labelled.filter(pl.col("_rule").is_not_null())
+    rejected = [_rejected(set_aside, file, checked.with_day) for file in checked.files]
+    rejected += [_unreadable(file) for file in checked.files]
+    return SplitRows(rows=rows, rejected=pl.concat(rejected, how="vertical_relaxed"))
 
 
 def _rejected(labelled: pl.DataFrame, file: Standardized, with_day: bool) -> pl.DataFrame:

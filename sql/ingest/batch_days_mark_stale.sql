@@ -1,4 +1,4 @@
--- Days of the rows in `batch` (predictions no stored row shares): their aggregates change.
+-- Days in `batch_days` (of rows no stored row shares an id with): their aggregates change.
 INSERT INTO stale_days (model, day)
-SELECT DISTINCT $model, day FROM batch
+SELECT DISTINCT $model, day FROM batch_days
 WHERE day NOT IN (SELECT day FROM stale_days WHERE model = $model)

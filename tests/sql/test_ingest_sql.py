@@ -209,3 +209,55 @@ def test_a_crash_inside_a_file_leaves_nothing_of_it(
     monkeypatch.setattr(bottomline.loading, "load_sql", real_load_sql)
     assert ingest(con, case, "r2")["predictions"].rows_loaded == 2
     assert scalar(con, "SELECT count(*) FROM loans.predictions") == 2
+
+
+def outcome_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
+    return con.execute(
+        "SELECT prediction_id, label, regexp_extract(source_file, '[^/]+$') "
+        "FROM loans.outcomes ORDER BY prediction_id"
+    ).fetchall()
+
+
+def test_a_later_outcome_file_corrects_a_label_and_the_earlier_is_kept_aside(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    write_predictions(case, "1.csv", DAY_ONE + DAY_TWO)
+    write_outcomes(case, "1.csv", ["a,1", "c,1"])
+    ingest(con, case)
+    con.execute("DELETE FROM stale_days")
+    write_outcomes(case, "2.csv", ["a,0"])  # a correction, the next night
+    summary = ingest(con, case, "r2")["outcomes"]
+    assert summary.rows_replaced == 1
+    assert outcome_rows(con) == [("a", 0, "2.csv"), ("c", 1, "1.csv")]
+    assert stale(con) == [MAY_1]  # a's day only
+    assert con.execute("SELECT rule, kind FROM loans.quarantine").fetchall() == [
+        ("replaced_by_later_row", "outcomes")
+    ]
+    assert_nothing_lost(con)
+
+
+def test_one_outcome_in_two_files_of_a_night_keeps_the_later_file(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    write_predictions(case, "1.csv", DAY_ONE + DAY_TWO)
+    write_outcomes(case, "1.csv", ["a,1", "b,0"])
+    write_outcomes(case, "2.csv", ["a,1", "c,1"])  # a sent again, with the same label
+    summary = ingest(con, case)["outcomes"]
+    assert (summary.rows_loaded, summary.rows_replaced) == (4, 1)
+    assert outcome_rows(con) == [("a", 1, "2.csv"), ("b", 0, "1.csv"), ("c", 1, "2.csv")]
+    assert stale(con) == [MAY_1, MAY_2]
+    assert_nothing_lost(con)
+
+
+def test_a_changed_outcome_file_takes_back_what_it_no_longer_says(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    write_predictions(case, "1.csv", DAY_ONE + DAY_TWO)
+    path = write_outcomes(case, "1.csv", ["a,1", "c,1"])
+    ingest(con, case)
+    con.execute("DELETE FROM stale_days")
+    write_outcomes(case, "1.csv", ["a,1"])  # c's outcome withdrawn
+    os.utime(path, (2_000_000_000, 2_000_000_000))
+    ingest(con, case, "r2")
+    assert outcome_rows(con) == [("a", 1, "1.csv")]
+    assert stale(con) == [MAY_1, MAY_2]  # a's day (rewritten) and c's (its outcome gone)

@@ -1,0 +1,68 @@
+"""What the warehouse already holds of a group's prediction ids, looked up once per group.
+
+A group's units are then written without searching the stored rows again when none of their
+ids is stored from another unit (the common case: a night of new predictions, or outcomes
+arriving for the first time), which keeps a night's cost from growing with the history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import duckdb
+import polars as pl
+
+from bottomline.normalize import Standardized
+from bottomline.sqlfiles import load_sql
+from bottomline.warehouse import first_row, run
+
+Kind = Literal["predictions", "outcomes"]
+
+
+@dataclass(frozen=True)
+class StoredIds:
+    """Predictions: `known` are the group's ids stored from units outside the group.
+    Outcomes: `known` are the group's ids with a stored prediction, whose days are in
+    `prediction_days`. `all_new`: no id has a row from another unit, stored or in the group.
+
+    A group's outcome days are marked stale with its first unit (a superset of that unit's
+    days, which only means a day recomputed that did not strictly need it)."""
+
+    known: pl.Series
+    prediction_days: pl.DataFrame  # outcomes: the days of their stored predictions, unique
+    all_new: bool
+
+
+def lookup_stored_ids(
+    con: duckdb.DuckDBPyConnection, model: str, kind: Kind, files: list[Standardized]
+) -> StoredIds:
+    """One search of the stored rows for all ids of the group's units."""
+    ids = pl.concat([file.rows.select("prediction_id") for file in files]).drop_nulls()
+    con.register("batch_ids", ids)
+    con.register("batch_files", pl.DataFrame({"source_file": [f.source_file for f in files]}))
+    try:
+        if kind == "predictions":
+            rows = run(con, load_sql("ingest/ids_loaded_elsewhere", schema=model))
+            known = pl.Series("prediction_id", [row[0] for row in rows], dtype=pl.String)
+            days = pl.DataFrame(schema={"day": pl.Date})
+            stored_elsewhere = not known.is_empty()
+        else:
+            found = con.sql(load_sql("ingest/ids_with_prediction", schema=model)).pl()
+            known = found["prediction_id"].cast(pl.String)
+            days = found.select(pl.col("day").cast(pl.Date)).unique()
+            answer = first_row(con, load_sql("ingest/outcomes_stored_elsewhere", schema=model))
+            stored_elsewhere = bool(answer and answer[0])
+    finally:
+        con.unregister("batch_ids")
+        con.unregister("batch_files")
+    return StoredIds(known, days, all_new=not stored_elsewhere and not _shared_ids(files))
+
+
+def _shared_ids(files: list[Standardized]) -> bool:
+    """Does any prediction id appear in more than one file of the group? (Then the group has
+    fewer distinct ids than its files have between them.)"""
+    if len(files) < 2:
+        return False
+    ids = [file.rows["prediction_id"].drop_nulls() for file in files]
+    return sum(column.n_unique() for column in ids) > pl.concat(ids).n_unique()
