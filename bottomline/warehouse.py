@@ -20,7 +20,7 @@ from bottomline.identifiers import quote_identifier
 from bottomline.sqlfiles import load_sql, relative_name, sql_files
 
 Row = tuple[Any, ...]
-DEFAULT_MEMORY_LIMIT = "2GB"  # DuckDB's buffers per process; see `connect`
+DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's buffers per process; see `connect`
 
 
 def run(

@@ -56,7 +56,14 @@ class _RowArrays:
     small integer (index into `days`), and its matured flag and realized value (currency)."""
 
     def __init__(self, rows: pl.DataFrame) -> None:
-        self.days, self.codes = np.unique(rows["day"].to_numpy(), return_inverse=True)
+        day = rows["day"]
+        if day.null_count() or day.is_empty():  # the reference's rows have no day
+            self.days, self.codes = np.unique(day.to_numpy(), return_inverse=True)
+        else:  # days since the first day: no sort needed
+            numbers = day.to_physical().cast(pl.Int64).to_numpy()
+            first = int(numbers.min())
+            self.codes = numbers - first
+            self.days = np.arange(first, int(numbers.max()) + 1).astype("datetime64[D]")
         self.matured = rows["matured"].fill_null(0).cast(pl.Float64).to_numpy()
         self.realized = rows["realized_value"].fill_null(0.0).fill_nan(0.0).to_numpy()
 

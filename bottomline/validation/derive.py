@@ -22,6 +22,8 @@ def prediction_flags(
     # within each id (ranking inside the window would rank within the id's own rows).
     ranked = batch.with_columns(pl.col("source_file").rank("dense").alias("_file_order"))
     in_earlier_file = pl.col("_file_order") > pl.col("_file_order").min().over("prediction_id")
+    if batch["source_file"].n_unique() < 2:  # one file: no earlier file to repeat
+        in_earlier_file = pl.lit(False)
     return ranked.with_columns(
         (pl.col("predicted_at") > in_the_future(now)).fill_null(False).alias("in_the_future"),
         after.alias("after_as_of"),
