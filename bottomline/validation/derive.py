@@ -37,6 +37,8 @@ def outcome_flags(batch: pl.DataFrame, ids_with_prediction: pl.Series) -> pl.Dat
     """label_conflict (one id, two labels in the batch), no_prediction_yet."""
     label = pl.col("label")
     conflict = label.max().over("prediction_id") != label.min().over("prediction_id")
+    if batch["prediction_id"].n_unique() == batch.height:  # no id twice: no conflict
+        conflict = pl.lit(False)
     has_id = pl.col("prediction_id").is_not_null()
     return batch.with_columns(
         (has_id & conflict.fill_null(False)).alias("label_conflict"),
