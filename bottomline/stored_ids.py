@@ -16,7 +16,7 @@ import polars as pl
 
 from bottomline.normalize import Standardized
 from bottomline.sqlfiles import load_sql
-from bottomline.warehouse import first_row, run
+from bottomline.warehouse import first_row
 
 Kind = Literal["predictions", "outcomes"]
 
@@ -44,8 +44,8 @@ def lookup_stored_ids(
     con.register("batch_files", pl.DataFrame({"source_file": [f.source_file for f in files]}))
     try:
         if kind == "predictions":
-            rows = run(con, load_sql("ingest/ids_loaded_elsewhere", schema=model))
-            known = pl.Series("prediction_id", [row[0] for row in rows], dtype=pl.String)
+            found = con.sql(load_sql("ingest/ids_loaded_elsewhere", schema=model)).pl()
+            known = found["prediction_id"].cast(pl.String)
             days = pl.DataFrame(schema={"day": pl.Date})
             stored_elsewhere = not known.is_empty()
         else:

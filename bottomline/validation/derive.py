@@ -18,19 +18,19 @@ def prediction_flags(
     another file, or an earlier file of this batch (files in path order) has it too."""
     after = (pl.col("day") > as_of).fill_null(False) if as_of else pl.lit(False)
     stored_before = pl.col("prediction_id").is_in(loaded_elsewhere.implode())
-    # The file's place in the batch is ranked over the whole batch first, then compared
-    # within each id (ranking inside the window would rank within the id's own rows).
-    ranked = batch.with_columns(pl.col("source_file").rank("dense").alias("_file_order"))
-    in_earlier_file = pl.col("_file_order") > pl.col("_file_order").min().over("prediction_id")
-    if batch["source_file"].n_unique() < 2:  # one file: no earlier file to repeat
-        in_earlier_file = pl.lit(False)
-    return ranked.with_columns(
+    in_earlier_file = pl.lit(False)  # one file: no earlier file to repeat
+    if batch["source_file"].n_unique() > 1:
+        # The file's place in the batch is ranked over the whole batch first, then compared
+        # within each id (ranking inside the window would rank within the id's own rows).
+        batch = batch.with_columns(pl.col("source_file").rank("dense").alias("_file_order"))
+        in_earlier_file = pl.col("_file_order") > pl.col("_file_order").min().over("prediction_id")
+    return batch.with_columns(
         (pl.col("predicted_at") > in_the_future(now)).fill_null(False).alias("in_the_future"),
         after.alias("after_as_of"),
         (pl.col("prediction_id").is_not_null() & (stored_before | in_earlier_file))
         .fill_null(False)
         .alias("replaces_earlier_row"),
-    ).drop("_file_order")
+    ).drop("_file_order", strict=False)
 
 
 def outcome_flags(batch: pl.DataFrame, ids_with_prediction: pl.Series) -> pl.DataFrame:
