@@ -1,10 +1,12 @@
 """Incremental, idempotent, validated loading of a model's sources into the warehouse.
 
 A ledger (`ingested_files`) remembers each file by path, size, mtime and content hash, so a
-file is read once (and again only when its bytes change). New files are read in groups of up
-to `GROUP_ROWS` rows; each group is validated at once (`bottomline.validation`), then each
-file is written in one transaction together with its rows set aside, its ledger row and the
-days it makes stale: a run killed at any point leaves every file wholly loaded or not at all.
+file is read once (and again only when its bytes change). New files are read in groups of about
+`GROUP_BYTES` of rows in memory (one wide file of predictions, or a night of narrow outcome
+files: each group costs a search of the stored ids and a GX batch). Each group is validated at
+once (`bottomline.validation`), then each file is written in one transaction together with its
+rows set aside, its ledger row and the days it makes stale: a run killed at any point leaves
+every file wholly loaded or not at all.
 Rows are upserted by prediction id; a row replaced by a later file's row is kept in quarantine.
 Outcomes are matched to predictions by id whenever both are in, in whichever order they came.
 Database sources are read by watermark instead (`bottomline.ingest_database`).
@@ -42,7 +44,7 @@ from bottomline.validation.rules import arrival_rule, volume_rules
 from bottomline.warehouse import ensure_model_schema, first_row, run
 
 __all__ = ["IngestContext", "IngestReport", "IngestSummary", "file_errors", "ingest_model"]
-GROUP_ROWS = 1_000_000  # rows validated together, at most (plus one file)
+GROUP_BYTES = 256 * 2**20  # rows validated together, in memory: at most this plus one file
 VOLUME_HISTORY_DAYS = 28
 
 
@@ -144,7 +146,7 @@ def _ingest_kind(
         group.append((_file_unit(source, digest), standardized))
         if _worth_reporting(number, len(files)):
             progress(f"{kind}: {number}/{len(files)} files read")
-        if sum(item[1].rows.height for item in group) >= GROUP_ROWS:
+        if sum(item[1].rows.estimated_size() for item in group) >= GROUP_BYTES:
             results += load_group(con, context, batch, kind, group, validator, summary, progress)
             group = []
     if group:

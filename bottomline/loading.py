@@ -93,13 +93,14 @@ def load_group(
     checked = (
         check_predictions(files, batch, stored.known)
         if kind == "predictions"
-        else check_outcomes(files, batch, stored.known)
+        else check_outcomes(files, batch, stored.known, stored.every_id_known)
     )
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx") as gx:
         results = gx.submit(run_rules, checked, validator)
-        split = split_rows(checked)
+        split = split_rows(checked).by_file([unit.path for unit, _ in group])
         for unit, standardized in group:
-            _write_counted(con, context, kind, unit, standardized, split, stored, summary)
+            part = split[unit.path]
+            _write_counted(con, context, kind, unit, standardized, part, stored, summary)
         progress(
             f"{kind}: {summary.rows_loaded:,} rows loaded, {summary.rows_quarantined:,} set "
             f"aside, {len(summary.errors)} file(s) not readable"
@@ -145,8 +146,7 @@ def _write_unit(
     watermark), in one transaction; returns how many rows were loaded, set aside, and earlier
     rows replaced."""
     model, path = context.case.name, unit.path
-    rows = validated.rows.filter(pl.col("source_file") == path).drop("source_file")
-    rejected = validated.rejected.filter(pl.col("source_file") == path).drop("source_file")
+    rows, rejected = validated.rows, validated.rejected  # the unit's own, see SplitRows.by_file
     stamp = {"path": path, "run_id": context.run_id, "now": context.now}
     id_column = (context.case.predictions if kind == "predictions" else context.case.outcomes).id
     keys = {"model": model, "kind": kind, "path": path}

@@ -33,6 +33,7 @@ class StoredIds:
     known: pl.Series
     prediction_days: pl.DataFrame  # outcomes: the days of their stored predictions, unique
     all_new: bool
+    every_id_known: bool = False  # outcomes: every id of the group has a stored prediction
 
 
 def lookup_stored_ids(
@@ -57,13 +58,33 @@ def lookup_stored_ids(
     finally:
         con.unregister("batch_ids")
         con.unregister("batch_files")
-    return StoredIds(known, days, all_new=not stored_elsewhere and not _shared_ids(files))
+    # `known` holds only ids of the group: as many distinct ones as the group has ids means all.
+    every_id_known = kind == "outcomes" and _distinct_count(known) == ids.height
+    return StoredIds(
+        known,
+        days,
+        all_new=not stored_elsewhere and not _shared_ids(files, ids["prediction_id"]),
+        every_id_known=every_id_known,
+    )
 
 
-def _shared_ids(files: list[Standardized]) -> bool:
+def distinct_ids(ids: pl.Series) -> bool:
+    """Does no id (missing ones aside) come twice? Compared by 64-bit hash, far cheaper than
+    by text. A collision can only answer False, which sends the caller down its exact path,
+    so shortcuts taken on True are never taken wrongly."""
+    present = ids.drop_nulls()
+    return _distinct_count(present) == present.len()
+
+
+def _distinct_count(ids: pl.Series) -> int:
+    """Distinct ids, at most (ids with equal hashes count once)."""
+    return ids.hash(seed=0).n_unique()
+
+
+def _shared_ids(files: list[Standardized], group_ids: pl.Series) -> bool:
     """Does any prediction id appear in more than one file of the group? (Then the group has
-    fewer distinct ids than its files have between them.)"""
-    if len(files) < 2:
+    fewer distinct ids than its files have between them.) `group_ids`: all files' ids."""
+    if len(files) < 2 or distinct_ids(group_ids):
         return False
     ids = [file.rows["prediction_id"].drop_nulls() for file in files]
     return sum(column.n_unique() for column in ids) > pl.concat(ids).n_unique()

@@ -13,7 +13,12 @@ import polars as pl
 from bottomline.config import BusinessCase
 from bottomline.normalize import RAW, Standardized
 from bottomline.validation.checks import failing_rows
-from bottomline.validation.derive import outcome_flags, prediction_flags, repeats_in_file
+from bottomline.validation.derive import (
+    ids_distinct,
+    outcome_flags,
+    prediction_flags,
+    repeats_in_file,
+)
 from bottomline.validation.gx_runner import RuleResult
 from bottomline.validation.profile import ReferenceProfile
 from bottomline.validation.rules import Rule, outcome_rules, prediction_rules
@@ -49,6 +54,25 @@ class SplitRows:
     rows: pl.DataFrame  # to load, with source_file and source_row
     rejected: pl.DataFrame  # to set aside, see REJECTED_SCHEMA
 
+    def by_file(self, paths: list[str]) -> dict[str, SplitRows]:
+        """The split of each file (`paths`: the batch's files), without `source_file`."""
+        if len(paths) == 1:  # the whole batch: no filtering, no copy
+            return {paths[0]: SplitRows(*(f.drop("source_file") for f in self._frames()))}
+        parts = [
+            frame.partition_by("source_file", as_dict=True, include_key=False)
+            for frame in self._frames()
+        ]
+        empty = [frame.clear().drop("source_file") for frame in self._frames()]
+        return {
+            path: SplitRows(
+                *(part.get((path,), blank) for part, blank in zip(parts, empty, strict=False))
+            )
+            for path in paths
+        }
+
+    def _frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        return self.rows, self.rejected
+
 
 @dataclass(frozen=True)
 class ValidatedBatch(SplitRows):
@@ -81,18 +105,27 @@ def check_predictions(
 ) -> CheckedBatch:
     """Predictions of the files; `loaded_elsewhere`: ids already stored from other files."""
     rules = prediction_rules(context.case, context.profile)
-    batch = prediction_flags(_concat(files), context.now, context.as_of, loaded_elsewhere)
-    batch = repeats_in_file(batch, rules[: _index(rules, "id_unique_in_file")])
+    batch = _concat(files)
+    distinct = ids_distinct(batch)
+    batch = prediction_flags(batch, context.now, context.as_of, loaded_elsewhere, distinct)
+    batch = repeats_in_file(batch, rules[: _index(rules, "id_unique_in_file")], distinct)
     keep = PREDICTION_COLUMNS + context.case.kept_columns()
     return CheckedBatch("predictions", rules, batch, files, keep, with_day=True)
 
 
 def check_outcomes(
-    files: list[Standardized], context: BatchContext, ids_with_prediction: pl.Series
+    files: list[Standardized],
+    context: BatchContext,
+    ids_with_prediction: pl.Series,
+    every_id_has_prediction: bool = False,
 ) -> CheckedBatch:
+    """Outcomes of the files; `ids_with_prediction`: their ids with a stored prediction (all
+    of them, when `every_id_has_prediction`)."""
     rules = outcome_rules(context.case)
-    batch = outcome_flags(_concat(files), ids_with_prediction)
-    batch = repeats_in_file(batch, rules[: _index(rules, "id_unique_in_file")])
+    batch = _concat(files)
+    distinct = ids_distinct(batch)
+    batch = outcome_flags(batch, ids_with_prediction, distinct, every_id_has_prediction)
+    batch = repeats_in_file(batch, rules[: _index(rules, "id_unique_in_file")], distinct)
     return CheckedBatch("outcomes", rules, batch, files, OUTCOME_COLUMNS, with_day=False)
 
 

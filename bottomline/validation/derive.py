@@ -7,19 +7,31 @@ from functools import reduce
 
 import polars as pl
 
+from bottomline.stored_ids import distinct_ids
 from bottomline.validation.checks import failing_rows
 from bottomline.validation.rules import Rule, in_the_future
 
 
+def ids_distinct(batch: pl.DataFrame) -> bool:
+    """Does no prediction id (missing ones aside) come twice in the batch? (By hash: see
+    `distinct_ids`; False may be a collision, and only sends the batch down the exact path.)"""
+    return distinct_ids(batch["prediction_id"])
+
+
 def prediction_flags(
-    batch: pl.DataFrame, now: dt.datetime, as_of: dt.date | None, loaded_elsewhere: pl.Series
+    batch: pl.DataFrame,
+    now: dt.datetime,
+    as_of: dt.date | None,
+    loaded_elsewhere: pl.Series,
+    distinct: bool = False,
 ) -> pl.DataFrame:
     """in_the_future, after_as_of, and replaces_earlier_row: the id was stored before from
-    another file, or an earlier file of this batch (files in path order) has it too."""
+    another file, or an earlier file of this batch (files in path order) has it too.
+    `distinct`: no id comes twice in the batch (`ids_distinct`), so no file repeats another."""
     after = (pl.col("day") > as_of).fill_null(False) if as_of else pl.lit(False)
     stored_before = pl.col("prediction_id").is_in(loaded_elsewhere.implode())
-    in_earlier_file = pl.lit(False)  # one file: no earlier file to repeat
-    if batch["source_file"].n_unique() > 1:
+    in_earlier_file = pl.lit(False)  # one file, or no id twice: no earlier file to repeat
+    if not distinct and batch["source_file"].n_unique() > 1:
         # The file's place in the batch is ranked over the whole batch first, then compared
         # within each id (ranking inside the window would rank within the id's own rows).
         batch = batch.with_columns(pl.col("source_file").rank("dense").alias("_file_order"))
@@ -33,24 +45,35 @@ def prediction_flags(
     ).drop("_file_order", strict=False)
 
 
-def outcome_flags(batch: pl.DataFrame, ids_with_prediction: pl.Series) -> pl.DataFrame:
-    """label_conflict (one id, two labels in the batch), no_prediction_yet."""
+def outcome_flags(
+    batch: pl.DataFrame,
+    ids_with_prediction: pl.Series,
+    distinct: bool = False,
+    every_id_has_prediction: bool = False,
+) -> pl.DataFrame:
+    """label_conflict (one id, two labels in the batch), no_prediction_yet. `distinct`: no id
+    comes twice (`ids_distinct`), so no id has two labels; `every_id_has_prediction`: every id
+    of the batch is among `ids_with_prediction`, so none needs looking up."""
     label = pl.col("label")
     conflict = label.max().over("prediction_id") != label.min().over("prediction_id")
-    if batch["prediction_id"].n_unique() == batch.height:  # no id twice: no conflict
+    if distinct:
         conflict = pl.lit(False)
     has_id = pl.col("prediction_id").is_not_null()
+    without_prediction = ~pl.col("prediction_id").is_in(ids_with_prediction.implode())
+    if every_id_has_prediction:
+        without_prediction = pl.lit(False)
     return batch.with_columns(
         (has_id & conflict.fill_null(False)).alias("label_conflict"),
-        (has_id & ~pl.col("prediction_id").is_in(ids_with_prediction.implode())).alias(
-            "no_prediction_yet"
-        ),
+        (has_id & without_prediction).alias("no_prediction_yet"),
     )
 
 
-def repeats_in_file(batch: pl.DataFrame, earlier_rules: list[Rule]) -> pl.DataFrame:
+def repeats_in_file(
+    batch: pl.DataFrame, earlier_rules: list[Rule], distinct: bool = False
+) -> pl.DataFrame:
     """repeats_later_in_file and kept_row: of the rows of an id in one file that pass the
-    critical rules before this one, the last is kept."""
+    critical rules before this one, the last is kept. `distinct`: no id comes twice in the
+    batch (`ids_distinct`), so each usable row is the one kept of its id."""
     failing = [
         failing_rows(rule.check, batch.schema)
         for rule in earlier_rules
@@ -58,6 +81,10 @@ def repeats_in_file(batch: pl.DataFrame, earlier_rules: list[Rule]) -> pl.DataFr
     ]
     broken = reduce(lambda a, b: a | b, [f for f in failing if f is not None], pl.lit(False))
     usable_row = pl.when(~broken & pl.col("prediction_id").is_not_null()).then(pl.col("source_row"))
+    if distinct:
+        return batch.with_columns(
+            usable_row.alias("kept_row"), pl.lit(False).alias("repeats_later_in_file")
+        )
     kept = usable_row.max().over(["source_file", "prediction_id"])
     return batch.with_columns(kept.alias("kept_row")).with_columns(
         (usable_row.is_not_null() & (pl.col("source_row") < pl.col("kept_row")))

@@ -1,0 +1,121 @@
+"""The shortcuts taken when no id comes twice: the same flags as the exact path, and taken
+only when they are right."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from bottomline.config import BusinessCase
+from bottomline.normalize import standardize_outcomes, standardize_predictions
+from bottomline.stored_ids import distinct_ids
+from bottomline.validation.batch import SplitRows
+from bottomline.validation.derive import (
+    ids_distinct,
+    outcome_flags,
+    prediction_flags,
+    repeats_in_file,
+)
+from bottomline.validation.profile import column_kinds
+from bottomline.validation.rules import Rule, outcome_rules, prediction_rules
+from tests.helpers import make_case
+from tests.unit.test_validation import NO_IDS, NOW, rows, source
+
+
+@pytest.fixture
+def case(tmp_path: Path) -> BusinessCase:
+    return make_case(tmp_path)
+
+
+def test_distinct_ids_sets_missing_ids_aside() -> None:
+    assert distinct_ids(pl.Series(["a", None, "b", None]))
+    assert not distinct_ids(pl.Series(["a", "b", "a"]))
+    assert distinct_ids(pl.Series([], dtype=pl.String))
+
+
+def before_unique(rules: list[Rule]) -> list[Rule]:
+    """The rules a row must pass before its id's repeats are looked at."""
+    return rules[: [rule.key for rule in rules].index("id_unique_in_file")]
+
+
+def predictions(case: BusinessCase, ids: list[str | None], path: str) -> pl.DataFrame:
+    read = rows(len(ids), id=ids, p=["0.5", "x", "0.2", "0.9"][: len(ids)])
+    return standardize_predictions(read, case, path, column_kinds(case, None)).rows
+
+
+def test_prediction_flags_with_distinct_ids_equal_the_exact_ones(case: BusinessCase) -> None:
+    """Two files, one row unreadable, one id stored before: every flag and kept row agrees."""
+    batch = pl.concat(
+        [predictions(case, ["a", "b", None], "1.csv"), predictions(case, ["c", "d"], "2.csv")]
+    )
+    assert ids_distinct(batch)
+    stored = pl.Series("prediction_id", ["d"])
+    earlier = before_unique(prediction_rules(case, None))
+
+    def flags(distinct: bool) -> pl.DataFrame:
+        flagged = prediction_flags(batch, NOW, dt.date(2026, 5, 2), stored, distinct)
+        return repeats_in_file(flagged, earlier, distinct)
+
+    exact, shortcut = flags(False), flags(True)
+    assert_frame_equal(shortcut, exact)
+    assert exact["replaces_earlier_row"].to_list() == [False, False, False, False, True]
+    # b and d have unreadable scores, and a missing id is never kept
+    assert exact["kept_row"].to_list() == [1, None, None, 1, None]
+
+
+def test_ids_repeated_across_files_take_the_exact_path(case: BusinessCase) -> None:
+    batch = pl.concat(
+        [predictions(case, ["a", "b"], "1.csv"), predictions(case, ["b", "c"], "2.csv")]
+    )
+    assert not ids_distinct(batch)
+    flagged = prediction_flags(batch, NOW, None, NO_IDS, ids_distinct(batch))
+    assert flagged["replaces_earlier_row"].to_list() == [False, False, True, False]
+
+
+def outcomes(case: BusinessCase, ids: list[str], labels: list[int]) -> pl.DataFrame:
+    return standardize_outcomes(source(id=ids, y=labels), case, "o.csv").rows
+
+
+def test_outcome_flags_with_distinct_ids_equal_the_exact_ones(case: BusinessCase) -> None:
+    batch = outcomes(case, ["a", "b", "c"], [1, 0, 1])
+    with_prediction = pl.Series("prediction_id", ["a", "b", "c"])
+    exact = repeats_in_file(
+        outcome_flags(batch, with_prediction), before_unique(outcome_rules(case))
+    )
+    shortcut = repeats_in_file(
+        outcome_flags(batch, with_prediction, distinct=True, every_id_has_prediction=True),
+        before_unique(outcome_rules(case)),
+        distinct=True,
+    )
+    assert_frame_equal(shortcut, exact)
+    assert not exact["no_prediction_yet"].any()
+    assert not exact["label_conflict"].any()
+
+
+def test_an_outcome_without_prediction_is_still_found(case: BusinessCase) -> None:
+    batch = outcomes(case, ["a", "b", "a"], [1, 0, 0])
+    flagged = outcome_flags(batch, pl.Series("prediction_id", ["a"]), ids_distinct(batch))
+    assert flagged["no_prediction_yet"].to_list() == [False, True, False]
+    assert flagged["label_conflict"].to_list() == [True, False, True]
+
+
+def test_split_by_file_keeps_every_row_once() -> None:
+    split = SplitRows(
+        rows=pl.DataFrame({"source_file": ["1", "2", "1"], "source_row": [1, 1, 2]}),
+        rejected=pl.DataFrame({"source_file": ["2"], "source_row": [2]}),
+    )
+    empty = split.rejected.clear()
+    parts = split.by_file(["1", "2", "3"])
+    assert parts["1"].rows["source_row"].to_list() == [1, 2]
+    assert parts["2"].rejected["source_row"].to_list() == [2]
+    assert parts["3"].rows.columns == ["source_row"]
+    assert parts["3"].rows.is_empty()
+    one_file = SplitRows(rows=split.rows.filter(pl.col("source_file") == "1"), rejected=empty)
+    whole = one_file.by_file(["1"])["1"]  # the batch itself, without the file's name
+    assert whole.rows.columns == ["source_row"]
+    assert whole.rows["source_row"].to_list() == [1, 2]
+    assert whole.rejected.is_empty()
