@@ -113,9 +113,11 @@ def measure(rows: pl.DataFrame, case: BusinessCase, calibrator: Calibrator) -> p
 
 
 def summarize(measured: pl.DataFrame, case: BusinessCase) -> pl.DataFrame:
-    """`metrics_daily` rows (without `model`) of measured rows."""
-    parts = [_group(measured, None)] + [_group(measured, column) for column in sliced_by(case)]
-    return pl.concat(parts).sort(GRAIN)
+    """`metrics_daily` rows (without `model`) of measured rows. The whole model's rows
+    (segment `_all`) are summed from the first segment's, not from the rows again."""
+    segments = [_group(measured, column) for column in sliced_by(case)]
+    whole = _group(segments[0] if segments else measured, None)
+    return pl.concat([whole, *segments]).sort(GRAIN)
 
 
 def daily_metrics(
@@ -133,12 +135,11 @@ def sliced_by(case: BusinessCase) -> list[str]:
 
 
 def _group(measured: pl.DataFrame, segment: str | None) -> pl.DataFrame:
+    """Sums per day and model version, and per value of `segment` (or over all rows)."""
     segment_value = pl.col(segment).cast(pl.String).fill_null(MISSING) if segment else pl.lit(ALL)
     return (
-        measured.with_columns(
-            pl.lit(segment or ALL).alias("segment"), segment_value.alias("segment_value")
-        )
-        .group_by(GRAIN)
+        measured.group_by("day", "model_version", segment_value.alias("segment_value"))
         .agg(pl.col(MEASURES).sum())
+        .with_columns(pl.lit(segment or ALL).alias("segment"))
         .select(GRAIN + MEASURES)
     )

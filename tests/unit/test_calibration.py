@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from scipy.optimize import isotonic_regression
 
 from bottomline.calibration import (
     IDENTITY,
@@ -36,6 +37,24 @@ def test_the_fit_is_monotone_and_recovers_a_calibrated_rate() -> None:
     assert np.all(np.diff(calibration.rates) >= 0)
     grid = np.array([0.2, 0.5, 0.8])
     assert calibration.apply(grid) == pytest.approx(grid**2, abs=0.03)
+
+
+def test_only_the_ends_of_a_flat_run_are_kept_and_the_map_is_the_same() -> None:
+    rng = np.random.default_rng(3)
+    scores = rng.uniform(size=20_000)
+    labels = (rng.uniform(size=scores.size) < scores).astype(int)
+    calibration = fit_isotonic(scores, labels)
+    assert len(calibration.scores) < 2_000  # of 20,000 distinct scores
+    flat = (calibration.rates[1:-1] == calibration.rates[:-2]) & (
+        calibration.rates[1:-1] == calibration.rates[2:]
+    )
+    assert not flat.any()
+    # The full fit, by hand: every distinct score with its pooled rate.
+    order = np.argsort(scores)
+    full = isotonic_regression(labels[order].astype(float), increasing=True).x
+    probes = np.concatenate([scores, rng.uniform(-0.1, 1.1, size=5_000)])
+    expected = np.interp(probes, scores[order], full)
+    assert np.array_equal(calibration.apply(probes), expected)
 
 
 def test_one_kind_of_label_cannot_calibrate() -> None:
