@@ -13,7 +13,8 @@ a killed run leaves them stale for the next one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -193,19 +194,36 @@ def read_unit(
     case: BusinessCase,
     unit: AggregationUnit,
     batch_rows: int = ROWS_PER_UNIT,
-) -> Iterator[pl.DataFrame]:
+) -> Generator[pl.DataFrame, None, None]:
     """The unit's prediction rows, each with its outcome when known, in batches of at most
     `batch_rows` rows (streamed: the whole unit is never in memory at once)."""
-    reader = con.sql(
-        load_sql("aggregate/rows_for_days", schema=case.name),
-        params={"days": list(unit.days), "first_day": unit.days[0], "last_day": unit.days[-1]},
-    ).to_arrow_reader(batch_rows)
-    empty = True
-    for batch in reader:
-        empty = False
-        yield _frame(batch)
-    if empty:  # still one (empty) batch, with the columns
-        yield _frame(reader.schema.empty_table())
+    with _outcomes_as_build_side(con):
+        reader = con.sql(
+            load_sql("aggregate/rows_for_days", schema=case.name),
+            params={"days": list(unit.days), "first_day": unit.days[0], "last_day": unit.days[-1]},
+        ).to_arrow_reader(batch_rows)
+        try:
+            empty = True
+            for batch in reader:
+                empty = False
+                yield _frame(batch)
+            if empty:  # still one (empty) batch, with the columns
+                yield _frame(reader.schema.empty_table())
+        finally:
+            reader.close()  # the connection takes no statement while a result is open
+
+
+@contextmanager
+def _outcomes_as_build_side(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Keep a LEFT JOIN's hash table on its right side (outcomes: ids and labels). DuckDB
+    otherwise puts it on the side it expects to be smaller: from a day's share of the rows it
+    expected 99,000 predictions of a 10M-row day, and hashed every prediction with all its
+    columns (6.0 s, against 3.2 s)."""
+    run(con, load_sql("aggregate/join_outcomes_as_build_side"))
+    try:
+        yield
+    finally:
+        run(con, load_sql("aggregate/join_sides_by_estimate"))
 
 
 def _frame(arrow: Any) -> pl.DataFrame:

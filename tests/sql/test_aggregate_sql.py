@@ -186,6 +186,35 @@ def test_a_unit_read_in_batches_sums_to_the_same_aggregates(
     assert [rows.height for rows in read_unit(con, case, plan.units[0], batch_rows=4)] == [4, 2]
 
 
+def test_a_unit_is_read_with_outcomes_hashed_and_the_planner_left_as_it_was(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    """The join keeps its hash table on the outcomes' side while the rows are read (however
+    small DuckDB guesses a day's predictions to be), and only then, even when the reading
+    stops half way."""
+    from bottomline.aggregate import AggregationUnit, _outcomes_as_build_side, read_unit
+
+    load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
+    con.execute(  # outcomes still waiting for their predictions: more than a day's
+        "INSERT INTO loans.outcomes BY NAME SELECT 'other-' || range AS prediction_id, "
+        "1 AS label, 'other.csv' AS source_file, range AS source_row, 'r' AS run_id, "
+        "now()::TIMESTAMP AS ingested_at FROM range(5000)"
+    )
+    query = load_sql("aggregate/rows_for_days", schema="loans")
+    params = {"days": [MAY_1], "first_day": MAY_1, "last_day": MAY_1}
+    assert "Join Type: RIGHT" in con.execute("EXPLAIN " + query, params).fetchall()[0][1]
+    with _outcomes_as_build_side(con):
+        plan = con.execute("EXPLAIN " + query, params).fetchall()[0][1]
+    assert "Join Type: LEFT" in plan
+    setting = "SELECT current_setting('disabled_optimizers')"
+    assert con.execute(setting).fetchall() == [("",)]
+    batches = read_unit(con, case, AggregationUnit((MAY_1, MAY_2)), batch_rows=2)
+    first = next(batches)
+    assert first["label"].to_list() == [1, 0]
+    batches.close()  # abandoned: the result is closed and the setting restored
+    assert con.execute(setting).fetchall() == [("",)]
+
+
 def test_units_pack_days_and_keep_large_ones_apart() -> None:
     from bottomline.aggregate import AggregationUnit, cut_units
 

@@ -1,0 +1,2 @@
+-- Back to DuckDB's own choice of each join's hash-table side.
+RESET disabled_optimizers
