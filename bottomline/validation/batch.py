@@ -65,7 +65,7 @@ class SplitRows:
         empty = [frame.clear().drop("source_file") for frame in self._frames()]
         return {
             path: SplitRows(
-                *(part.get((path,), blank) for part, blank in zip(parts, empty, strict=False))
+                *(part.get((path,), blank) for part, blank in zip(parts, empty, strict=True))
             )
             for path in paths
         }
@@ -173,8 +173,10 @@ def split_rows(checked: CheckedBatch) -> SplitRows:
         pl.coalesce([pl.when(f).then(rule.reason) for rule, f in first]).alias("_reason"),
         pl.coalesce([pl.when(f).then(pl.lit(rule.blame)) for rule, f in first]).alias("_column"),
     )
-    rows = labelled.filter(pl.col("_rule").is_null()).select(checked.keep)
     set_aside = labelled.filter(pl.col("_rule").is_not_null())
+    # Usually no row is set aside: then the rows to load are the batch's own, not a copy.
+    loaded = labelled.filter(pl.col("_rule").is_null()) if set_aside.height else labelled
+    rows = loaded.select(checked.keep)
     rejected = [_rejected(set_aside, file, checked.with_day) for file in checked.files]
     rejected += [_unreadable(file) for file in checked.files]
     return SplitRows(rows=rows, rejected=pl.concat(rejected, how="vertical_relaxed"))
