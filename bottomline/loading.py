@@ -30,7 +30,7 @@ from bottomline.validation.batch import (
     check_outcomes,
     check_predictions,
     run_rules,
-    split_rows,
+    split_files,
 )
 from bottomline.validation.gx_runner import RuleResult
 from bottomline.warehouse import add_missing_columns, first_row, run, transaction
@@ -87,7 +87,7 @@ def load_group(
 ) -> list[RuleResult]:
     """Validate a group of units at once and write each unit. GX runs on its own thread
     while the units are written: which rows load is decided by the rules themselves
-    (`split_rows`), GX only reports, so the two need not wait for each other."""
+    (`split_files`), GX only reports, so the two need not wait for each other."""
     files = [item[1] for item in group]
     stored = lookup_stored_ids(con, context.case.name, kind, files)
     checked = (
@@ -97,9 +97,7 @@ def load_group(
     )
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx") as gx:
         results = gx.submit(run_rules, checked, validator)
-        split = split_rows(checked).by_file([unit.path for unit, _ in group])
-        for unit, standardized in group:
-            part = split[unit.path]
+        for (unit, standardized), part in zip(group, split_files(checked), strict=True):
             _write_counted(con, context, kind, unit, standardized, part, stored, summary)
         progress(
             f"{kind}: {summary.rows_loaded:,} rows loaded, {summary.rows_quarantined:,} set "
@@ -146,7 +144,7 @@ def _write_unit(
     watermark), in one transaction; returns how many rows were loaded, set aside, and earlier
     rows replaced."""
     model, path = context.case.name, unit.path
-    rows, rejected = validated.rows, validated.rejected  # the unit's own, see SplitRows.by_file
+    rows, rejected = validated.rows, validated.rejected  # the unit's own: see split_files
     stamp = {"path": path, "run_id": context.run_id, "now": context.now}
     id_column = (context.case.predictions if kind == "predictions" else context.case.outcomes).id
     keys = {"model": model, "kind": kind, "path": path}

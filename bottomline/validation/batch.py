@@ -4,6 +4,7 @@ split the rows into those to load and those to set aside (with rule, column and 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import reduce
 from typing import Protocol
@@ -54,25 +55,6 @@ class SplitRows:
     rows: pl.DataFrame  # to load, with source_file and source_row
     rejected: pl.DataFrame  # to set aside, see REJECTED_SCHEMA
 
-    def by_file(self, paths: list[str]) -> dict[str, SplitRows]:
-        """The split of each file (`paths`: the batch's files), without `source_file`."""
-        if len(paths) == 1:  # the whole batch: no filtering, no copy
-            return {paths[0]: SplitRows(*(f.drop("source_file") for f in self._frames()))}
-        parts = [
-            frame.partition_by("source_file", as_dict=True, include_key=False)
-            for frame in self._frames()
-        ]
-        empty = [frame.clear().drop("source_file") for frame in self._frames()]
-        return {
-            path: SplitRows(
-                *(part.get((path,), blank) for part, blank in zip(parts, empty, strict=True))
-            )
-            for path in paths
-        }
-
-    def _frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        return self.rows, self.rejected
-
 
 @dataclass(frozen=True)
 class ValidatedBatch(SplitRows):
@@ -105,12 +87,14 @@ def check_predictions(
 ) -> CheckedBatch:
     """Predictions of the files; `loaded_elsewhere`: ids already stored from other files."""
     rules = prediction_rules(context.case, context.profile)
-    batch = _concat(files)
-    distinct = ids_distinct(batch)
-    batch = prediction_flags(batch, context.now, context.as_of, loaded_elsewhere, distinct)
-    batch = repeats_in_file(batch, rules[: _index(rules, "id_unique_in_file")], distinct)
+    earlier = rules[: _index(rules, "id_unique_in_file")]
+
+    def flags(rows: pl.DataFrame, distinct: bool) -> pl.DataFrame:
+        flagged = prediction_flags(rows, context.now, context.as_of, loaded_elsewhere, distinct)
+        return repeats_in_file(flagged, earlier, distinct)
+
     keep = PREDICTION_COLUMNS + context.case.kept_columns()
-    return CheckedBatch("predictions", rules, batch, files, keep, with_day=True)
+    return CheckedBatch("predictions", rules, _flagged(files, flags), files, keep, with_day=True)
 
 
 def check_outcomes(
@@ -122,11 +106,27 @@ def check_outcomes(
     """Outcomes of the files; `ids_with_prediction`: their ids with a stored prediction (all
     of them, when `every_id_has_prediction`)."""
     rules = outcome_rules(context.case)
+    earlier = rules[: _index(rules, "id_unique_in_file")]
+
+    def flags(rows: pl.DataFrame, distinct: bool) -> pl.DataFrame:
+        flagged = outcome_flags(rows, ids_with_prediction, distinct, every_id_has_prediction)
+        return repeats_in_file(flagged, earlier, distinct)
+
+    batch = _flagged(files, flags)
+    return CheckedBatch("outcomes", rules, batch, files, OUTCOME_COLUMNS, with_day=False)
+
+
+def _flagged(
+    files: list[Standardized], flags: Callable[[pl.DataFrame, bool], pl.DataFrame]
+) -> pl.DataFrame:
+    """The files' rows, in file order, with the flags `flags(rows, distinct)` adds. When no id
+    comes twice the flags are row by row, and each file gets its own: adding columns to rows
+    of several files would first copy every column of them into one piece."""
     batch = _concat(files)
     distinct = ids_distinct(batch)
-    batch = outcome_flags(batch, ids_with_prediction, distinct, every_id_has_prediction)
-    batch = repeats_in_file(batch, rules[: _index(rules, "id_unique_in_file")], distinct)
-    return CheckedBatch("outcomes", rules, batch, files, OUTCOME_COLUMNS, with_day=False)
+    if distinct and len(files) > 1:
+        return pl.concat([flags(file.rows, True) for file in files], how="diagonal_relaxed")
+    return flags(batch, distinct)
 
 
 def run_rules(checked: CheckedBatch, validator: Validator) -> list[RuleResult]:
@@ -164,29 +164,52 @@ def _concat(files: list[Standardized]) -> pl.DataFrame:
 
 def split_rows(checked: CheckedBatch) -> SplitRows:
     """Rows breaking a critical rule are set aside with the first such rule's reason."""
-    batch = checked.frame
+    parts = [_split_file(rows, file, checked) for rows, file in _by_file(checked)]
+    return SplitRows(
+        rows=pl.concat([part.rows for part in parts], how="vertical_relaxed"),
+        rejected=pl.concat([part.rejected for part in parts], how="vertical_relaxed"),
+    )
+
+
+def split_files(checked: CheckedBatch) -> list[SplitRows]:
+    """`split_rows` for each file of the batch (in the batch's order), without `source_file`."""
+    return [
+        SplitRows(*(frame.drop("source_file") for frame in (part.rows, part.rejected)))
+        for part in (_split_file(rows, file, checked) for rows, file in _by_file(checked))
+    ]
+
+
+def _by_file(checked: CheckedBatch) -> Iterator[tuple[pl.DataFrame, Standardized]]:
+    """Each file's rows of the batch (in file order): slices, not copies."""
+    offset = 0
+    for file in checked.files:
+        yield checked.frame.slice(offset, file.rows.height), file
+        offset += file.rows.height
+
+
+def _split_file(rows: pl.DataFrame, file: Standardized, checked: CheckedBatch) -> SplitRows:
     critical = [rule for rule in checked.rules if rule.severity == "critical"]
-    verdicts = [(rule, failing_rows(rule.check, batch.schema)) for rule in critical]
+    verdicts = [(rule, failing_rows(rule.check, rows.schema)) for rule in critical]
     first = [(rule, failing) for rule, failing in verdicts if failing is not None]
-    labelled = batch.with_columns(
+    labelled = rows.with_columns(
         pl.coalesce([pl.when(f).then(pl.lit(rule.key)) for rule, f in first]).alias("_rule"),
         pl.coalesce([pl.when(f).then(rule.reason) for rule, f in first]).alias("_reason"),
         pl.coalesce([pl.when(f).then(pl.lit(rule.blame)) for rule, f in first]).alias("_column"),
     )
     set_aside = labelled.filter(pl.col("_rule").is_not_null())
-    # Usually no row is set aside: then the rows to load are the batch's own, not a copy.
+    # Usually no row is set aside: then the rows to load are the file's own, not a copy.
     loaded = labelled.filter(pl.col("_rule").is_null()) if set_aside.height else labelled
-    rows = loaded.select(checked.keep)
-    rejected = [_rejected(set_aside, file, checked.with_day) for file in checked.files]
-    rejected += [_unreadable(file) for file in checked.files]
-    return SplitRows(rows=rows, rejected=pl.concat(rejected, how="vertical_relaxed"))
+    rejected = [_rejected(set_aside, file, checked.with_day), _unreadable(file)]
+    return SplitRows(
+        rows=loaded.select(checked.keep),
+        rejected=pl.concat(rejected, how="vertical_relaxed"),
+    )
 
 
-def _rejected(labelled: pl.DataFrame, file: Standardized, with_day: bool) -> pl.DataFrame:
+def _rejected(set_aside: pl.DataFrame, file: Standardized, with_day: bool) -> pl.DataFrame:
     """The file's rejected rows, each with the row as the file had it (JSON)."""
-    rows = labelled.filter(pl.col("source_file") == file.source_file)
     record = pl.struct([pl.col(f"{RAW}{column}").alias(column) for column in file.raw_columns])
-    return rows.select(
+    return set_aside.select(
         "source_file",
         "source_row",
         pl.col("_column").alias("column_name"),

@@ -13,7 +13,6 @@ from polars.testing import assert_frame_equal
 from bottomline.config import BusinessCase
 from bottomline.normalize import standardize_outcomes, standardize_predictions
 from bottomline.stored_ids import distinct_ids
-from bottomline.validation.batch import SplitRows
 from bottomline.validation.derive import (
     ids_distinct,
     outcome_flags,
@@ -103,19 +102,24 @@ def test_an_outcome_without_prediction_is_still_found(case: BusinessCase) -> Non
     assert flagged["label_conflict"].to_list() == [True, False, True]
 
 
-def test_split_by_file_keeps_every_row_once() -> None:
-    split = SplitRows(
-        rows=pl.DataFrame({"source_file": ["1", "2", "1"], "source_row": [1, 1, 2]}),
-        rejected=pl.DataFrame({"source_file": ["2"], "source_row": [2]}),
-    )
-    empty = split.rejected.clear()
-    parts = split.by_file(["1", "2", "3"])
-    assert parts["1"].rows["source_row"].to_list() == [1, 2]
-    assert parts["2"].rejected["source_row"].to_list() == [2]
-    assert parts["3"].rows.columns == ["source_row"]
-    assert parts["3"].rows.is_empty()
-    one_file = SplitRows(rows=split.rows.filter(pl.col("source_file") == "1"), rejected=empty)
-    whole = one_file.by_file(["1"])["1"]  # the batch itself, without the file's name
-    assert whole.rows.columns == ["source_row"]
-    assert whole.rows["source_row"].to_list() == [1, 2]
-    assert whole.rejected.is_empty()
+def test_each_file_of_a_group_is_split_on_its_own(case: BusinessCase) -> None:
+    """Two files with distinct ids get their flags file by file; the split of each file is
+    its own rows, and together they are the split of the whole batch."""
+    from bottomline.validation.batch import BatchContext, check_predictions, split_files, split_rows
+
+    files = [
+        standardize_predictions(rows(3, id=ids, p=scores), case, path, column_kinds(case, None))
+        for ids, scores, path in (
+            (["a", "b", "c"], ["0.5", "x", "0.2"], "1.csv"),
+            (["d", "e", "f"], ["0.1", "0.2", "2"], "2.csv"),
+        )
+    ]
+    checked = check_predictions(files, BatchContext(case, NOW, None, None), NO_IDS)
+    parts = split_files(checked)
+    assert [part.rows["prediction_id"].to_list() for part in parts] == [["a", "c"], ["d", "e"]]
+    assert [part.rejected["source_row"].to_list() for part in parts] == [[2], [3]]
+    assert "source_file" not in parts[0].rows.columns
+    whole = split_rows(checked)
+    assert whole.rows["prediction_id"].to_list() == ["a", "c", "d", "e"]
+    assert whole.rows["source_file"].to_list() == ["1.csv", "1.csv", "2.csv", "2.csv"]
+    assert whole.rejected["source_file"].to_list() == ["1.csv", "2.csv"]
