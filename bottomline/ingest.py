@@ -3,10 +3,10 @@
 A ledger (`ingested_files`) remembers each file by path, size, mtime and content hash, so a
 file is read once (and again only when its bytes change). New files are read in groups of about
 `GROUP_BYTES` of rows in memory (one wide file of predictions, or a night of narrow outcome
-files: each group costs a search of the stored ids and a GX batch). Each group is validated at
-once (`bottomline.validation`), then each file is written in one transaction together with its
-rows set aside, its ledger row and the days it makes stale: a run killed at any point leaves
-every file wholly loaded or not at all.
+files: each group costs a search of the stored ids and a GX batch), the next file being read
+while a group is written. Each group is validated at once (`bottomline.validation`), then each
+file is written in one transaction together with its rows set aside, its ledger row and the
+days it makes stale: a run killed at any point leaves every file wholly loaded or not at all.
 Rows are upserted by prediction id; a row replaced by a later file's row is kept in quarantine.
 Outcomes are matched to predictions by id whenever both are in, in whichever order they came.
 Database sources are read by watermark instead (`bottomline.ingest_database`).
@@ -15,6 +15,8 @@ Database sources are read by watermark instead (`bottomline.ingest_database`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
@@ -130,16 +132,11 @@ def _ingest_kind(
         )
     group: list[tuple[LoadUnit, Standardized]] = []
     results: list[RuleResult] = []
-    for number, source in enumerate(files, start=1):
-        digest = _changed_digest(con, case.name, kind, source)
-        if digest is None:
-            summary.files_unchanged += 1
-            continue
-        try:
-            standardized = _standardize(source, case, kind, kinds)
-        except SourceError as error:
-            summary.errors.append(str(error))
-            progress(f"{kind}: {source.path} not loaded: {error.problem}")
+    changed = _changed_files(con, case.name, kind, files, summary)
+    for (number, source, digest), standardized in _read_ahead(changed, case, kind, kinds):
+        if isinstance(standardized, SourceError):
+            summary.errors.append(str(standardized))
+            progress(f"{kind}: {source.path} not loaded: {standardized.problem}")
             continue
         if standardized.rows.height + standardized.unreadable.height == 0:
             summary.notes.append(f"{source.path}: the file has no rows")
@@ -152,6 +149,53 @@ def _ingest_kind(
     if group:
         results += load_group(con, context, batch, kind, group, validator, summary, progress)
     return summary, results
+
+
+ChangedFile = tuple[int, SourceFile, str]  # number among the files found, file, content hash
+
+
+def _changed_files(
+    con: duckdb.DuckDBPyConnection,
+    model: str,
+    kind: Kind,
+    files: list[SourceFile],
+    summary: IngestSummary,
+) -> Iterator[ChangedFile]:
+    """The files to load (new, or changed since loaded); the others are counted unchanged."""
+    for number, source in enumerate(files, start=1):
+        digest = _changed_digest(con, model, kind, source)
+        if digest is None:
+            summary.files_unchanged += 1
+        else:
+            yield number, source, digest
+
+
+def _read_ahead(
+    changed: Iterator[ChangedFile],
+    case: BusinessCase,
+    kind: Kind,
+    kinds: dict[str, ColumnKind],
+) -> Iterator[tuple[ChangedFile, Standardized | SourceError]]:
+    """Each changed file, read and standardised (or why it could not be), in order. The next
+    file is read on a thread while the caller validates and writes this one: reading is
+    Polars' and the disk's work, which fills a core the writes leave idle. At most one file
+    is read ahead."""
+
+    def read(source: SourceFile) -> Standardized | SourceError:
+        try:
+            return _standardize(source, case, kind, kinds)
+        except SourceError as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read") as reader:
+        pending: tuple[ChangedFile, Future[Standardized | SourceError]] | None = None
+        for item in changed:  # the ledger is looked up here, on the caller's thread
+            upcoming = (item, reader.submit(read, item[1]))
+            if pending is not None:
+                yield pending[0], pending[1].result()
+            pending = upcoming
+        if pending is not None:
+            yield pending[0], pending[1].result()
 
 
 def _worth_reporting(number: int, total: int) -> bool:
