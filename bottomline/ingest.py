@@ -15,14 +15,12 @@ Database sources are read by watermark instead (`bottomline.ingest_database`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
 
-from bottomline.config import BusinessCase
+from bottomline.file_reads import candidates, read_ahead, record_same_bytes
 from bottomline.ingest_database import ingest_database
 from bottomline.loading import (
     IngestContext,
@@ -32,9 +30,9 @@ from bottomline.loading import (
     Progress,
     load_group,
 )
-from bottomline.normalize import Standardized, standardize_outcomes, standardize_predictions
+from bottomline.normalize import Standardized
 from bottomline.reference import ReferenceError, load_reference
-from bottomline.sources import SourceError, SourceFile, content_hash, list_files, read_file
+from bottomline.sources import SourceError, SourceFile, list_files
 from bottomline.sqlfiles import load_sql
 from bottomline.validation.batch import BatchContext, Validator
 from bottomline.validation.derive import daily_volume
@@ -43,7 +41,7 @@ from bottomline.validation.profile import Kind as ColumnKind
 from bottomline.validation.profile import column_kinds, profile_reference
 from bottomline.validation.results import store_results
 from bottomline.validation.rules import arrival_rule, volume_rules
-from bottomline.warehouse import ensure_model_schema, first_row, run
+from bottomline.warehouse import ensure_model_schema, run
 
 __all__ = ["IngestContext", "IngestReport", "IngestSummary", "file_errors", "ingest_model"]
 GROUP_BYTES = 256 * 2**20  # rows validated together, in memory: at most this plus one file
@@ -132,15 +130,20 @@ def _ingest_kind(
         )
     group: list[tuple[LoadUnit, Standardized]] = []
     results: list[RuleResult] = []
-    changed = _changed_files(con, case.name, kind, files, summary)
-    for (number, source, digest), standardized in _read_ahead(changed, case, kind, kinds):
+    changed = candidates(con, case.name, kind, files, summary)
+    for candidate, read in read_ahead(changed, case, kind, kinds):
+        number, source, standardized = candidate.number, candidate.source, read.content
+        if standardized is None:
+            record_same_bytes(con, case.name, kind, source)
+            summary.files_unchanged += 1
+            continue
         if isinstance(standardized, SourceError):
             summary.errors.append(str(standardized))
             progress(f"{kind}: {source.path} not loaded: {standardized.problem}")
             continue
         if standardized.rows.height + standardized.unreadable.height == 0:
             summary.notes.append(f"{source.path}: the file has no rows")
-        group.append((_file_unit(source, digest), standardized))
+        group.append((_file_unit(source, read.digest), standardized))
         if _worth_reporting(number, len(files)):
             progress(f"{kind}: {number}/{len(files)} files read")
         if sum(item[1].rows.estimated_size() for item in group) >= GROUP_BYTES:
@@ -151,53 +154,6 @@ def _ingest_kind(
     return summary, results
 
 
-ChangedFile = tuple[int, SourceFile, str]  # number among the files found, file, content hash
-
-
-def _changed_files(
-    con: duckdb.DuckDBPyConnection,
-    model: str,
-    kind: Kind,
-    files: list[SourceFile],
-    summary: IngestSummary,
-) -> Iterator[ChangedFile]:
-    """The files to load (new, or changed since loaded); the others are counted unchanged."""
-    for number, source in enumerate(files, start=1):
-        digest = _changed_digest(con, model, kind, source)
-        if digest is None:
-            summary.files_unchanged += 1
-        else:
-            yield number, source, digest
-
-
-def _read_ahead(
-    changed: Iterator[ChangedFile],
-    case: BusinessCase,
-    kind: Kind,
-    kinds: dict[str, ColumnKind],
-) -> Iterator[tuple[ChangedFile, Standardized | SourceError]]:
-    """Each changed file, read and standardised (or why it could not be), in order. The next
-    file is read on a thread while the caller validates and writes this one: reading is
-    Polars' and the disk's work, which fills a core the writes leave idle. At most one file
-    is read ahead."""
-
-    def read(source: SourceFile) -> Standardized | SourceError:
-        try:
-            return _standardize(source, case, kind, kinds)
-        except SourceError as error:
-            return error
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read") as reader:
-        pending: tuple[ChangedFile, Future[Standardized | SourceError]] | None = None
-        for item in changed:  # the ledger is looked up here, on the caller's thread
-            upcoming = (item, reader.submit(read, item[1]))
-            if pending is not None:
-                yield pending[0], pending[1].result()
-            pending = upcoming
-        if pending is not None:
-            yield pending[0], pending[1].result()
-
-
 def _worth_reporting(number: int, total: int) -> bool:
     """About ten progress lines per source, however many files it has."""
     return number == total or number % max(1, total // 10) == 0
@@ -205,34 +161,6 @@ def _worth_reporting(number: int, total: int) -> bool:
 
 def _file_unit(source: SourceFile, digest: str) -> LoadUnit:
     return LoadUnit(str(source.path), source.size, source.mtime_ns, digest)
-
-
-def _standardize(
-    source: SourceFile, case: BusinessCase, kind: Kind, kinds: dict[str, ColumnKind]
-) -> Standardized:
-    read = read_file(source.path)
-    if kind == "predictions":
-        return standardize_predictions(read, case, str(source.path), kinds)
-    return standardize_outcomes(read, case, str(source.path))
-
-
-def _changed_digest(
-    con: duckdb.DuckDBPyConnection, model: str, kind: Kind, source: SourceFile
-) -> str | None:
-    """The file's hash when it must be loaded; None when the ledger has this version."""
-    keys = {"model": model, "kind": kind, "path": str(source.path)}
-    known = first_row(con, load_sql("ingest/ledger_lookup"), keys)
-    if known and (known[0], known[1]) == (source.size, source.mtime_ns):
-        return None
-    digest = content_hash(source.path)
-    if known and known[2] == digest:
-        run(
-            con,
-            load_sql("ingest/ledger_touch"),
-            {**keys, "size": source.size, "mtime_ns": source.mtime_ns},
-        )
-        return None
-    return digest
 
 
 def _check_arrival(
