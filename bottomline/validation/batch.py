@@ -13,9 +13,9 @@ import polars as pl
 
 from bottomline.config import BusinessCase
 from bottomline.normalize import RAW, Standardized
+from bottomline.stored_ids import distinct_ids
 from bottomline.validation.checks import failing_rows
 from bottomline.validation.derive import (
-    ids_distinct,
     outcome_flags,
     prediction_flags,
     repeats_in_file,
@@ -123,7 +123,7 @@ def _flagged(
     comes twice the flags are row by row, and each file gets its own: adding columns to rows
     of several files would first copy every column of them into one piece."""
     batch = _concat(files)
-    distinct = ids_distinct(batch)
+    distinct = distinct_ids(batch["prediction_id"])
     if distinct and len(files) > 1:
         return pl.concat([flags(file.rows, True) for file in files], how="diagonal_relaxed")
     return flags(batch, distinct)

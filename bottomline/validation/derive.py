@@ -7,15 +7,8 @@ from functools import reduce
 
 import polars as pl
 
-from bottomline.stored_ids import distinct_ids
 from bottomline.validation.checks import failing_rows
 from bottomline.validation.rules import Rule, in_the_future
-
-
-def ids_distinct(batch: pl.DataFrame) -> bool:
-    """Does no prediction id (missing ones aside) come twice in the batch? (By hash: see
-    `distinct_ids`; False may be a collision, and only sends the batch down the exact path.)"""
-    return distinct_ids(batch["prediction_id"])
 
 
 def prediction_flags(
@@ -27,7 +20,8 @@ def prediction_flags(
 ) -> pl.DataFrame:
     """in_the_future, after_as_of, and replaces_earlier_row: the id was stored before from
     another file, or an earlier file of this batch (files in path order) has it too.
-    `distinct`: no id comes twice in the batch (`ids_distinct`), so no file repeats another."""
+    `distinct`: no id comes twice in the batch (`stored_ids.distinct_ids`), so no file
+    repeats another."""
     after = (pl.col("day") > as_of).fill_null(False) if as_of else pl.lit(False)
     stored_before = pl.col("prediction_id").is_in(loaded_elsewhere.implode())
     in_earlier_file = pl.lit(False)  # one file, or no id twice: no earlier file to repeat
@@ -52,8 +46,9 @@ def outcome_flags(
     every_id_has_prediction: bool = False,
 ) -> pl.DataFrame:
     """label_conflict (one id, two labels in the batch), no_prediction_yet. `distinct`: no id
-    comes twice (`ids_distinct`), so no id has two labels; `every_id_has_prediction`: every id
-    of the batch is among `ids_with_prediction`, so none needs looking up."""
+    comes twice (`stored_ids.distinct_ids`), so no id has two labels;
+    `every_id_has_prediction`: every id of the batch is among `ids_with_prediction`, so none
+    needs looking up."""
     label = pl.col("label")
     conflict = label.max().over("prediction_id") != label.min().over("prediction_id")
     if distinct:
@@ -73,7 +68,7 @@ def repeats_in_file(
 ) -> pl.DataFrame:
     """repeats_later_in_file and kept_row: of the rows of an id in one file that pass the
     critical rules before this one, the last is kept. `distinct`: no id comes twice in the
-    batch (`ids_distinct`), so each usable row is the one kept of its id."""
+    batch (`stored_ids.distinct_ids`), so each usable row is the one kept of its id."""
     failing = [
         failing_rows(rule.check, batch.schema)
         for rule in earlier_rules

@@ -14,7 +14,6 @@ from bottomline.config import BusinessCase
 from bottomline.normalize import standardize_outcomes, standardize_predictions
 from bottomline.stored_ids import distinct_ids
 from bottomline.validation.derive import (
-    ids_distinct,
     outcome_flags,
     prediction_flags,
     repeats_in_file,
@@ -51,7 +50,7 @@ def test_prediction_flags_with_distinct_ids_equal_the_exact_ones(case: BusinessC
     batch = pl.concat(
         [predictions(case, ["a", "b", None], "1.csv"), predictions(case, ["c", "d"], "2.csv")]
     )
-    assert ids_distinct(batch)
+    assert distinct_ids(batch["prediction_id"])
     stored = pl.Series("prediction_id", ["d"])
     earlier = before_unique(prediction_rules(case, None))
 
@@ -70,8 +69,8 @@ def test_ids_repeated_across_files_take_the_exact_path(case: BusinessCase) -> No
     batch = pl.concat(
         [predictions(case, ["a", "b"], "1.csv"), predictions(case, ["b", "c"], "2.csv")]
     )
-    assert not ids_distinct(batch)
-    flagged = prediction_flags(batch, NOW, None, NO_IDS, ids_distinct(batch))
+    assert not distinct_ids(batch["prediction_id"])
+    flagged = prediction_flags(batch, NOW, None, NO_IDS, distinct_ids(batch["prediction_id"]))
     assert flagged["replaces_earlier_row"].to_list() == [False, False, True, False]
 
 
@@ -97,7 +96,9 @@ def test_outcome_flags_with_distinct_ids_equal_the_exact_ones(case: BusinessCase
 
 def test_an_outcome_without_prediction_is_still_found(case: BusinessCase) -> None:
     batch = outcomes(case, ["a", "b", "a"], [1, 0, 0])
-    flagged = outcome_flags(batch, pl.Series("prediction_id", ["a"]), ids_distinct(batch))
+    flagged = outcome_flags(
+        batch, pl.Series("prediction_id", ["a"]), distinct_ids(batch["prediction_id"])
+    )
     assert flagged["no_prediction_yet"].to_list() == [False, True, False]
     assert flagged["label_conflict"].to_list() == [True, False, True]
 
