@@ -1,18 +1,21 @@
 """Bin numbers for millions of values against a fixed, sorted set of edges, fast.
 
 Same answer as `np.searchsorted(edges, x, side="left")` (the number of edges below x), about
-four times faster for the 1,001 reference quantile edges: a uniform grid over the edges'
-range gives each value the edges below its cell, and one step counts the cell's edge if it is
-below the value. Every answer is then checked (the edge before it is below the value, the edge
-at it is not); the few that fail, values in cells that hold several edges (a long-tailed
-column) or on a cell's border after rounding, get a binary search.
+three times faster for the 1,001 reference quantile edges. A uniform grid of cells spans the
+edges' range, and `cell(x)` = floor((x - low) * scale), clipped to the grid. Every step of
+`cell` is monotone in floating point, so for an edge e: cell(e) < cell(x) implies e < x, and
+cell(e) > cell(x) implies e > x. In a cell that holds no edge's cell number, every value
+therefore has the same answer, the number of edges in lower cells, read from a table. Only
+values in cells that hold an edge (about 1% of a quantile-binned column; all of them in a
+long-tailed column whose edges crowd a few cells) get a binary search.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-GRID_CELLS = 1 << 16
+GRID_CELLS = 1 << 18
+MIXED = -1  # the table's mark for a cell that holds an edge
 
 
 class EdgeIndex:
@@ -26,20 +29,24 @@ class EdgeIndex:
         if not self.gridded:
             return
         self.low, self.scale = low, GRID_CELLS / width
-        starts = self.low + np.arange(GRID_CELLS + 1) / self.scale
-        self.first = np.searchsorted(self.edges, starts, side="left")  # first edge >= start
-        self.at = np.append(self.edges, np.inf)  # at[j]: edge j; past the last edge, +inf
-        self.before = np.insert(self.edges, 0, -np.inf)  # before[j]: edge j - 1, or -inf
+        edge_cells = self._cells(self.edges)  # increasing, as the edges are
+        below = np.searchsorted(edge_cells, np.arange(GRID_CELLS), side="left")
+        below[edge_cells] = MIXED
+        self.table = below.astype(np.int32)  # 1 MB: stays in cache
+
+    def _cells(self, values: np.ndarray) -> np.ndarray:
+        position = values - self.low
+        position *= self.scale
+        np.clip(position, 0, GRID_CELLS - 1, out=position)
+        return position.astype(np.int32)
 
     def search(self, values: np.ndarray) -> np.ndarray:
-        """For each value (no NaN), how many edges are below it: its bin number."""
+        """For each value (no NaN), how many edges are below it: its bin number (int32 when
+        the edges are gridded, as few bins as there are edges)."""
         if not self.gridded:
             return np.searchsorted(self.edges, values, side="left")
-        position = (values - self.low) * self.scale
-        np.clip(position, 0, GRID_CELLS - 1, out=position)
-        index = self.first[position.astype(np.intp)]
-        index += self.at[index] < values  # the cell's first edge, when below the value
-        wrong = np.flatnonzero((self.before[index] >= values) | (self.at[index] < values))
-        if wrong.size:
-            index[wrong] = np.searchsorted(self.edges, values[wrong], side="left")
+        index = np.take(self.table, self._cells(values))
+        mixed = np.flatnonzero(index == MIXED)
+        if mixed.size:
+            index[mixed] = np.searchsorted(self.edges, values[mixed], side="left")
         return index
