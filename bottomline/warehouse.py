@@ -124,9 +124,29 @@ def migrate(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[str]:
     return done
 
 
+ID_HASH_PROBE = "bottomline id hash probe"  # hashed to tell whether DuckDB's hash changed
+_PROBE = {"probe_text": ID_HASH_PROBE}
+
+
 def ensure_model_schema(con: duckdb.DuckDBPyConnection, model: str) -> None:
-    """Create the model's schema and tables if they do not exist."""
+    """Create the model's schema and tables if they do not exist, and make sure the stored
+    predictions' id hashes are DuckDB's hash of today."""
     run(con, load_sql("model/create_schema", schema=model))
+    _ensure_id_hashes(con, model)
+
+
+def _ensure_id_hashes(con: duckdb.DuckDBPyConnection, model: str) -> None:
+    """Predictions carry hash(prediction_id), which the id lookups search first. DuckDB does
+    not promise that `hash` stays the same across versions, so the hash of a fixed text is
+    kept with them: when it differs from today's, or is missing (a warehouse from before id
+    hashes), every stored id is hashed again, in one transaction."""
+    probes = first_row(con, load_sql("model/id_hash_probe", schema=model), _PROBE)
+    if probes is not None and probes[0] == probes[1]:
+        return
+    with transaction(con):
+        run(con, load_sql("model/id_hash_refresh", schema=model))
+        run(con, load_sql("model/id_hash_probe_clear", schema=model))
+        run(con, load_sql("model/id_hash_probe_record", schema=model), _PROBE)
 
 
 def add_missing_columns(

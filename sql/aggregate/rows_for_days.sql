@@ -1,7 +1,8 @@
 -- A model's predictions of the given days, each with its label when known: only what the
 -- measures and profiles read (ids, timestamps and lineage stay behind: reading them back
 -- as text doubles the time and memory of a large day).
-SELECT p.* EXCLUDE (prediction_id, predicted_at, source_file, source_row, run_id, ingested_at),
+SELECT p.* EXCLUDE (prediction_id, predicted_at, source_file, source_row, run_id, ingested_at,
+        id_hash),
     o.label
 FROM {{ schema }}.predictions AS p
 LEFT JOIN {{ schema }}.outcomes AS o ON o.prediction_id = p.prediction_id

@@ -6,6 +6,6 @@ INSERT INTO {{ schema }}.quarantine
 SELECT 'predictions', p.source_file, p.source_row, $id_column, 'replaced_by_later_row',
        'replaced by a later row with the same id (' || $path || ', row ' || b.source_row || ')',
        p.day, to_json(p), $run_id, $now
-FROM {{ schema }}.predictions AS p
+FROM (SELECT * EXCLUDE (id_hash) FROM {{ schema }}.predictions) AS p
 JOIN batch AS b ON b.prediction_id = p.prediction_id
 WHERE p.source_file <> $path

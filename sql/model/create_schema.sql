@@ -12,7 +12,18 @@ CREATE TABLE IF NOT EXISTS {{ schema }}.predictions (
     source_file VARCHAR NOT NULL,
     source_row BIGINT NOT NULL,         -- 1-based data row in the source file
     run_id VARCHAR,
-    ingested_at TIMESTAMP NOT NULL
+    ingested_at TIMESTAMP NOT NULL,
+    id_hash UBIGINT                     -- hash(prediction_id): the id lookups' prefilter
+);
+
+-- A warehouse made before id hashes were stored gets the column here (filled by
+-- id_hash_refresh, as ensure_id_hashes finds no probe).
+ALTER TABLE {{ schema }}.predictions ADD COLUMN IF NOT EXISTS id_hash UBIGINT;
+
+-- DuckDB's hash() of a fixed text, as it was when the stored id hashes were computed: a
+-- different value now means DuckDB changed its hash and every id is hashed again.
+CREATE TABLE IF NOT EXISTS {{ schema }}.id_hash_probe (
+    probe UBIGINT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS {{ schema }}.outcomes (

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 
 import duckdb
+import polars as pl
 import pytest
 
 import bottomline.loading
@@ -97,6 +98,35 @@ def test_a_later_file_upserts_by_id_and_the_earlier_row_is_kept_aside(
     assert replaced == [(True, 1, "replaced_by_later_row", True, 0.9)]
     assert summaries["predictions"].rows_replaced == 1
     assert_nothing_lost(con)
+
+
+def test_an_id_sent_again_in_a_later_run_is_found_by_its_hash(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    write_predictions(case, "1.csv", DAY_ONE)
+    ingest(con, case)
+    write_predictions(case, "2.csv", ["a,2026-05-01T09:00:00,0.95,1,v1,100,A"])
+    assert ingest(con, case, "r2")["predictions"].rows_replaced == 1
+    record = scalar(con, "SELECT record FROM loans.quarantine")
+    assert isinstance(record, str)
+    assert '"score":0.9' in record
+    assert "id_hash" not in record
+    assert_nothing_lost(con)
+
+
+def test_id_lookups_match_by_hash_then_by_id(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    """Stored ids are searched by hash first (ids_loaded_elsewhere); a hash shared by two
+    ids finds neither wrongly."""
+    write_predictions(case, "1.csv", DAY_ONE)
+    ingest(con, case)
+    con.execute("UPDATE loans.predictions SET id_hash = hash('z') WHERE prediction_id = 'a'")
+    con.register("batch_ids", pl.DataFrame({"prediction_id": ["z", "b"]}))
+    con.register("batch_files", pl.DataFrame({"source_file": ["2.csv"]}))
+    elsewhere = con.sql(load_sql("ingest/ids_loaded_elsewhere", schema="loans")).fetchall()
+    with_prediction = con.sql(load_sql("ingest/ids_with_prediction", schema="loans")).fetchall()
+    assert (elsewhere, with_prediction) == ([("b",)], [("b", MAY_1)])
 
 
 def assert_nothing_lost(con: duckdb.DuckDBPyConnection) -> None:

@@ -74,7 +74,7 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
 def test_a_model_schema_grows_the_columns_its_case_keeps(con: duckdb.DuckDBPyConnection) -> None:
     ensure_model_schema(con, "loans")
     ensure_model_schema(con, "loans")  # idempotent
-    assert {"predictions", "outcomes", "quarantine"} == {
+    assert {"predictions", "outcomes", "quarantine", "id_hash_probe"} == {
         row[0]
         for row in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'loans'"
@@ -96,6 +96,35 @@ def test_a_model_schema_grows_the_columns_its_case_keeps(con: duckdb.DuckDBPyCon
         ).fetchall()
     )
     assert (types["amount"], types["band"], types["count"]) == ("DOUBLE", "VARCHAR", "BIGINT")
+
+
+def stored_hashes_are_current(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "SELECT bool_and(id_hash IS NOT DISTINCT FROM hash(prediction_id)) FROM loans.predictions"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def test_stored_id_hashes_follow_duckdbs_hash(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse from before id hashes, or one whose DuckDB hashes differently now, has
+    every id hashed again; an up-to-date one is left as it is."""
+    ensure_model_schema(con, "loans")
+    con.execute(
+        "INSERT INTO loans.predictions (prediction_id, predicted_at, day, score, decision, "
+        "source_file, source_row, ingested_at) SELECT 'id-' || i, TIMESTAMP '2026-05-01', "
+        "DATE '2026-05-01', 0.5, 1, '1.csv', i, TIMESTAMP '2026-05-01' FROM range(5) t(i)"
+    )
+    con.execute("ALTER TABLE loans.predictions DROP COLUMN id_hash")
+    con.execute("DROP TABLE loans.id_hash_probe")
+    ensure_model_schema(con, "loans")  # a warehouse from before id hashes
+    assert stored_hashes_are_current(con)
+    con.execute("UPDATE loans.predictions SET id_hash = id_hash + 1")
+    con.execute("UPDATE loans.id_hash_probe SET probe = probe + 1")
+    ensure_model_schema(con, "loans")  # as after an upgrade of DuckDB that changed its hash
+    assert stored_hashes_are_current(con)
+    con.execute("UPDATE loans.predictions SET id_hash = 0 WHERE prediction_id = 'id-1'")
+    ensure_model_schema(con, "loans")  # the probe agrees: nothing is hashed again
+    assert not stored_hashes_are_current(con)
 
 
 def test_dropping_a_model_keeps_its_run_history(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,0 +1,1 @@
+DELETE FROM {{ schema }}.id_hash_probe
