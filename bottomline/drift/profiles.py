@@ -98,19 +98,20 @@ def _numeric_profile(rows: pl.DataFrame, column: ColumnBins, days: _RowArrays) -
 
 
 def _categorical_profile(subset: pl.DataFrame, column: ColumnBins) -> pl.DataFrame:
-    return (
-        subset.select(
-            "day",
-            column.bin_of(subset[column.column]),
-            pl.lit(None, pl.Float64).alias("value"),
-            "matured",
-            "realized_value",
-        )
-        .group_by("day", "bin")
-        .agg(
-            pl.len().cast(pl.Int64).alias("count"),
-            pl.col("value").sum().alias("value_sum"),
-            pl.col("matured").sum().cast(pl.Int64).alias("matured"),
-            pl.col("realized_value").sum().alias("realized_value"),
-        )
+    """Rows, matured rows and realized value per day and category. Rows are grouped by their
+    own values and only the groups are named (a number or a missing value as text once per
+    group, not per row); values whose names coincide are then merged."""
+    if subset[column.column].dtype.is_float():  # grouping would merge -0.0 with 0.0
+        subset = subset.with_columns(column.bin_of(subset[column.column]).alias(column.column))
+    by_value = subset.group_by("day", column.column).agg(
+        pl.len().cast(pl.Int64).alias("count"),
+        pl.col("matured").sum().cast(pl.Int64),
+        pl.col("realized_value").sum(),
+    )
+    named = by_value.with_columns(column.bin_of(by_value[column.column]))
+    return named.group_by("day", "bin").agg(
+        pl.col("count").sum(),
+        pl.lit(0.0).alias("value_sum"),  # categories have no values to sum
+        pl.col("matured").sum(),
+        pl.col("realized_value").sum(),
     )

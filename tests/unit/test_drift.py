@@ -119,6 +119,38 @@ def test_chi_square_on_many_categories_matches_scipy_on_raw_rows() -> None:
     assert result["missing_rate_change"].statistic == pytest.approx(40 / 8_000)
 
 
+def test_categories_are_named_by_value_and_summed_per_day() -> None:
+    """Grouped by value, then named: a decision's 0/1 and missing values, and floats whose
+    names differ (-0.0 and 0.0) even where grouping by value would merge them."""
+    rows = pl.DataFrame(
+        {
+            "day": [DAY, DAY, DAY, DAY + dt.timedelta(days=1), DAY],
+            "decision": pl.Series([1, 0, 1, 1, None], dtype=pl.Int8),
+            "rate": [0.0, -0.0, 0.0, 1.5, None],
+            "matured": [1, 1, 0, 1, 1],
+            "realized_value": [10.0, -2.0, 0.0, 4.0, 1.0],
+        }
+    )
+    columns = [
+        ColumnBins(c, "categorical", np.array([]), np.array([]), None, None)
+        for c in ("decision", "rate")
+    ]
+    result = profile(rows, columns).sort("column_name", "day", "bin")
+    assert result.select(
+        "column_name", "day", "bin", "count", "matured", "realized_value"
+    ).rows() == [
+        ("decision", DAY, "0", 1, 1, -2.0),
+        ("decision", DAY, "1", 2, 1, 10.0),
+        ("decision", DAY, NULL_BIN, 1, 1, 1.0),
+        ("decision", DAY + dt.timedelta(days=1), "1", 1, 1, 4.0),
+        ("rate", DAY, "-0.0", 1, 1, -2.0),
+        ("rate", DAY, "0.0", 2, 1, 10.0),
+        ("rate", DAY, NULL_BIN, 1, 1, 1.0),
+        ("rate", DAY + dt.timedelta(days=1), "1.5", 1, 1, 4.0),
+    ]
+    assert result["value_sum"].to_list() == [0.0] * 8
+
+
 def test_a_window_profile_is_the_sum_of_its_days() -> None:
     reference, window = SHAPES["skewed"]
     bins = numeric_bins(reference)
