@@ -61,6 +61,8 @@ class ColumnBins:
         e[j-1] < x <= e[j] (-1 when missing)."""
         numbers = values.cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy()
         missing = np.isnan(numbers)
+        if not missing.any():  # the common case: no copy with the gaps filled
+            return numbers, self._edge_index.search(numbers)
         index = self._edge_index.search(np.where(missing, 0.0, numbers))
         index[missing] = -1
         return numbers, index

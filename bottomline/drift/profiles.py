@@ -72,9 +72,12 @@ def _numeric_profile(rows: pl.DataFrame, column: ColumnBins, days: _RowArrays) -
     """Rows, value sums, matured rows and realized value per day and bin, by counting bin
     numbers (no per-row text): bin j for e[j-1] < x <= e[j], `_null` for missing values."""
     values, index = column.numeric_bins(rows[column.column])
-    present = np.where(index < 0, 0.0, values)
+    missing = index < 0
+    present = np.where(missing, 0.0, values) if missing.any() else values
     slots = len(column.edges) + 2  # slot 0 is `_null`; slot j + 1 is numeric bin j
-    key = days.codes * slots + index + 1
+    key = index + 1  # one day (a night's rows): no day offsets to add
+    if len(days.days) > 1:
+        key = days.codes * slots + key
     size = len(days.days) * slots
     counts = np.bincount(key, minlength=size)
     found = np.flatnonzero(counts)
