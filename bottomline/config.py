@@ -42,6 +42,7 @@ RESERVED_COLUMNS = frozenset(
         "source_row",
         "run_id",
         "ingested_at",
+        "id_hash",
     }
 )
 

@@ -98,6 +98,7 @@ def test_a_misspelt_key_is_refused(tmp_path: Path) -> None:
             "is after end",
         ),
         ({"segments": ["score"]}, None, "name Bottomline uses"),
+        ({"segments": ["id_hash"]}, None, "name Bottomline uses"),
     ],
 )
 def test_bad_values_are_config_errors(
