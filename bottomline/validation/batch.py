@@ -122,11 +122,10 @@ def _flagged(
     """The files' rows, in file order, with the flags `flags(rows, distinct)` adds. When no id
     comes twice the flags are row by row, and each file gets its own: adding columns to rows
     of several files would first copy every column of them into one piece."""
-    batch = _concat(files)
-    distinct = distinct_ids(batch["prediction_id"])
+    distinct = distinct_ids(pl.concat([file.rows["prediction_id"] for file in files]))
     if distinct and len(files) > 1:
         return pl.concat([flags(file.rows, True) for file in files], how="diagonal_relaxed")
-    return flags(batch, distinct)
+    return flags(_concat(files), distinct)
 
 
 def run_rules(checked: CheckedBatch, validator: Validator) -> list[RuleResult]:

@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS {{ schema }}.predictions (
 );
 
 -- A warehouse made before id hashes were stored gets the column here (filled by
--- id_hash_refresh, as ensure_id_hashes finds no probe).
+-- id_hash_refresh, as warehouse._ensure_id_hashes finds no probe).
 ALTER TABLE {{ schema }}.predictions ADD COLUMN IF NOT EXISTS id_hash UBIGINT;
 
 -- DuckDB's hash() of a fixed text, as it was when the stored id hashes were computed: a
