@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from scipy.optimize import isotonic_regression
 
 MIN_ROWS_PER_VERSION = 1000
 
@@ -50,6 +49,8 @@ def fit_isotonic(
         raise CalibrationError(
             "the reference's labels are all the same; calibration needs both outcomes"
         )
+    from scipy.optimize import isotonic_regression  # 1-2 s to import: only when fitting
+
     weight = np.ones(len(scores)) if weights is None else np.asarray(weights, dtype=float)
     unique_scores, inverse = np.unique(scores, return_inverse=True)
     totals = np.bincount(inverse, weights=weight)

@@ -41,6 +41,7 @@ from bottomline.validation.profile import Kind as ColumnKind
 from bottomline.validation.profile import column_kinds, profile_reference
 from bottomline.validation.results import store_results
 from bottomline.validation.rules import arrival_rule, volume_rules
+from bottomline.validation.run_checks import PolarsValidator
 from bottomline.warehouse import ensure_model_schema, run
 
 __all__ = ["IngestContext", "IngestReport", "IngestSummary", "file_errors", "ingest_model"]
@@ -67,7 +68,8 @@ def ingest_model(
     progress: Progress = lambda message: None,
 ) -> IngestReport:
     """Load new prediction files, then new outcome files, of one model, validating each group;
-    then check the period's daily volume. Stores every rule's result in validation_results."""
+    then check the period's daily volume (those two in Polars: `run_checks`). Stores every
+    rule's result in validation_results."""
     case = context.case
     ensure_model_schema(con, case.name)
     batch_context, kinds, notes = _batch_context(con, context)
@@ -77,11 +79,11 @@ def ingest_model(
             con, context, batch_context, kind, kinds, validator, progress
         )
         if kind == "predictions":
-            results += _check_arrival(con, context, validator)
+            results += _check_arrival(con, context)
         report.summaries.append(summary)
         report.results += results
     if context.as_of and context.period_start:
-        report.results += _check_volume(con, context, validator)
+        report.results += _check_volume(con, context)
     store_results(con, case.name, context.run_id, context.now, report.results)
     return report
 
@@ -163,9 +165,7 @@ def _file_unit(source: SourceFile, digest: str) -> LoadUnit:
     return LoadUnit(str(source.path), source.size, source.mtime_ns, digest)
 
 
-def _check_arrival(
-    con: duckdb.DuckDBPyConnection, context: IngestContext, validator: Validator
-) -> list[RuleResult]:
+def _check_arrival(con: duckdb.DuckDBPyConnection, context: IngestContext) -> list[RuleResult]:
     """Did prediction files arrive since the last successful run (this run or an interrupted
     attempt before it)?"""
     files = run(
@@ -174,12 +174,10 @@ def _check_arrival(
         {"model": context.case.name, "run_id": context.run_id},
     )
     arrived = pl.DataFrame({"path": [row[0] for row in files]}, schema={"path": pl.String})
-    return validator.validate("predictions", [arrival_rule()], arrived)
+    return PolarsValidator().validate("predictions", [arrival_rule()], arrived)
 
 
-def _check_volume(
-    con: duckdb.DuckDBPyConnection, context: IngestContext, validator: Validator
-) -> list[RuleResult]:
+def _check_volume(con: duckdb.DuckDBPyConnection, context: IngestContext) -> list[RuleResult]:
     """Days of the period without predictions, or with an unusual number of them."""
     assert context.as_of is not None
     assert context.period_start is not None
@@ -191,4 +189,4 @@ def _check_volume(
         },
     ).pl()
     volume = daily_volume(counts, context.period_start, context.as_of)
-    return validator.validate("volume", volume_rules(), volume)
+    return PolarsValidator().validate("volume", volume_rules(), volume)

@@ -16,14 +16,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import pyarrow as pa
 
 from bottomline.config import PostgresSource
 from bottomline.sources import SourceError
 from bottomline.sqlfiles import load_sql
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # Types a watermark may have (as `pg_typeof` prints them), and the type name each is cast to.
 WATERMARK_TYPES = {
@@ -179,6 +181,8 @@ class PostgresReader:
 def _plain_frame(table: pa.Table) -> pl.DataFrame:
     """Polars columns from ADBC's Arrow: NUMERIC (text in an opaque extension type) becomes
     Float64; other extension types become their text."""
+    import pyarrow as pa  # only database sources need it
+
     columns = {}
     for field, column in zip(table.schema, table.columns, strict=True):
         if isinstance(field.type, pa.BaseExtensionType):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import os
 import shutil
 import sys
 import time
@@ -21,7 +22,7 @@ from bottomline.demo import DemoSettings, DemoTruth, generate_demo
 from bottomline.periods import yesterday
 from bottomline.sources import resolve_pattern
 from bottomline.warehouse import drop_model, migrate
-from tasks.portfolio import portfolio_path
+from cli.prefect_api import prefect_api
 from tasks.settings import Paths, open_warehouse, utc_now
 
 DEMO_MODELS = ["car_loans", "van_loans"]
@@ -81,6 +82,7 @@ def run_demo(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
     started = time.monotonic()
     cases = load_cases(Path(arguments.models), DEMO_MODELS)
     end = arguments.end or yesterday(dt.datetime.now(dt.UTC), cases[0].zone)
+    api = prefect_api(os.environ)  # comes up while the data is written and the flows imported
     print(f"Writing {arguments.days} days of demo data ...", flush=True)
     for case in cases:
         write_demo_data(case, demo_settings(case.name, arguments, end))
@@ -91,8 +93,10 @@ def run_demo(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
             drop_model(con, case.name)  # the demo starts from a clean slate every time
 
     from flows.nightly import nightly
+    from tasks.portfolio import portfolio_path
 
-    state = nightly(as_of=end, models=DEMO_MODELS, return_state=True, **paths)
+    with api.connected():
+        state = nightly(as_of=end, models=DEMO_MODELS, return_state=True, **paths)
     model_states = state.result(raise_on_failure=False)
     if not state.is_completed() or not isinstance(model_states, list):
         print(f"bottomline demo: the nightly run failed: {state.message}", file=sys.stderr)

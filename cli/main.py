@@ -18,6 +18,7 @@ from bottomline.config import load_cases
 from bottomline.config_errors import ConfigError
 from bottomline.periods import PeriodError, checked_window
 from bottomline.preflight import check_columns
+from cli.prefect_api import TIMEOUT_VARIABLE, ServerUnavailableError, prefect_api
 
 
 def _date(text: str) -> dt.date:
@@ -173,11 +174,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect's own temporary server (any command that starts one without us) is as patient.
+    os.environ.setdefault(TIMEOUT_VARIABLE, "180")
     try:
         code: int = arguments.handler(arguments)
     except (ConfigError, PeriodError, UsageError) as error:
         print(f"bottomline: {error}", file=sys.stderr)
         return 2
+    except ServerUnavailableError as error:
+        print(f"bottomline: {error}", file=sys.stderr)
+        return 1
     return code
 
 
@@ -200,19 +206,22 @@ def _checked_cases(models: str, names: list[str] | None) -> list[str]:
 
 def _run(arguments: argparse.Namespace) -> int:
     names = _checked_cases(arguments.models, arguments.model_names)
+    runner = _runner(arguments)
+    api = prefect_api(os.environ)  # comes up while the flows are imported
     from flows.nightly import nightly
     from tasks.portfolio import portfolio_path
     from tasks.settings import Paths
 
-    state = nightly(
-        as_of=arguments.as_of,
-        models=names,
-        deliver=not arguments.no_send,
-        resend=arguments.resend,
-        return_state=True,
-        **_runner(arguments),
-        **_paths(arguments),
-    )
+    with api.connected():
+        state = nightly(
+            as_of=arguments.as_of,
+            models=names,
+            deliver=not arguments.no_send,
+            resend=arguments.resend,
+            return_state=True,
+            **runner,
+            **_paths(arguments),
+        )
     code = _report_states(names, state)
     portfolio = portfolio_path(
         Paths.resolve(**_paths(arguments)), str(state.state_details.flow_run_id)
@@ -225,34 +234,40 @@ def _run(arguments: argparse.Namespace) -> int:
 def _report(arguments: argparse.Namespace) -> int:
     _checked_cases(arguments.models, [arguments.model])
     checked_window(arguments.start, arguments.end)
+    runner = _runner(arguments)
+    api = prefect_api(os.environ)
     from flows.report import report
 
-    state = report(
-        model=arguments.model,
-        start=arguments.start,
-        end=arguments.end,
-        recipients=arguments.recipients,
-        deliver=not arguments.no_send,
-        return_state=True,
-        **_runner(arguments),
-        **_paths(arguments),
-    )
+    with api.connected():
+        state = report(
+            model=arguments.model,
+            start=arguments.start,
+            end=arguments.end,
+            recipients=arguments.recipients,
+            deliver=not arguments.no_send,
+            return_state=True,
+            **runner,
+            **_paths(arguments),
+        )
     return _report_states([arguments.model], state, single=True)
 
 
 def _backfill(arguments: argparse.Namespace) -> int:
     checked_window(arguments.start, arguments.end)
     names = _checked_cases(arguments.models, arguments.model_names)
+    runner = _runner(arguments)
+    api = prefect_api(os.environ)
     from flows.backfill import backfill
 
-    state = backfill(
-        start=arguments.start,
-        end=arguments.end,
-        models=names,
-        return_state=True,
-        **_runner(arguments),
-        **_paths(arguments),
-    )
+    with api.connected():
+        state = backfill(
+            start=arguments.start,
+            end=arguments.end,
+            models=names,
+            return_state=True,
+            **runner,
+            **_paths(arguments),
+        )
     return _report_states(names, state)
 
 

@@ -1,4 +1,5 @@
-"""Task: load and validate a model's new source files; build the run's GX data docs."""
+"""Task: load and validate a model's new source files; build the run's GX data docs (when it
+checked any rows)."""
 
 from __future__ import annotations
 
@@ -73,6 +74,10 @@ def ingest_sources(
         )
     docs = validator.build_docs(paths.reports_dir / case.name / "data_docs" / run_id)
     logger.info(
-        "%s: %d checks, %d failed; data docs %s", case.name, len(report.results), len(failed), docs
+        "%s: %d checks, %d failed; %s",
+        case.name,
+        len(report.results),
+        len(failed),
+        f"data docs {docs}" if docs else "no new rows, so no data docs",
     )
     return Ingested(report=report, data_docs=docs)

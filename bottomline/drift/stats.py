@@ -16,8 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy.spatial.distance import jensenshannon
-from scipy.stats import chi2_contingency, kstwo
 
 from bottomline.drift.bins import NULL_BIN, ColumnBins
 
@@ -97,10 +95,12 @@ def _numeric(bins: ColumnBins, reference: BinCounts, window: BinCounts) -> list[
     decile = np.searchsorted(bins.decile_edges, upper, side="left")
     by_decile_r = np.bincount(decile, weights=r, minlength=len(bins.decile_edges) + 1)
     by_decile_w = np.bincount(decile, weights=w, minlength=len(bins.decile_edges) + 1)
+    from scipy.stats import kstwo  # 2-3 s to import: only when drift is computed
+
     statistics = [
         Statistic("ks", d, float(kstwo.sf(d, effective))),
         Statistic("psi", psi(by_decile_r / n_r, by_decile_w / n_w)),
-        Statistic("js", float(jensenshannon(by_decile_r / n_r, by_decile_w / n_w, base=2))),
+        Statistic("js", jensen_shannon(by_decile_r / n_r, by_decile_w / n_w)),
     ]
     if bins.reference_std:
         distance = _wasserstein(bins, reference, window)
@@ -141,12 +141,37 @@ def _categorical(reference: BinCounts, window: BinCounts) -> list[Statistic]:
     r = np.array([reference.counts.get(name, 0) for name in names], dtype=float)
     w = np.array([window.counts.get(name, 0) for name in names], dtype=float)
     n_r, n_w = r.sum(), w.sum()
-    if len(names) > 1:
-        chi2, p_value, _, _ = chi2_contingency(np.vstack([r, w]), correction=False)
-    else:
-        chi2, p_value = 0.0, 1.0
+    chi2, p_value = pearson_chi_square(np.vstack([r, w]))
     return [
-        Statistic("chi2", float(chi2), float(p_value)),
+        Statistic("chi2", chi2, p_value),
         Statistic("psi", psi(r / n_r, w / n_w)),
-        Statistic("js", float(jensenshannon(r / n_r, w / n_w, base=2))),
+        Statistic("js", jensen_shannon(r / n_r, w / n_w)),
     ]
+
+
+def pearson_chi_square(table: np.ndarray) -> tuple[float, float]:
+    """Pearson's chi-square statistic of a contingency table (rows: reference and window;
+    columns: categories; one empty in both is left out) and its p-value, without continuity
+    correction (as scipy's `chi2_contingency(correction=False)`)."""
+    table = table[:, table.sum(axis=0) > 0]
+    if table.shape[1] < 2:
+        return 0.0, 1.0
+    from scipy.special import chdtrc  # the chi-square survival function
+
+    expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
+    statistic = float(np.sum((table - expected) ** 2 / expected))
+    freedom = (table.shape[0] - 1) * (table.shape[1] - 1)
+    return statistic, float(chdtrc(freedom, statistic))
+
+
+def jensen_shannon(p: np.ndarray, q: np.ndarray) -> float:
+    """Jensen-Shannon distance in base 2 (0 = same distribution, 1 = no overlap) between two
+    distributions given as shares, as scipy's `jensenshannon(p, q, base=2)`."""
+    p, q = p / p.sum(), q / q.sum()
+    middle = (p + q) / 2
+
+    def divergence(a: np.ndarray) -> float:
+        present = a > 0
+        return float(np.sum(a[present] * np.log2(a[present] / middle[present])))
+
+    return float(np.sqrt(max((divergence(p) + divergence(q)) / 2, 0.0)))

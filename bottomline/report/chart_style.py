@@ -1,4 +1,4 @@
-"""One palette and style for every chart of the report; SVG with text drawn as paths.
+"""One palette and style for every chart of the report; SVG with text as text (DejaVu Sans).
 
 Colours stay apart in greyscale: realized value is solid dark, estimates hatched light, the
 promise a dashed black line in a pale band, losses hatched.
@@ -43,7 +43,7 @@ def to_svg(figure: Figure) -> bytes:
 
 STYLE: dict[str, object] = {
     "svg.hashsalt": "bottomline",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",  # text as text: half the SVG, and faster to draw in the PDF
     "font.family": "DejaVu Sans",
     "font.size": 7.5,
     "axes.edgecolor": "#888888",

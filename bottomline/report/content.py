@@ -18,8 +18,8 @@ from bottomline.impact.bridge import Plan, make_plan, reference_value_per_predic
 from bottomline.impact.result import BusinessImpact, business_impact
 from bottomline.impact.windows import previous_window
 from bottomline.reference import ReferenceError, load_reference
-from bottomline.report.drift_charts import score_shares
 from bottomline.report.quality import DataStatus, gather_data_status
+from bottomline.report.score_bands import score_shares
 from bottomline.sources import SourceError
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import first_row, run
@@ -56,7 +56,7 @@ class ReportData:
     impact: BusinessImpact
     drift: list[ColumnDrift]  # every profiled column, worst first
     drift_where: DriftGroups | None  # where the worst-moved feature moved, if any moved
-    score_shares: tuple[np.ndarray, np.ndarray] | None  # reference, window; see drift_charts
+    score_shares: tuple[np.ndarray, np.ndarray] | None  # reference, window; see score_bands
     status: DataStatus
     sources: list[SourceLineage]
     newest_files: list[SourceFileLine]

@@ -8,10 +8,7 @@ from typing import Any
 
 from bottomline.config import BusinessCase
 from bottomline.impact.result import BusinessImpact
-from bottomline.report.chart_style import svg_data_uri
-from bottomline.report.charts import bridge_waterfall, cumulative_value, value_over_time
 from bottomline.report.content import ReportData
-from bottomline.report.drift_charts import score_distribution
 from bottomline.report.drift_context import drift_headline, drift_rows, where_context
 from bottomline.report.formatting import money, percent, period
 from bottomline.report.impact_context import impact_context, signed_money
@@ -119,6 +116,12 @@ def things_to_know(data: ReportData, units: Units) -> list[str]:
 
 
 def charts(data: ReportData) -> dict[str, str | None]:
+    """The report's charts as SVG data URIs (matplotlib is imported here: only a report that
+    draws charts pays the 2 s it takes)."""
+    from bottomline.report.chart_style import svg_data_uri
+    from bottomline.report.charts import bridge_waterfall, cumulative_value, value_over_time
+    from bottomline.report.drift_charts import score_distribution
+
     currency, impact = data.case.currency, data.impact
     shares = data.score_shares
     return {

@@ -13,7 +13,12 @@ import scipy.stats
 from bottomline.drift.bins import NULL_BIN, QUANTILE_LEVELS, ColumnBins, build_bins
 from bottomline.drift.groups import drift_groups
 from bottomline.drift.profiles import profile
-from bottomline.drift.stats import BinCounts, column_statistics
+from bottomline.drift.stats import (
+    BinCounts,
+    column_statistics,
+    jensen_shannon,
+    pearson_chi_square,
+)
 from bottomline.drift.window import grade, window_drift
 from tests.helpers import make_case
 
@@ -117,6 +122,27 @@ def test_chi_square_on_many_categories_matches_scipy_on_raw_rows() -> None:
     assert result["chi2"].statistic == pytest.approx(expected.statistic, rel=0.001)
     assert result["chi2"].p_value == pytest.approx(expected.pvalue, rel=0.001, abs=1e-300)
     assert result["missing_rate_change"].statistic == pytest.approx(40 / 8_000)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_js_distance_and_chi_square_agree_with_scipy(seed: int) -> None:
+    import scipy.spatial.distance
+
+    rng = np.random.default_rng(seed)
+    table = rng.integers(0, 50, size=(2, 3 + seed * 7)).astype(float)
+    table[:, 1] = [0, 12]  # a category only the window has
+    table[:, 2] = 0  # and one that neither has
+    p, q = table[0] / table[0].sum(), table[1] / table[1].sum()
+    assert jensen_shannon(p, q) == pytest.approx(
+        scipy.spatial.distance.jensenshannon(p, q, base=2), abs=1e-12
+    )
+    expected = scipy.stats.chi2_contingency(table[:, table.sum(axis=0) > 0], correction=False)
+    statistic, p_value = pearson_chi_square(table)
+    assert statistic == pytest.approx(expected.statistic, rel=1e-12)
+    assert p_value == pytest.approx(expected.pvalue, rel=1e-9, abs=1e-300)
+    assert pearson_chi_square(np.array([[5.0], [7.0]])) == (0.0, 1.0)
+    assert jensen_shannon(p, p) == 0.0
+    assert jensen_shannon(np.array([1.0, 0.0]), np.array([0.0, 1.0])) == pytest.approx(1.0)
 
 
 def test_categories_are_named_by_value_and_summed_per_day() -> None:

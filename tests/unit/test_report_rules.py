@@ -15,7 +15,6 @@ from bottomline.drift.window import ColumnDrift, GradedStatistic
 from bottomline.figures import PeriodFigures
 from bottomline.impact.bridge import Bridge
 from bottomline.impact.slices import Slice
-from bottomline.report.drift_charts import score_shares
 from bottomline.report.narrative import (
     Units,
     largest_bridge_step,
@@ -24,6 +23,7 @@ from bottomline.report.narrative import (
 )
 from bottomline.report.quality_context import maturity_by_age
 from bottomline.report.render import keep_money_whole
+from bottomline.report.score_bands import score_shares
 
 UNITS = Units("application", "applications")
 D = dt.date

@@ -18,7 +18,8 @@ from bottomline.validation.checks import passes
 from bottomline.validation.derive import daily_volume
 from bottomline.validation.gx_runner import GxValidator
 from bottomline.validation.profile import column_kinds, profile_reference
-from bottomline.validation.rules import arrival_rule
+from bottomline.validation.rules import arrival_rule, volume_rules
+from bottomline.validation.run_checks import PolarsValidator
 from tests.helpers import make_case
 
 NOW = dt.datetime(2026, 5, 3, 6, 0)
@@ -273,3 +274,34 @@ def test_a_table_level_rule_alone_counts_the_rows(
     [none] = validator.validate("predictions", [arrival_rule()], arrived.clear())
     assert (found.success, found.details["observed_value"]) == (True, 2)
     assert (none.success, none.details["observed_value"]) == (False, 0)
+
+
+def test_the_runs_own_checks_judged_in_polars_agree_with_gx(
+    make_validator: Callable[[], GxValidator],
+) -> None:
+    """Arrival and daily volume are judged without GX; on the same frames GX says the same."""
+    days = [dt.date(2026, 4, 1) + dt.timedelta(days=n) for n in range(35)]
+    counts = pl.DataFrame({"day": days, "predictions": [100] * 35}).filter(
+        pl.col("day") != dt.date(2026, 5, 3)
+    )
+    cases = [
+        ("predictions", [arrival_rule()], pl.DataFrame({"path": ["a.parquet", "b.parquet"]})),
+        ("predictions", [arrival_rule()], pl.DataFrame({"path": []}, schema={"path": pl.String})),
+        ("volume", volume_rules(), daily_volume(counts, dt.date(2026, 5, 1), dt.date(2026, 5, 5))),
+        ("volume", volume_rules(), daily_volume(counts, dt.date(2026, 4, 5), dt.date(2026, 4, 9))),
+    ]
+    gx, polars = make_validator(), PolarsValidator()
+    for suite, rules, frame in cases:
+        by_gx = gx.validate(suite, rules, frame)
+        by_polars = polars.validate(suite, rules, frame)
+        assert [(r.success, r.unexpected_count, r.element_count) for r in by_polars] == [
+            (r.success, r.unexpected_count, r.element_count) for r in by_gx
+        ]
+    assert [r.success for r in polars.validate(*cases[2])] == [False, False]  # 3 May empty
+
+
+def test_a_validator_that_checked_nothing_builds_no_data_docs(tmp_path: Path) -> None:
+    validator = GxValidator(run_name="quiet", run_time=NOW)
+    assert not validator.used
+    assert validator.build_docs(tmp_path / "docs") is None
+    assert not (tmp_path / "docs").exists()

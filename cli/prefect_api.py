@@ -1,0 +1,245 @@
+"""The Prefect API a command's flows talk to: the server the user configured, or a temporary one.
+
+With `PREFECT_API_URL` set (in the environment or the active Prefect profile), commands use
+that server and start nothing. Without it, a command starts a temporary local server of its
+own, as Prefect's ephemeral mode does (the same application, `PREFECT__SERVER_EPHEMERAL`), but:
+
+- early, before Prefect and the flows are imported, so the two processes start side by side on
+  two cores instead of one after the other (the client never imports Prefect's server code,
+  which costs about 5 CPU seconds);
+- patiently: it waits `PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS` (Prefect's own setting;
+  default here 180 s, Prefect's 20 s fails on a busy machine) of wall time, and when the server
+  still does not answer, says what to do.
+
+The temporary server is stopped when the process exits (after Prefect has flushed its logs and
+events to it).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+TIMEOUT_VARIABLE = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+DEFAULT_STARTUP_SECONDS = 180.0
+PORT_IN_USE_EXIT = 3  # uvicorn's exit status when the port is taken
+RUNNING_SERVER_HINT = (
+    "run `prefect server start` in another terminal and "
+    "export PREFECT_API_URL=http://127.0.0.1:4200/api"
+)
+
+
+class ServerUnavailableError(RuntimeError):
+    """The temporary Prefect server could not be started."""
+
+
+def startup_seconds(environ: Mapping[str, str]) -> float:
+    """How long to wait for the temporary server: the user's setting, else 180 s."""
+    text = environ.get(TIMEOUT_VARIABLE)
+    if not text:
+        return DEFAULT_STARTUP_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise ServerUnavailableError(
+            f"{TIMEOUT_VARIABLE}={text!r}: expected a number of seconds, such as 180"
+        ) from None
+    return seconds
+
+
+def configured_api_url(environ: Mapping[str, str]) -> str | None:
+    """The Prefect API the user set, without importing Prefect: `PREFECT_API_URL` in the
+    environment or in the active profile of `$PREFECT_HOME/profiles.toml`. When Prefect is
+    already imported (a test harness, a caller's own settings), its settings decide."""
+    if "prefect.settings" in sys.modules:
+        from prefect.settings import get_current_settings
+
+        return get_current_settings().api.url or None
+    if environ.get("PREFECT_API_URL"):
+        return environ["PREFECT_API_URL"]
+    home = Path(environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    try:
+        profiles = tomllib.loads((home / "profiles.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    active = environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
+    url = profiles.get("profiles", {}).get(active, {}).get("PREFECT_API_URL")
+    return str(url) if url else None
+
+
+@dataclass
+class TemporaryServer:
+    """Prefect's API application in a child process on a free loopback port."""
+
+    startup_seconds: float
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    _log: IO[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def start(self) -> None:
+        if self._log is not None:  # an earlier attempt's output
+            self._log.close()
+        self.port = _free_port()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
+        self.started_at = time.monotonic()
+        self.process = subprocess.Popen(
+            _server_command(self.port),
+            env={**os.environ, **_SERVER_ENVIRONMENT},
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_until_ready(self) -> None:
+        """Poll the health endpoint until it answers, for `startup_seconds` of wall time."""
+        assert self.process is not None
+        deadline = self.started_at + self.startup_seconds
+        while time.monotonic() < deadline:
+            status = self.process.poll()
+            if status == PORT_IN_USE_EXIT:  # another process took the port meanwhile
+                self.start()
+                deadline = self.started_at + self.startup_seconds
+                continue
+            if status is not None:
+                raise ServerUnavailableError(
+                    f"Prefect's temporary server exited with status {status}: "
+                    f"{self._output_tail()}\nTo use a server of your own, {RUNNING_SERVER_HINT}."
+                )
+            if _healthy(self.api_url):
+                return
+            time.sleep(0.1)
+        self.stop()
+        raise ServerUnavailableError(
+            f"Prefect's temporary server did not answer within {self.startup_seconds:.0f} s "
+            "(the machine may be busy). Give it longer, e.g. "
+            f"{TIMEOUT_VARIABLE}=600, or use a server that stays up: {RUNNING_SERVER_HINT}."
+        )
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if self._log is not None:
+            self._log.close()
+
+    def _output_tail(self, characters: int = 2000) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        text = self._log.read().decode("utf-8", errors="replace").strip()
+        return text[-characters:] or "(no output)"
+
+
+# Prefect's ephemeral mode starts its server this way (prefect.server.api.server,
+# SubprocessASGIServer): the API without the UI, with the services an ephemeral server runs.
+_SERVER_ENVIRONMENT = {
+    "PREFECT_UI_ENABLED": "0",
+    "PREFECT__SERVER_EPHEMERAL": "1",
+    "PREFECT__SERVER_FINAL": "1",
+}
+
+
+def _server_command(port: int) -> list[str]:
+    spec = importlib.util.find_spec("prefect")  # finds the package without importing it
+    assert spec is not None, "Prefect is not installed"
+    assert spec.submodule_search_locations, "Prefect is not a package"
+    package = Path(next(iter(spec.submodule_search_locations)))
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(package.parent),
+        "--factory",
+        "prefect.server.api.server:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "error",
+        "--lifespan",
+        "on",
+    ]
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=5) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@dataclass
+class PrefectApi:
+    """Where the flows of this command report: `url`, and the temporary server, if any."""
+
+    url: str | None
+    server: TemporaryServer | None = None
+
+    @contextlib.contextmanager
+    def connected(self) -> Iterator[None]:
+        """Run flows inside: waits for the temporary server, and points Prefect at it."""
+        if self.server is None:
+            yield
+            return
+        started = time.monotonic()
+        self.server.wait_until_ready()
+        waited = time.monotonic() - started
+        if waited >= 1:
+            print(f"bottomline: waited {waited:.0f} s for the temporary server", file=sys.stderr)
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings(updates={PREFECT_API_URL: self.server.api_url}):
+            yield
+
+
+def prefect_api(environ: Mapping[str, str]) -> PrefectApi:
+    """The user's Prefect server if one is configured; otherwise a temporary one, started now
+    (it comes up while the caller imports the flows) and stopped at exit."""
+    url = configured_api_url(environ)
+    if url:
+        return PrefectApi(url=url)
+    server = TemporaryServer(startup_seconds=startup_seconds(environ))
+    server.start()
+    atexit.register(server.stop)
+    print(
+        f"bottomline: starting a temporary Prefect server on 127.0.0.1:{server.port} "
+        f"(to use one that stays up, {RUNNING_SERVER_HINT})",
+        file=sys.stderr,
+        flush=True,
+    )
+    return PrefectApi(url=server.api_url, server=server)
