@@ -4,6 +4,9 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 export UV_PYTHON := $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
 export UV_PYTHON_DOWNLOADS := never
+# Installed packages are compiled to bytecode once, at install: otherwise a machine that sets
+# PYTHONDONTWRITEBYTECODE (containers often do) compiles Prefect, GX and scipy on every command.
+export UV_COMPILE_BYTECODE := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
 .PHONY: install demo test lint unit integration clean

@@ -18,7 +18,13 @@ from bottomline.config import load_cases
 from bottomline.config_errors import ConfigError
 from bottomline.periods import PeriodError, checked_window
 from bottomline.preflight import check_columns
-from cli.prefect_api import TIMEOUT_VARIABLE, ServerUnavailableError, prefect_api
+from cli.prefect_api import (
+    RENDERING_MODULES,
+    TIMEOUT_VARIABLE,
+    ServerUnavailableError,
+    SettingError,
+    prefect_api,
+)
 
 
 def _date(text: str) -> dt.date:
@@ -178,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault(TIMEOUT_VARIABLE, "180")
     try:
         code: int = arguments.handler(arguments)
-    except (ConfigError, PeriodError, UsageError) as error:
+    except (ConfigError, PeriodError, UsageError, SettingError) as error:
         print(f"bottomline: {error}", file=sys.stderr)
         return 2
     except ServerUnavailableError as error:
@@ -212,7 +218,7 @@ def _run(arguments: argparse.Namespace) -> int:
     from tasks.portfolio import portfolio_path
     from tasks.settings import Paths
 
-    with api.connected():
+    with api.connected(preload=RENDERING_MODULES):
         state = nightly(
             as_of=arguments.as_of,
             models=names,
@@ -238,7 +244,7 @@ def _report(arguments: argparse.Namespace) -> int:
     api = prefect_api(os.environ)
     from flows.report import report
 
-    with api.connected():
+    with api.connected(preload=RENDERING_MODULES):
         state = report(
             model=arguments.model,
             start=arguments.start,

@@ -29,14 +29,18 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 TIMEOUT_VARIABLE = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
-DEFAULT_STARTUP_SECONDS = 180.0
+DEFAULT_STARTUP_SECONDS = 180
 PORT_IN_USE_EXIT = 3  # uvicorn's exit status when the port is taken
+# Imported anyway once flows run, so loaded while a temporary server starts: Prefect's
+# parameter encoder (at the first flow run), and what a command that renders reports needs.
+FLOW_MODULES = ("fastapi.encoders",)
+RENDERING_MODULES = ("weasyprint", "matplotlib.figure", "scipy.stats")
 RUNNING_SERVER_HINT = (
     "run `prefect server start` in another terminal and "
     "export PREFECT_API_URL=http://127.0.0.1:4200/api"
@@ -47,28 +51,41 @@ class ServerUnavailableError(RuntimeError):
     """The temporary Prefect server could not be started."""
 
 
-def startup_seconds(environ: Mapping[str, str]) -> float:
-    """How long to wait for the temporary server: the user's setting, else 180 s."""
+class SettingError(ValueError):
+    """An environment variable this module reads has a value it cannot use."""
+
+
+def startup_seconds(environ: Mapping[str, str]) -> int:
+    """How long to wait for the temporary server: the user's setting (whole seconds, as
+    Prefect reads it too), else 180 s."""
     text = environ.get(TIMEOUT_VARIABLE)
     if not text:
         return DEFAULT_STARTUP_SECONDS
     try:
-        seconds = float(text)
+        seconds = int(text)
     except ValueError:
-        raise ServerUnavailableError(
-            f"{TIMEOUT_VARIABLE}={text!r}: expected a number of seconds, such as 180"
-        ) from None
+        seconds = -1
+    if seconds <= 0:
+        raise SettingError(
+            f"{TIMEOUT_VARIABLE}={text!r}: expected a whole number of seconds, such as 180"
+        )
     return seconds
 
 
 def configured_api_url(environ: Mapping[str, str]) -> str | None:
-    """The Prefect API the user set, without importing Prefect: `PREFECT_API_URL` in the
-    environment or in the active profile of `$PREFECT_HOME/profiles.toml`. When Prefect is
-    already imported (a test harness, a caller's own settings), its settings decide."""
+    """The Prefect API the user set. When Prefect is already imported (a test harness, a
+    caller's own settings), its settings decide; otherwise `profile_api_url` looks without
+    importing Prefect (which takes seconds)."""
     if "prefect.settings" in sys.modules:
         from prefect.settings import get_current_settings
 
         return get_current_settings().api.url or None
+    return profile_api_url(environ)
+
+
+def profile_api_url(environ: Mapping[str, str]) -> str | None:
+    """`PREFECT_API_URL` from the environment, else from the active profile of
+    `$PREFECT_HOME/profiles.toml` (where `prefect config set` writes it)."""
     if environ.get("PREFECT_API_URL"):
         return environ["PREFECT_API_URL"]
     home = Path(environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
@@ -85,7 +102,7 @@ def configured_api_url(environ: Mapping[str, str]) -> str | None:
 class TemporaryServer:
     """Prefect's API application in a child process on a free loopback port."""
 
-    startup_seconds: float
+    startup_seconds: int
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     started_at: float = 0.0
@@ -211,19 +228,31 @@ class PrefectApi:
     server: TemporaryServer | None = None
 
     @contextlib.contextmanager
-    def connected(self) -> Iterator[None]:
-        """Run flows inside: waits for the temporary server, and points Prefect at it."""
+    def connected(self, preload: Sequence[str] = ()) -> Iterator[None]:
+        """Run flows inside: points Prefect at the temporary server once it answers. While it
+        starts (about 10 s of the other core), the `preload` modules the command will need are
+        imported, so that time is not spent again after. Flow-run heartbeats are off for a
+        temporary server: they let a server notice a crashed run, and this one goes with the
+        process."""
         if self.server is None:
             yield
             return
+        for module in (*FLOW_MODULES, *preload):
+            importlib.import_module(module)
         started = time.monotonic()
         self.server.wait_until_ready()
         waited = time.monotonic() - started
         if waited >= 1:
             print(f"bottomline: waited {waited:.0f} s for the temporary server", file=sys.stderr)
-        from prefect.settings import PREFECT_API_URL, temporary_settings
+        from prefect.settings import (
+            PREFECT_API_URL,
+            PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+            temporary_settings,
+        )
 
-        with temporary_settings(updates={PREFECT_API_URL: self.server.api_url}):
+        with temporary_settings(
+            updates={PREFECT_API_URL: self.server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+        ):
             yield
 
 

@@ -1,0 +1,88 @@
+"""The `bottomline` command as its own process: the Prefect server it uses, or starts."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from cli.prefect_api import TIMEOUT_VARIABLE, ServerUnavailableError, TemporaryServer
+from tests.integration.conftest import REPO, Project
+
+
+def command(
+    project: Project, *arguments: str, **environment: str
+) -> subprocess.CompletedProcess[str]:
+    """`bottomline ...` in a process of its own, without the test session's Prefect API."""
+    env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *arguments, *project.cli_paths()],
+        cwd=REPO,
+        env={**env, **environment},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def test_without_an_api_url_a_command_starts_and_stops_a_temporary_server(
+    project: Project,
+) -> None:
+    done = command(project, "report", "--model", "car_loans", "--start", "2026-05-25",
+                   "--end", "2026-05-31", "--no-send")  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "starting a temporary Prefect server on 127.0.0.1:" in done.stderr
+    assert "export PREFECT_API_URL=http://127.0.0.1:4200/api" in done.stderr
+    assert (project.reports / "car_loans" / "car_loans_2026-05-25_2026-05-31.pdf").exists()
+    port = int(done.stderr.split("server on 127.0.0.1:")[1].split(" ")[0])
+    with pytest.raises(ConnectionRefusedError):  # nothing listens there once it has ended
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_a_server_that_cannot_start_in_time_exits_1_saying_what_to_do(project: Project) -> None:
+    done = command(project, "backfill", "--start", "2026-05-01", "--end", "2026-05-02",
+                   **{TIMEOUT_VARIABLE: "1"})  # fmt: skip
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "did not answer within 1 s (the machine may be busy)" in done.stderr
+    assert f"{TIMEOUT_VARIABLE}=600" in done.stderr
+    assert "run `prefect server start` in another terminal" in done.stderr
+    bad = command(project, "backfill", "--start", "2026-05-01", "--end", "2026-05-02",
+                  **{TIMEOUT_VARIABLE: "soon"})  # fmt: skip
+    assert bad.returncode == 2
+    assert f"{TIMEOUT_VARIABLE}='soon': expected a whole number of seconds" in bad.stderr
+
+
+def test_with_an_api_url_a_command_uses_that_server_and_starts_none(project: Project) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.settings import get_current_settings
+
+    url = get_current_settings().api.url
+    assert url, "the test session's Prefect server"
+
+    def backfills() -> int:
+        with get_client(sync_client=True) as client:
+            names = FlowFilter(name=FlowFilterName(any_=["backfill"]))
+            return len(client.read_flow_runs(flow_filter=names))
+
+    before = backfills()
+    done = command(project, "backfill", "--start", "2026-05-01", "--end", "2026-05-02",
+                   PREFECT_API_URL=url)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "temporary Prefect server" not in done.stderr
+    assert backfills() == before + 1
+
+
+def test_a_temporary_server_that_does_not_answer_is_stopped() -> None:
+    server = TemporaryServer(startup_seconds=1)
+    server.start()
+    process = server.process
+    with pytest.raises(ServerUnavailableError):
+        server.wait_until_ready()
+    assert server.process is None
+    assert process is not None
+    assert process.returncode is not None
