@@ -12,9 +12,10 @@ import pytest
 
 from bottomline.config import load_case
 from bottomline.report.content import gather_report_data
-from bottomline.report.context import kpi_tiles, things_to_know, units_of
+from bottomline.report.context import build_context, kpi_tiles, things_to_know, units_of
 from bottomline.report.formatting import money
 from bottomline.report.narrative import verdict
+from bottomline.report.render import render_html, write_report
 from cli.main import main
 from flows.report import report
 from tests.integration.conftest import REPO, SETTINGS, Project, pdf_pages, pdf_text
@@ -59,6 +60,10 @@ def test_page_one_shows_the_warehouse_figures(project: Project) -> None:
     assert 3 <= pdf_pages(pdf) <= 8
     assert 30_000 < pdf.stat().st_size < 1_500_000
     assert pdf.with_suffix(".html").exists()
+    # The same figures render to the same bytes (fonts, chart ids, no timestamps of its own).
+    html = render_html(build_context(data))
+    again = [write_report(html, project.root / f"again-{n}.pdf").pdf_path for n in (1, 2)]
+    assert again[0].read_bytes() == again[1].read_bytes()
 
 
 def test_an_empty_period_gets_a_clear_no_data_page(project: Project) -> None:
