@@ -77,6 +77,9 @@ def write_files(root: Path, rows: int, days: int) -> None:
 
 
 def run_commands(root: Path, days: int) -> list[Timing]:
+    """Backfill into a new warehouse (an earlier run's is removed), then report."""
+    for earlier in ("var", "prefect"):
+        shutil.rmtree(root / earlier, ignore_errors=True)
     env = {
         **os.environ,
         "PREFECT_HOME": str(root / "prefect"),

@@ -174,10 +174,14 @@ class TemporaryServer:
 
 # Prefect's ephemeral mode starts its server this way (prefect.server.api.server,
 # SubprocessASGIServer): the API without the UI, with the services an ephemeral server runs.
+# One change: the task-run recorder writes task runs' states in batches (flushed every 5 s and
+# when the server stops) rather than one SQLite transaction per event, which kept every flow's
+# first subflow waiting about 2 s for the database (measured in benchmarks/commands.py).
 _SERVER_ENVIRONMENT = {
     "PREFECT_UI_ENABLED": "0",
     "PREFECT__SERVER_EPHEMERAL": "1",
     "PREFECT__SERVER_FINAL": "1",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",
 }
 
 
