@@ -21,7 +21,7 @@ from pathlib import Path
 
 os.environ.setdefault("NML_DISABLE_USAGE_LOGGING", "1")  # no network here; nothing to report
 
-import nannyml as nml  # noqa: E402
+import nannyml as nml
 import pandas as pd
 
 FEATURES = ["loan_amount", "car_value", "salary_range", "debt_to_income_ratio",
