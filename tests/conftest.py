@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 _PREFECT_HOME = tempfile.mkdtemp(prefix="bottomline-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+# As the commands' temporary server does (cli/prefect_api.py): task runs recorded in batches,
+# so a flow's first subflow does not wait ~2 s for the harness server's SQLite.
+os.environ["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"] = "100"
 os.environ.pop("PREFECT_API_URL", None)
 for _name in [
     name

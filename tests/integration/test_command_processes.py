@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -29,10 +31,11 @@ def command(
 
 
 def test_without_an_api_url_a_command_starts_and_stops_a_temporary_server(
-    project: Project,
+    project: Project, tmp_path: Path
 ) -> None:
+    home = tmp_path / "prefect"
     done = command(project, "report", "--model", "car_loans", "--start", "2026-05-25",
-                   "--end", "2026-05-31", "--no-send")  # fmt: skip
+                   "--end", "2026-05-31", "--no-send", PREFECT_HOME=str(home))  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     assert "starting a temporary Prefect server on 127.0.0.1:" in done.stderr
     assert "export PREFECT_API_URL=http://127.0.0.1:4200/api" in done.stderr
@@ -40,6 +43,11 @@ def test_without_an_api_url_a_command_starts_and_stops_a_temporary_server(
     port = int(done.stderr.split("server on 127.0.0.1:")[1].split(" ")[0])
     with pytest.raises(ConnectionRefusedError):  # nothing listens there once it has ended
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    # task runs are recorded in batches: the last batch is written as the server stops
+    with sqlite3.connect(home / "prefect.db") as database:
+        states = dict(database.execute("SELECT name, state_type FROM task_run").fetchall())
+    assert any(name.startswith("build_report") for name in states), states
+    assert set(states.values()) == {"COMPLETED"}, states
 
 
 def test_a_server_that_cannot_start_in_time_exits_1_saying_what_to_do(project: Project) -> None:
