@@ -38,6 +38,7 @@ from pathlib import Path
 import polars as pl
 
 from bottomline.demo import DemoSettings, generate_demo
+from cli.prefect_api import RECORDER_IN_BATCHES
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_END = dt.date(2026, 11, 30)
@@ -154,7 +155,7 @@ def running_server(root: Path, env: dict[str, str]) -> Iterator[str]:
     log = (root / "logs" / "server.log").open("wb")
     server = subprocess.Popen(
         [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(SERVER_PORT)],
-        env={**env, "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100"},
+        env={**env, **RECORDER_IN_BATCHES},
         stdout=log,
         stderr=log,
     )

@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from cli.prefect_api import RECORDER_IN_BATCHES
+
 if TYPE_CHECKING:
     from bottomline.validation.gx_runner import GxValidator
 
 _PREFECT_HOME = tempfile.mkdtemp(prefix="bottomline-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-# As the commands' temporary server does (cli/prefect_api.py): task runs recorded in batches,
-# so a flow's first subflow does not wait ~2 s for the harness server's SQLite.
-os.environ["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"] = "100"
+os.environ.update(RECORDER_IN_BATCHES)  # the harness server records task runs in batches
 os.environ.pop("PREFECT_API_URL", None)
 for _name in [
     name
