@@ -152,6 +152,7 @@ def running_server(root: Path, env: dict[str, str]) -> Iterator[str]:
     """`prefect server start` on loopback, as README says to keep one up (task runs recorded
     in batches); its CPU is not counted."""
     prefect = Path(sys.executable).parent / "prefect"
+    (root / "logs").mkdir(exist_ok=True)
     log = (root / "logs" / "server.log").open("wb")
     server = subprocess.Popen(
         [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(SERVER_PORT)],

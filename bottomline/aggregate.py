@@ -245,17 +245,24 @@ def aggregate_unit(
     return merge(parts)
 
 
-def merge(parts: list[UnitAggregates]) -> UnitAggregates:
-    """Sums of several parts (at least one) as one: every measure is a sum."""
+def merge(parts: list[UnitAggregates], disjoint: bool = False) -> UnitAggregates:
+    """Sums of several parts (at least one) as one: every measure is a sum. Parts over
+    `disjoint` days (whole-day units), or a single part, are already summed: they are stacked,
+    not grouped again (for 335 days of profiles that grouping cost 1.2 s)."""
     metrics = pl.concat([part.metrics for part in parts], how="vertical_relaxed")
-    metrics = metrics.group_by(GRAIN).agg(pl.col(MEASURES).sum()).select(GRAIN + MEASURES)
     profiles = pl.concat(
         [pl.DataFrame(schema=PROFILE_SCHEMA), *(part.profiles for part in parts)],
         how="vertical_relaxed",
     )
-    sums = [name for name in PROFILE_SCHEMA if name not in PROFILE_KEYS]
-    profiles = profiles.group_by(PROFILE_KEYS).agg(pl.col(sums).sum()).select(list(PROFILE_SCHEMA))
-    return UnitAggregates(metrics.sort(GRAIN), profiles, sum(part.rows for part in parts))
+    if len(parts) > 1 and not disjoint:
+        metrics = metrics.group_by(GRAIN).agg(pl.col(MEASURES).sum())
+        sums = [name for name in PROFILE_SCHEMA if name not in PROFILE_KEYS]
+        profiles = profiles.group_by(PROFILE_KEYS).agg(pl.col(sums).sum())
+    return UnitAggregates(
+        metrics.select(GRAIN + MEASURES).sort(GRAIN),
+        profiles.select(list(PROFILE_SCHEMA)),
+        sum(part.rows for part in parts),
+    )
 
 
 def write_aggregates(
@@ -268,7 +275,8 @@ def write_aggregates(
     `profiles_daily`, and the days no longer stale, in one transaction."""
     if not plan.days:
         return AggregateSummary(days=0, rows=0, first_day=None, last_day=None)
-    merged = merge(results)
+    days = [day for unit in plan.units for day in unit.days]
+    merged = merge(results, disjoint=len(days) == len(set(days)))
     _write(con, case.name, plan.days, merged.metrics, merged.profiles)
     return AggregateSummary(
         days=len(plan.days),

@@ -22,7 +22,7 @@ from bottomline.demo import DemoSettings, DemoTruth, generate_demo
 from bottomline.periods import yesterday
 from bottomline.sources import resolve_pattern
 from bottomline.warehouse import drop_model, migrate
-from cli.prefect_api import RENDERING_MODULES, prefect_api
+from cli.prefect_api import RENDERING_MODULES, VALIDATION_MODULES, prefect_api
 from tasks.settings import Paths, open_warehouse, utc_now
 
 DEMO_MODELS = ["car_loans", "van_loans"]
@@ -95,7 +95,7 @@ def run_demo(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
     from flows.nightly import nightly
     from tasks.portfolio import portfolio_path
 
-    with api.connected(preload=RENDERING_MODULES):
+    with api.connected(preload=(*VALIDATION_MODULES, *RENDERING_MODULES)):
         state = nightly(as_of=end, models=DEMO_MODELS, return_state=True, **paths)
     model_states = state.result(raise_on_failure=False)
     if not state.is_completed() or not isinstance(model_states, list):

@@ -21,6 +21,7 @@ from bottomline.preflight import check_columns
 from cli.prefect_api import (
     RENDERING_MODULES,
     TIMEOUT_VARIABLE,
+    VALIDATION_MODULES,
     ServerUnavailableError,
     SettingError,
     prefect_api,
@@ -218,7 +219,7 @@ def _run(arguments: argparse.Namespace) -> int:
     from tasks.portfolio import portfolio_path
     from tasks.settings import Paths
 
-    with api.connected(preload=RENDERING_MODULES):
+    with api.connected(preload=(*VALIDATION_MODULES, *RENDERING_MODULES)):
         state = nightly(
             as_of=arguments.as_of,
             models=names,
@@ -265,7 +266,7 @@ def _backfill(arguments: argparse.Namespace) -> int:
     api = prefect_api(os.environ)
     from flows.backfill import backfill
 
-    with api.connected():
+    with api.connected(preload=VALIDATION_MODULES):
         state = backfill(
             start=arguments.start,
             end=arguments.end,

@@ -32,7 +32,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 TIMEOUT_VARIABLE = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 DEFAULT_STARTUP_SECONDS = 180
@@ -40,7 +40,11 @@ PORT_IN_USE_EXIT = 3  # uvicorn's exit status when the port is taken
 # Imported anyway once flows run, so loaded while a temporary server starts: Prefect's
 # parameter encoder (at the first flow run), and what a command that renders reports needs.
 FLOW_MODULES = ("fastapi.encoders",)
-RENDERING_MODULES = ("weasyprint", "matplotlib.figure", "scipy.stats")
+RENDERING_MODULES = ("weasyprint", "matplotlib.figure", "scipy.special")
+# What a command that loads new rows needs: GX takes 3-4 CPU s to import, hidden while the
+# server starts (commands that mostly find nothing new, such as an ad hoc report, skip it).
+VALIDATION_MODULES = ("great_expectations",)
+HEARTBEAT_VARIABLES = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY")
 RUNNING_SERVER_HINT = (
     "run `prefect server start` in another terminal and "
     "export PREFECT_API_URL=http://127.0.0.1:4200/api"
@@ -86,16 +90,28 @@ def configured_api_url(environ: Mapping[str, str]) -> str | None:
 def profile_api_url(environ: Mapping[str, str]) -> str | None:
     """`PREFECT_API_URL` from the environment, else from the active profile of
     `$PREFECT_HOME/profiles.toml` (where `prefect config set` writes it)."""
-    if environ.get("PREFECT_API_URL"):
-        return environ["PREFECT_API_URL"]
+    return profile_setting(environ, "PREFECT_API_URL")
+
+
+def profile_setting(environ: Mapping[str, str], name: str) -> str | None:
+    """A Prefect setting from the environment, else from the active profile, read without
+    importing Prefect; None when neither sets it."""
+    if environ.get(name):
+        return environ[name]
     home = Path(environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
     try:
         profiles = tomllib.loads((home / "profiles.toml").read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
         return None
     active = environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
-    url = profiles.get("profiles", {}).get(active, {}).get("PREFECT_API_URL")
-    return str(url) if url else None
+    value = profiles.get("profiles", {}).get(active, {}).get(name)
+    return str(value) if value else None
+
+
+def heartbeats_chosen(environ: Mapping[str, str]) -> bool:
+    """Whether the user set flow-run heartbeats themselves (Prefect's setting, or its legacy
+    name), in the environment or the active profile."""
+    return any(profile_setting(environ, name) for name in HEARTBEAT_VARIABLES)
 
 
 @dataclass
@@ -229,37 +245,44 @@ def _healthy(api_url: str) -> bool:
 
 @dataclass
 class PrefectApi:
-    """Where the flows of this command report: `url`, and the temporary server, if any."""
+    """Where the flows of this command report: `url`, and the temporary server, if any;
+    `heartbeats`: whether the user chose flow-run heartbeats (kept as set), else they are off."""
 
     url: str | None
     server: TemporaryServer | None = None
+    heartbeats: bool = False
 
     @contextlib.contextmanager
     def connected(self, preload: Sequence[str] = ()) -> Iterator[None]:
         """Run flows inside: points Prefect at the temporary server once it answers. While it
         starts (about 10 s of the other core), the `preload` modules the command will need are
-        imported, so that time is not spent again after. Flow-run heartbeats are off for a
-        temporary server: they let a server notice a crashed run, and this one goes with the
-        process."""
-        if self.server is None:
-            yield
-            return
-        for module in (*FLOW_MODULES, *preload):
-            importlib.import_module(module)
-        started = time.monotonic()
-        self.server.wait_until_ready()
-        waited = time.monotonic() - started
-        if waited >= 1:
-            print(f"bottomline: waited {waited:.0f} s for the temporary server", file=sys.stderr)
+        imported, so that time is not spent again after.
+
+        Flow-run heartbeats are off unless the user set them: they let a server notice a run
+        whose process died, which matters for runs a worker starts unattended (deployments keep
+        Prefect's default), not for a command whose user sees it end; and each flow run waits up
+        to 1 s at its end for the heartbeat thread to stop (1-1.5 s of a report's two)."""
+        updates: dict[Any, Any] = {}
+        if self.server is not None:
+            for module in (*FLOW_MODULES, *preload):
+                importlib.import_module(module)
+            started = time.monotonic()
+            self.server.wait_until_ready()
+            waited = time.monotonic() - started
+            if waited >= 1:
+                message = f"bottomline: waited {waited:.0f} s for the temporary server"
+                print(message, file=sys.stderr)
         from prefect.settings import (
             PREFECT_API_URL,
             PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
             temporary_settings,
         )
 
-        with temporary_settings(
-            updates={PREFECT_API_URL: self.server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-        ):
+        if self.server is not None:
+            updates[PREFECT_API_URL] = self.server.api_url
+        if self.server is not None or not self.heartbeats:
+            updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
+        with temporary_settings(updates=updates):
             yield
 
 
@@ -268,7 +291,7 @@ def prefect_api(environ: Mapping[str, str]) -> PrefectApi:
     (it comes up while the caller imports the flows) and stopped at exit."""
     url = configured_api_url(environ)
     if url:
-        return PrefectApi(url=url)
+        return PrefectApi(url=url, heartbeats=heartbeats_chosen(environ))
     server = TemporaryServer(startup_seconds=startup_seconds(environ))
     server.start()
     atexit.register(server.stop)

@@ -2,8 +2,9 @@
 
 Numeric columns: Kolmogorov-Smirnov D (exact at the bin edges; with 1,001 reference quantile
 levels its error stays near 0.001) and its asymptotic p-value (as scipy's `ks_2samp`,
-method "asymp"); PSI and Jensen-Shannon distance (base 2) on the reference's deciles (on the
-fine bins, sampling noise alone would make JS look like drift); Wasserstein distance, exact
+method "asymp", without importing scipy.stats: see `kolmogorov`); PSI and Jensen-Shannon
+distance (base 2) on the reference's deciles (on the fine bins, sampling noise alone would make
+JS look like drift); Wasserstein distance, exact
 within each bin from the bins' value sums unless the two CDFs cross inside it, divided by the
 reference's standard deviation. Categorical columns: Pearson chi-square and its p-value on the
 reference-vs-window table (unseen values counted), PSI, Jensen-Shannon. Both: the change in the
@@ -18,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from bottomline.drift.bins import NULL_BIN, ColumnBins
+from bottomline.drift.kolmogorov import ks_p_value
 
 PSI_FLOOR = 1e-4  # a share of 0 counts as this much, so PSI stays finite
 
@@ -95,10 +97,8 @@ def _numeric(bins: ColumnBins, reference: BinCounts, window: BinCounts) -> list[
     decile = np.searchsorted(bins.decile_edges, upper, side="left")
     by_decile_r = np.bincount(decile, weights=r, minlength=len(bins.decile_edges) + 1)
     by_decile_w = np.bincount(decile, weights=w, minlength=len(bins.decile_edges) + 1)
-    from scipy.stats import kstwo  # 2-3 s to import: only when drift is computed
-
     statistics = [
-        Statistic("ks", d, float(kstwo.sf(d, effective))),
+        Statistic("ks", d, ks_p_value(d, int(effective))),
         Statistic("psi", psi(by_decile_r / n_r, by_decile_w / n_w)),
         Statistic("js", jensen_shannon(by_decile_r / n_r, by_decile_w / n_w)),
     ]

@@ -12,6 +12,7 @@ import scipy.stats
 
 from bottomline.drift.bins import NULL_BIN, QUANTILE_LEVELS, ColumnBins, build_bins
 from bottomline.drift.groups import drift_groups
+from bottomline.drift.kolmogorov import ks_p_value
 from bottomline.drift.profiles import profile
 from bottomline.drift.stats import (
     BinCounts,
@@ -81,6 +82,13 @@ def test_ks_from_profiles_matches_scipy_on_raw_rows(shape: str) -> None:
     exact = scipy.stats.ks_2samp(reference, window, method="asymp")
     assert abs(found["ks"] - exact.statistic) < 0.001
     assert found["wasserstein"] >= 0
+
+
+@pytest.mark.parametrize("n", [3, 140, 141, 900, 20_000, 100_001, 5_000_000])
+def test_ks_p_value_is_scipys_kstwo_for_every_sample_size(n: int) -> None:
+    statistics = [0.0, 1e-5, *np.geomspace(1e-4, 0.05, 120), *np.linspace(0.05, 1.0, 96)]
+    for d in statistics:
+        assert ks_p_value(float(d), n) == pytest.approx(scipy.stats.kstwo.sf(d, n), abs=1e-5)
 
 
 def test_nulls_are_left_out_of_ks_and_counted_as_missing_rate() -> None:
