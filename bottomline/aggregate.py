@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -23,12 +23,24 @@ import numpy as np
 import polars as pl
 
 from bottomline.calibration import IDENTITY, Calibrator, fit_calibrator
+from bottomline.calibration_spread import CalibrationSpread
 from bottomline.config import BusinessCase
 from bottomline.drift.bins import ColumnBins
 from bottomline.drift.profiles import PROFILE_SCHEMA, profile
 from bottomline.drift.reference_bins import current_bins
-from bottomline.metrics import GRAIN, MEASURES, measure, summarize, valued_predictions
+from bottomline.metrics import (
+    GRAIN,
+    MEASURES,
+    STAKE_GRAIN,
+    STAKES,
+    STAKES_SCHEMA,
+    measure,
+    stake_sums,
+    summarize,
+    valued_predictions,
+)
 from bottomline.reference import load_reference
+from bottomline.spread_store import current_spread, spread_is_current, wanted_fingerprint
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import run, transaction
 
@@ -62,15 +74,18 @@ class AggregationPlan:
     calibrator: Calibrator
     bins: list[ColumnBins]
     batch_rows: int = ROWS_PER_UNIT  # rows reduced together, at most
+    spread: CalibrationSpread | None = None  # the calibration's replicates, for stake sums
 
 
 @dataclass(frozen=True)
 class UnitAggregates:
-    """A unit's sums: `metrics_daily` and `profiles_daily` rows (without `model`)."""
+    """A unit's sums: `metrics_daily`, `profiles_daily` and `calibration_stakes_daily` rows
+    (without `model`)."""
 
     metrics: pl.DataFrame
     profiles: pl.DataFrame
     rows: int  # prediction rows read
+    stakes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=STAKES_SCHEMA))
 
 
 def bring_up_to_date(
@@ -120,15 +135,19 @@ def plan_aggregation(
     built, every stored day (calibration and bins both come from the reference)."""
     reference = load_reference(case, con)
     bins, rebuilt = current_bins(con, case, reference, now)
-    if rebuilt:
+    spread_changed = not spread_is_current(con, case.name, wanted_fingerprint(case, reference))
+    if rebuilt or spread_changed:
         stored = [row[0] for row in run(con, load_sql("aggregate/all_days", schema=case.name))]
         if stored:
-            progress(f"{case.name}: new reference bins; recomputing all {len(stored)} days")
+            changed = "reference bins" if rebuilt else "calibration spread"
+            progress(f"{case.name}: new {changed}; recomputing all {len(stored)} days")
         days = sorted(set(days) | set(stored))
     if not days:
         return AggregationPlan(days=[], units=[], calibrator=Calibrator(pooled=IDENTITY), bins=bins)
-    calibrator = fit_calibrator(reference, case.calibration, reference_stakes(reference, case))
-    return plan_days(con, case, days, calibrator, bins)
+    stakes = reference_stakes(reference, case)
+    calibrator = fit_calibrator(reference, case.calibration, stakes)
+    spread = current_spread(con, case, reference, calibrator, stakes, now)
+    return replace(plan_days(con, case, days, calibrator, bins), spread=spread)
 
 
 def plan_days(
@@ -240,7 +259,12 @@ def aggregate_unit(
     for rows in batches:
         measured = measure(rows, case, plan.calibrator)
         parts.append(
-            UnitAggregates(summarize(measured, case), profile(measured, plan.bins), rows.height)
+            UnitAggregates(
+                summarize(measured, case),
+                profile(measured, plan.bins),
+                rows.height,
+                stake_sums(measured, case, plan.spread),
+            )
         )
     return merge(parts)
 
@@ -254,14 +278,20 @@ def merge(parts: list[UnitAggregates], disjoint: bool = False) -> UnitAggregates
         [pl.DataFrame(schema=PROFILE_SCHEMA), *(part.profiles for part in parts)],
         how="vertical_relaxed",
     )
+    stakes = pl.concat(
+        [pl.DataFrame(schema=STAKES_SCHEMA), *(part.stakes for part in parts)],
+        how="vertical_relaxed",
+    )
     if len(parts) > 1 and not disjoint:
         metrics = metrics.group_by(GRAIN).agg(pl.col(MEASURES).sum())
         sums = [name for name in PROFILE_SCHEMA if name not in PROFILE_KEYS]
         profiles = profiles.group_by(PROFILE_KEYS).agg(pl.col(sums).sum())
+        stakes = stakes.group_by(STAKE_GRAIN).agg(pl.col(STAKES).sum())
     return UnitAggregates(
         metrics.select(GRAIN + MEASURES).sort(GRAIN),
         profiles.select(list(PROFILE_SCHEMA)),
         sum(part.rows for part in parts),
+        stakes.select(list(STAKES_SCHEMA)),
     )
 
 
@@ -277,7 +307,7 @@ def write_aggregates(
         return AggregateSummary(days=0, rows=0, first_day=None, last_day=None)
     days = [day for unit in plan.units for day in unit.days]
     merged = merge(results, disjoint=len(days) == len(set(days)))
-    _write(con, case.name, plan.days, merged.metrics, merged.profiles)
+    _write(con, case.name, plan.days, merged)
     return AggregateSummary(
         days=len(plan.days),
         rows=merged.rows,
@@ -295,21 +325,23 @@ def _write(
     con: duckdb.DuckDBPyConnection,
     model: str,
     days: list[dt.date],
-    metrics: pl.DataFrame,
-    profiles: pl.DataFrame,
+    sums: UnitAggregates,
 ) -> None:
-    """A chunk's aggregates and profiles replace the old ones, and the days stop being stale,
-    in one transaction."""
+    """A chunk's aggregates, profiles and stake sums replace the old ones, and the days stop
+    being stale, in one transaction."""
     keys = {"model": model, "days": days}
-    con.register("daily_metrics", metrics)
-    con.register("daily_profiles", profiles)
+    con.register("daily_metrics", sums.metrics)
+    con.register("daily_profiles", sums.profiles)
+    con.register("daily_stakes", sums.stakes)
     try:
         with transaction(con):
             run(con, load_sql("aggregate/metrics_replace"), keys)
             run(con, load_sql("aggregate/metrics_insert"), {"model": model})
             run(con, load_sql("aggregate/profiles_replace"), keys)
             run(con, load_sql("aggregate/profiles_insert"), {"model": model})
+            run(con, load_sql("aggregate/stakes_replace"), keys)
+            run(con, load_sql("aggregate/stakes_insert"), {"model": model})
             run(con, load_sql("aggregate/stale_days_clear"), keys)
     finally:
-        con.unregister("daily_metrics")
-        con.unregister("daily_profiles")
+        for name in ("daily_metrics", "daily_profiles", "daily_stakes"):
+            con.unregister(name)

@@ -275,6 +275,14 @@ class DriftSpec(DriftThresholds):
         return getattr(self, name, None)
 
 
+class VerdictSpec(_Strict):
+    """When a gap between realized and promised value is worth a leader's look: beyond the 95%
+    range, and at least `material_share` of the promise and `material_amount` (currency)."""
+
+    material_share: float = Field(0.02, ge=0, le=1)
+    material_amount: float = Field(0.0, ge=0)
+
+
 class ReportSpec(_Strict):
     recipients: list[str] = Field(default_factory=list)
     period_days: int = Field(30, ge=1, le=366)  # the nightly report covers this many days
@@ -312,6 +320,7 @@ class BusinessCase(_Strict):
     drift: DriftSpec = Field(default_factory=DriftSpec)
     report: ReportSpec = Field(default_factory=ReportSpec)
     plan: PlanSpec = Field(default_factory=PlanSpec)
+    verdict: VerdictSpec = Field(default_factory=VerdictSpec)
     path: Path = Field(default=Path("."), exclude=True)
 
     @field_validator("timezone")

@@ -2,15 +2,19 @@
 
 Realized value R is over predictions whose outcome is known (matured); expected value E is
 over all, from calibrated scores. The test of the model's promise compares R with the
-expected value of the same matured predictions: under calibrated scores R has variance
-`variance_matured`, so the 95% band is `E_matured +- 1.96 * sqrt(variance_matured)`.
+expected value of the same matured predictions. Two things make R differ from that promise
+when the promise holds: the outcomes' randomness (under calibrated scores R has variance
+`variance_matured`) and the calibration's own error, fitted on a finite reference
+(`calibration_variance_matured`, see `bottomline.calibration_spread`). The 95% range is
+`E_matured +- 1.96 * sqrt(variance_matured + calibration_variance_matured)`; what is still to
+come has its range the same way, from the pending predictions' variances.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -36,11 +40,14 @@ class PeriodFigures:
     realized_value: float
     expected_value: float  # all predictions
     expected_value_matured: float
-    variance_matured: float  # currency squared
+    variance_matured: float  # currency squared: outcomes' randomness, matured predictions
     decided_positive: int = 0  # positive decisions, all predictions
     realized_value_sq: float = 0.0  # sum of squared realized values, matured
     realized_if_all_positive: float = 0.0  # matured, had every decision been positive
     realized_if_all_negative: float = 0.0  # matured, had every decision been negative
+    variance_pending: float = 0.0  # currency squared: outcomes' randomness, pending
+    calibration_variance_matured: float = 0.0  # currency squared: the calibration's error
+    calibration_variance_pending: float = 0.0
 
     @property
     def pending(self) -> int:
@@ -66,7 +73,23 @@ class PeriodFigures:
 
     @property
     def band_half_width(self) -> float:
-        return Z_95 * math.sqrt(max(self.variance_matured, 0.0))
+        """Half the 95% range of realized value around the promise (currency)."""
+        variance = self.variance_matured + self.calibration_variance_matured
+        return Z_95 * math.sqrt(max(variance, 0.0))
+
+    @property
+    def pending_half_width(self) -> float:
+        """Half the 95% range of what the pending predictions will realize (currency)."""
+        variance = self.variance_pending + self.calibration_variance_pending
+        return Z_95 * math.sqrt(max(variance, 0.0))
+
+    @property
+    def pending_low(self) -> float:
+        return self.expected_value_pending - self.pending_half_width
+
+    @property
+    def pending_high(self) -> float:
+        return self.expected_value_pending + self.pending_half_width
 
     @property
     def band_low(self) -> float:
@@ -141,14 +164,38 @@ def period_figures(daily: pl.DataFrame, start: dt.date, end: dt.date) -> PeriodF
         realized_value_sq=float(totals["realized_value_sq"]),
         realized_if_all_positive=float(totals["realized_if_all_positive"]),
         realized_if_all_negative=float(totals["realized_if_all_negative"]),
+        variance_pending=float(totals["variance_pending"]),
     )
 
 
-def daily_series(daily: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
-    """One row per calendar day of the window (days without data as zeros), with band edges."""
+def with_calibration(figures: PeriodFigures, variances: tuple[float, float]) -> PeriodFigures:
+    """The figures with the calibration's variance (matured, pending; currency squared)."""
+    matured, pending = variances
+    return replace(
+        figures, calibration_variance_matured=matured, calibration_variance_pending=pending
+    )
+
+
+def daily_series(
+    daily: pl.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    calibration: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """One row per calendar day of the window (days without data as zeros), with the edges of
+    each day's 95% range; `calibration` (day, calibration_variance_matured) adds the
+    calibration's part."""
     calendar = pl.DataFrame({"day": pl.date_range(start, end, "1d", eager=True)})
     filled = calendar.join(daily, on="day", how="left").with_columns(pl.col(MEASURES).fill_null(0))
-    half_width = Z_95 * pl.col("variance_matured").clip(lower_bound=0).sqrt()
+    if calibration is None:
+        calibration = pl.DataFrame(
+            schema={"day": pl.Date, "calibration_variance_matured": pl.Float64}
+        )
+    filled = filled.join(calibration, on="day", how="left").with_columns(
+        pl.col("calibration_variance_matured").fill_null(0.0)
+    )
+    variance = pl.col("variance_matured") + pl.col("calibration_variance_matured")
+    half_width = Z_95 * variance.clip(lower_bound=0).sqrt()
     return filled.with_columns(
         (pl.col("expected_value_matured") - half_width).alias("band_low"),
         (pl.col("expected_value_matured") + half_width).alias("band_high"),

@@ -7,10 +7,11 @@ sums of its days (see `bottomline.figures`).
 Per prediction i with decision d, label y (when known), calibrated probability q, and value
 v1 / v0 if the label turns out 1 / 0 given d (from the case's cell values):
 realized = y*v1 + (1-y)*v0 (matured only); expected = q*v1 + (1-q)*v0 (all);
-variance = q*(1-q)*(v1-v0)^2 (matured only). Also: decided_positive (d = 1, all predictions),
-realized_value_sq (sum of realized^2, for the spread of value per prediction), and what the
-matured predictions would have realized had every decision been positive (y*TP + (1-y)*FP) or
-negative (y*FN + (1-y)*TN). Money in the case's currency.
+variance = q*(1-q)*(v1-v0)^2 (matured; `variance_pending` the same over predictions still
+awaiting outcomes, for the range of what is still to come). Also: decided_positive (d = 1, all
+predictions), realized_value_sq (sum of realized^2, for the spread of value per prediction),
+and what the matured predictions would have realized had every decision been positive
+(y*TP + (1-y)*FP) or negative (y*FN + (1-y)*TN). Money in the case's currency.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import polars as pl
 
 from bottomline.calibration import Calibrator
+from bottomline.calibration_spread import CalibrationSpread
 from bottomline.config import BusinessCase
 
 ALL = "_all"
@@ -34,6 +36,7 @@ MEASURES = [
     "expected_value",
     "expected_value_matured",
     "variance_matured",
+    "variance_pending",
     "decided_positive",
     "realized_value_sq",
     "realized_if_all_positive",
@@ -90,6 +93,10 @@ def prediction_measures(valued: pl.DataFrame) -> pl.DataFrame:
         .then(q * (1 - q) * (v1 - v0) ** 2)
         .otherwise(0.0)
         .alias("variance_matured"),
+        pl.when(matured)
+        .then(0.0)
+        .otherwise(q * (1 - q) * (v1 - v0) ** 2)
+        .alias("variance_pending"),
         (decision == 1).cast(pl.Int64).alias("decided_positive"),
         pl.when(matured).then(realized**2).otherwise(0.0).alias("realized_value_sq"),
         pl.when(matured)
@@ -120,6 +127,38 @@ def summarize(measured: pl.DataFrame, case: BusinessCase) -> pl.DataFrame:
     return pl.concat([whole, *segments]).sort(GRAIN)
 
 
+STAKE_GRAIN = [*GRAIN, "score_bin"]
+STAKES = ["stake_all", "stake_matured"]
+STAKES_SCHEMA = {
+    "day": pl.Date,
+    "segment": pl.String,
+    "segment_value": pl.String,
+    "model_version": pl.String,
+    "score_bin": pl.Int32,
+    "stake_all": pl.Float64,
+    "stake_matured": pl.Float64,
+}
+
+
+def stake_sums(
+    measured: pl.DataFrame, case: BusinessCase, spread: CalibrationSpread | None
+) -> pl.DataFrame:
+    """`calibration_stakes_daily` rows (without `model`): per day, slice, model version and
+    score bin of the calibration's spread, the sum of stakes v1 - v0 (currency) over all
+    predictions and over matured ones (see `bottomline.calibration_spread`)."""
+    if spread is None or measured.is_empty():
+        return pl.DataFrame(schema=STAKES_SCHEMA)
+    stake = pl.col("value_if_positive") - pl.col("value_if_negative")
+    staked = measured.with_columns(
+        pl.Series("score_bin", spread.score_bin(measured["score"].cast(pl.Float64).to_numpy())),
+        stake.alias("stake_all"),
+        pl.when(pl.col("label").is_not_null()).then(stake).otherwise(0.0).alias("stake_matured"),
+    )
+    segments = [_group(staked, column, ["score_bin"], STAKES) for column in sliced_by(case)]
+    whole = _group(segments[0] if segments else staked, None, ["score_bin"], STAKES)
+    return pl.concat([whole, *segments]).select(list(STAKES_SCHEMA)).cast(STAKES_SCHEMA)  # type: ignore[arg-type]
+
+
 def daily_metrics(
     rows: pl.DataFrame,
     case: BusinessCase,
@@ -134,12 +173,19 @@ def sliced_by(case: BusinessCase) -> list[str]:
     return list(dict.fromkeys([*case.segments, *case.fairness]))
 
 
-def _group(measured: pl.DataFrame, segment: str | None) -> pl.DataFrame:
-    """Sums per day and model version, and per value of `segment` (or over all rows)."""
+def _group(
+    measured: pl.DataFrame,
+    segment: str | None,
+    keys: list[str] | None = None,
+    sums: list[str] = MEASURES,
+) -> pl.DataFrame:
+    """Sums per day and model version (and `keys`), and per value of `segment` (or over all
+    rows)."""
     segment_value = pl.col(segment).cast(pl.String).fill_null(MISSING) if segment else pl.lit(ALL)
+    extra = keys or []
     return (
-        measured.group_by("day", "model_version", segment_value.alias("segment_value"))
-        .agg(pl.col(MEASURES).sum())
+        measured.group_by("day", "model_version", segment_value.alias("segment_value"), *extra)
+        .agg(pl.col(sums).sum())
         .with_columns(pl.lit(segment or ALL).alias("segment"))
-        .select(GRAIN + MEASURES)
+        .select(GRAIN + extra + sums)
     )

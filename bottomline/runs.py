@@ -32,6 +32,18 @@ class RunEnd:
     delivered_to: str | None
     message: str | None = None
     data_docs_path: str | None = None
+    verdict: str | None = None  # within | immaterial | below | above; None: no report, no outcomes
+    range_low: float | None = None  # the 95% range realized value was judged against (currency)
+    range_high: float | None = None
+
+
+@dataclass(frozen=True)
+class RunVerdict:
+    """A report's verdict on its window, as `runs` keeps it."""
+
+    verdict: str | None
+    range_low: float | None
+    range_high: float | None
 
 
 def record_start(con: duckdb.DuckDBPyConnection, started: RunStart) -> None:

@@ -118,7 +118,9 @@ def model_report(
         else None
     )
     publish_artifacts(report)
-    return finish_run(paths, run_id, ingested, str(report.rendered.pdf_path), delivery)
+    return finish_run(
+        paths, run_id, ingested, str(report.rendered.pdf_path), delivery, report.verdict
+    )
 
 
 @flow(

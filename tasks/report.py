@@ -16,6 +16,8 @@ from bottomline.ingest import file_errors
 from bottomline.report.content import ReportData, gather_report_data
 from bottomline.report.context import build_context
 from bottomline.report.render import RenderedReport, render_html, write_report
+from bottomline.runs import RunVerdict
+from bottomline.verdict import judge
 from tasks.ingest import Ingested
 from tasks.settings import Paths, code_version, open_warehouse, utc_now
 
@@ -25,6 +27,16 @@ class BuiltReport:
     data: ReportData
     context: dict[str, Any]  # the template context, reused for the email
     rendered: RenderedReport
+
+    @property
+    def verdict(self) -> RunVerdict:
+        """The window's verdict and its range, for the run's row."""
+        figures = self.data.figures
+        judged = judge(figures, self.data.case.verdict)
+        known = judged is not None
+        return RunVerdict(
+            judged, figures.band_low if known else None, figures.band_high if known else None
+        )
 
 
 @task(cache_policy=NO_CACHE)

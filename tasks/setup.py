@@ -11,7 +11,7 @@ from bottomline import periods
 from bottomline.config import BusinessCase, load_cases
 from bottomline.ingest import file_errors
 from bottomline.preflight import check_columns
-from bottomline.runs import RunEnd, RunStart, record_end, record_failure, record_start
+from bottomline.runs import RunEnd, RunStart, RunVerdict, record_end, record_failure, record_start
 from bottomline.warehouse import migrate
 from tasks.deliver import Delivery
 from tasks.ingest import Ingested
@@ -90,6 +90,7 @@ def finish_run(
     ingested: Ingested,
     report_path: str | None = None,
     delivery: Delivery | None = None,
+    judged: RunVerdict | None = None,
 ) -> RunEnd:
     """Mark the run succeeded, with what it loaded, wrote and sent; or delivery_failed, with
     the report kept, and raise so that the run shows as failed."""
@@ -112,6 +113,7 @@ def finish_run(
         delivered_to=delivery.delivered_to if delivery else None,
         message="; ".join(problems) or None,
         data_docs_path=str(ingested.data_docs) if ingested.data_docs else None,
+        **(vars(judged) if judged else {}),
     )
     with open_warehouse(paths) as con:
         record_end(con, run_id, end)

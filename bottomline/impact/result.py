@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 from bottomline.config import BusinessCase
-from bottomline.figures import PeriodFigures, daily_series, period_figures
+from bottomline.figures import PeriodFigures, daily_series, period_figures, with_calibration
 from bottomline.impact.bridge import Bridge, Plan, bridge
 from bottomline.impact.fairness import FairnessGroup, fairness_groups
 from bottomline.impact.slices import (
@@ -18,6 +18,7 @@ from bottomline.impact.slices import (
     segment_slices,
     version_slices,
 )
+from bottomline.impact.uncertainty import CalibrationUncertainty
 from bottomline.impact.windows import previous_window
 from bottomline.metrics import ALL, MEASURES
 
@@ -61,22 +62,39 @@ def whole_model_daily(metrics: pl.DataFrame) -> pl.DataFrame:
 
 
 def business_impact(
-    metrics: pl.DataFrame, case: BusinessCase, plan: Plan | None, start: dt.date, end: dt.date
+    metrics: pl.DataFrame,
+    case: BusinessCase,
+    plan: Plan | None,
+    start: dt.date,
+    end: dt.date,
+    uncertainty: CalibrationUncertainty | None = None,
 ) -> BusinessImpact:
     """Every figure of the window [start, end] from a model's `metrics_daily` rows (which must
-    cover the previous window too, for the comparison)."""
+    cover the previous window too, for the comparison); `uncertainty` adds the calibration's
+    part to the ranges of the window, its days, versions and segments."""
+    spread = uncertainty or CalibrationUncertainty.none()
     daily = whole_model_daily(metrics)
-    figures = period_figures(daily, start, end)
-    versions = version_slices(metrics, start, end)
+    figures = with_calibration(period_figures(daily, start, end), spread.variances(start, end))
+    versions = [
+        _with_range(s, spread.variances(start, end, model_version=s.value))
+        for s in version_slices(metrics, start, end)
+    ]
+    segments = {
+        column: [
+            _with_range(s, spread.variances(start, end, column, s.value))
+            for s in segment_slices(metrics, column, start, end)
+        ]
+        for column in case.segments
+    }
     return BusinessImpact(
         figures=figures,
         previous=period_figures(daily, *previous_window(start, end)),
-        series=daily_series(daily, start, end),
+        series=daily_series(daily, start, end, spread.daily(start, end)),
         plan=plan,
         bridge=bridge(figures, plan) if plan is not None else None,
         versions=versions,
         comparison=compare_versions(versions, case.predictions.champion),
-        segments={column: segment_slices(metrics, column, start, end) for column in case.segments},
+        segments=segments,
         fairness={column: fairness_groups(metrics, column, start, end) for column in case.fairness},
         baselines=Baselines(
             figures.realized_value,
@@ -86,3 +104,7 @@ def business_impact(
         if case.outcomes.observed_for_every_decision
         else None,
     )
+
+
+def _with_range(part: Slice, variances: tuple[float, float]) -> Slice:
+    return replace(part, figures=with_calibration(part.figures, variances))

@@ -16,11 +16,13 @@ from bottomline.drift.window import ColumnDrift, read_profiles, window_drift
 from bottomline.figures import PeriodFigures
 from bottomline.impact.bridge import Plan, make_plan, reference_value_per_prediction
 from bottomline.impact.result import BusinessImpact, business_impact
+from bottomline.impact.uncertainty import STAKES_WINDOW_SCHEMA, CalibrationUncertainty
 from bottomline.impact.windows import previous_window
 from bottomline.reference import ReferenceError, load_reference
 from bottomline.report.quality import DataStatus, gather_data_status
 from bottomline.report.score_bands import score_shares
 from bottomline.sources import SourceError
+from bottomline.spread_store import stored_spread
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import first_row, run
 
@@ -113,7 +115,14 @@ def gather_report_data(
     fingerprint = first_row(con, load_sql("report/reference_fingerprint"), {"model": case.name})
     return ReportData(
         case=case,
-        impact=business_impact(metrics, case, load_plan(con, case), start, end),
+        impact=business_impact(
+            metrics,
+            case,
+            load_plan(con, case),
+            start,
+            end,
+            calibration_uncertainty(con, case, start, end),
+        ),
         drift=drift,
         drift_where=where,
         score_shares=shares,
@@ -133,6 +142,19 @@ def gather_report_data(
         run_id=run_id,
         code_version=code_version,
         generated_at=generated_at,
+    )
+
+
+def calibration_uncertainty(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase, start: dt.date, end: dt.date
+) -> CalibrationUncertainty:
+    """The stored calibration spread and the window's stake sums."""
+    stakes = con.sql(
+        load_sql("report/stakes_window"), params={"model": case.name, "start": start, "end": end}
+    ).pl()
+    return CalibrationUncertainty(
+        stored_spread(con, case.name),
+        stakes.cast(STAKES_WINDOW_SCHEMA),
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bottomline.config import BusinessCase
+from bottomline.config import BusinessCase, VerdictSpec
 from bottomline.impact.result import BusinessImpact
 from bottomline.report.content import ReportData
 from bottomline.report.drift_context import drift_headline, drift_rows, where_context
@@ -27,6 +27,7 @@ from bottomline.report.quality_context import (
     quality_section,
     timestamp_text,
 )
+from bottomline.verdict import NEEDS_A_LOOK, judge
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,15 @@ def units_of(case: BusinessCase) -> Units:
     return Units(case.report.unit, case.report.unit_plural)
 
 
-def kpi_tiles(impact: BusinessImpact, currency: str, units: Units) -> list[Tile]:
+def kpi_tiles(
+    impact: BusinessImpact, currency: str, units: Units, rule: VerdictSpec | None = None
+) -> list[Tile]:
     """Page one's six numbers: realized, promised, gap, against plan, against the period
-    before, and what is still to come."""
+    before, and what is still to come (each range at 95%)."""
     figures = impact.figures
     band = f"95% range {money(figures.band_low, currency)} to {money(figures.band_high, currency)}"
-    gap_tone = (
-        "neutral"
-        if figures.within_band is None
-        else ("good" if figures.within_band or figures.gap > 0 else "bad")
-    )
+    judged = judge(figures, rule or VerdictSpec())
+    gap_tone = {"within": "good", "above": "good", "below": "bad"}.get(judged or "", "neutral")
     tiles = [
         Tile(
             "Realized value",
@@ -96,7 +96,10 @@ def kpi_tiles(impact: BusinessImpact, currency: str, units: Units) -> list[Tile]
         Tile(
             "Still to come (estimate)",
             money(figures.expected_value_pending, currency),
-            f"{units.of(figures.pending)} awaiting outcomes",
+            f"{units.of(figures.pending)} awaiting outcomes; 95% range "
+            f"{money(figures.pending_low, currency)} to {money(figures.pending_high, currency)}"
+            if figures.pending
+            else "every outcome known",
         )
     )
     return tiles
@@ -140,6 +143,7 @@ def build_context(data: ReportData) -> dict[str, Any]:
     units = units_of(case)
     has_data = figures.predictions > 0
     drift_level, drift_sentence = drift_headline(data.drift)
+    judged = judge(figures, case.verdict)
     return {
         "title": case.title,
         "model": case.name,
@@ -148,15 +152,15 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "units": units.many,
         "unit": units.one,
         "period": period(figures.start, figures.end),
-        "verdict": verdict(case.title, case.currency, figures),
+        "verdict": verdict(case.title, case.currency, figures, case.verdict),
+        "judged": judged,
         "pending": pending_sentence(case.currency, figures, units.many),
         "has_data": has_data,
-        "tiles": kpi_tiles(data.impact, case.currency, units) if has_data else [],
+        "tiles": kpi_tiles(data.impact, case.currency, units, case.verdict) if has_data else [],
         "things": things_to_know(data, units) if has_data else [],
         "charts": charts(data) if has_data else {},
-        "alert": figures.within_band is False and figures.gap < 0,
-        "needs_attention": (figures.within_band is False and figures.gap < 0)
-        or "problem" in (data.status.level, drift_level),
+        "alert": judged in NEEDS_A_LOOK,
+        "needs_attention": judged in NEEDS_A_LOOK or "problem" in (data.status.level, drift_level),
         "data_level": data.status.level,
         "data_headline": data_headline(data),
         "data_lines": data_lines(data),
@@ -164,7 +168,7 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "drift_headline": drift_sentence,
         "drift_rows": drift_rows(data.drift),
         "drift_where": where_context(data.drift_where, case.currency),
-        "impact": impact_context(data.impact, case.currency, units),
+        "impact": impact_context(data.impact, case.currency, units, case.verdict),
         "quality": quality_section(data),
         "maturity": maturity_by_age(data.series, figures.end),
         "data_docs": data.status.data_docs,

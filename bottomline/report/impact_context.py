@@ -5,11 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bottomline.config import VerdictSpec
 from bottomline.figures import Z_95, PeriodFigures
 from bottomline.impact.result import BusinessImpact
 from bottomline.impact.slices import VersionComparison
 from bottomline.report.formatting import count, money, percent
 from bottomline.report.narrative import Units
+from bottomline.verdict import judge
+
+RANGE_WORDS = {  # the "in range" column of the slice tables, by verdict
+    "within": "yes",
+    "immaterial": "no, by little",
+    "below": "no, below",
+    "above": "no, above",
+    None: "n/a",
+}
 
 
 @dataclass(frozen=True)
@@ -25,7 +35,7 @@ class SliceRow:
     precision: str
     recall: str
     within_band: str
-    flag: bool  # outside its band, below
+    flag: bool  # below its range by a gap that matters
 
 
 def signed_money(amount: float, currency: str) -> str:
@@ -35,7 +45,7 @@ def signed_money(amount: float, currency: str) -> str:
     )
 
 
-def slice_row(name: str, figures: PeriodFigures, currency: str) -> SliceRow:
+def slice_row(name: str, figures: PeriodFigures, currency: str, rule: VerdictSpec) -> SliceRow:
     vpp = figures.value_per_prediction
     return SliceRow(
         name=name,
@@ -46,8 +56,8 @@ def slice_row(name: str, figures: PeriodFigures, currency: str) -> SliceRow:
         value_per_prediction=money(vpp, currency) if vpp is not None else "n/a",
         precision=percent(figures.precision, decimals=0),
         recall=percent(figures.recall, decimals=0),
-        within_band={True: "yes", False: "no", None: "n/a"}[figures.within_band],
-        flag=figures.within_band is False and figures.gap < 0,
+        within_band=RANGE_WORDS[judge(figures, rule)],
+        flag=judge(figures, rule) == "below",
     )
 
 
@@ -121,17 +131,19 @@ def previous_sentence(impact: BusinessImpact, currency: str, units: Units) -> st
     )
 
 
-def impact_context(impact: BusinessImpact, currency: str, units: Units) -> dict[str, Any]:
+def impact_context(
+    impact: BusinessImpact, currency: str, units: Units, rule: VerdictSpec
+) -> dict[str, Any]:
     return {
         "bridge": bridge_rows(impact, currency, units),
         "plan_source": impact.plan.source if impact.plan else None,
         "previous": previous_sentence(impact, currency, units),
-        "versions": [slice_row(s.value, s.figures, currency) for s in impact.versions]
+        "versions": [slice_row(s.value, s.figures, currency, rule) for s in impact.versions]
         if len(impact.versions) > 1
         else [],
         "comparison": comparison_sentence(impact.comparison, currency, units),
         "segments": {
-            column: [slice_row(s.value, s.figures, currency) for s in slices]
+            column: [slice_row(s.value, s.figures, currency, rule) for s in slices]
             for column, slices in impact.segments.items()
         },
         "fairness": {

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bottomline.config import VerdictSpec
 from bottomline.drift.groups import DriftGroups
 from bottomline.drift.window import ColumnDrift
 from bottomline.figures import PeriodFigures
 from bottomline.impact.bridge import Bridge
 from bottomline.impact.slices import Slice
 from bottomline.report.formatting import count, money, percent, period_phrase
+from bottomline.verdict import Verdict, judge
 
 IN_LINE_SHARE = 0.005  # a gap under 0.5% of the promise is "in line with"
 
 
-def verdict(title: str, currency: str, figures: PeriodFigures) -> str:
-    """One sentence: did the model make money, as promised, in this window?"""
+def verdict(title: str, currency: str, figures: PeriodFigures, rule: VerdictSpec) -> str:
+    """One sentence: did the model make money, as promised, in this window? It says "needs a
+    look" only when realized value is outside the 95% range by a gap that matters (see
+    `bottomline.verdict`)."""
     when = period_phrase(figures.start, figures.end)
     if figures.predictions == 0:
         return f"{title} made no predictions {when}, so there is nothing to report."
@@ -26,7 +30,8 @@ def verdict(title: str, currency: str, figures: PeriodFigures) -> str:
         )
     earned = "earned" if figures.realized_value >= 0 else "lost"
     amount = money(abs(figures.realized_value), currency)
-    return f"{title} {earned} {amount} {when}, {_versus_promise(figures)}; {_band_words(figures)}."
+    words = _band_words(judge(figures, rule), figures.gap, currency)
+    return f"{title} {earned} {amount} {when}, {_versus_promise(figures)}; {words}."
 
 
 def _versus_promise(figures: PeriodFigures) -> str:
@@ -37,12 +42,14 @@ def _versus_promise(figures: PeriodFigures) -> str:
     return f"{percent(abs(share))} {direction} what their scores promised"
 
 
-def _band_words(figures: PeriodFigures) -> str:
-    if figures.within_band:
+def _band_words(judged: Verdict | None, gap: float, currency: str) -> str:
+    if judged == "within" or judged is None:
         return "within the expected range"
-    if figures.realized_value < figures.band_low:
-        return "below the expected range, which needs a look"
-    return "above the expected range"
+    if judged == "immaterial":
+        side = "below" if gap < 0 else "above"
+        return f"just {side} the expected range, by too little to act on"
+    side = "below" if judged == "below" else "above"
+    return f"{side} the expected range by {money(abs(gap), currency)}, which needs a look"
 
 
 def pending_sentence(
@@ -53,9 +60,11 @@ def pending_sentence(
     """What is still to come from predictions awaiting outcomes, if any."""
     if figures.pending == 0:
         return None
+    low, high = money(figures.pending_low, currency), money(figures.pending_high, currency)
     return (
         f"A further {money(figures.expected_value_pending, currency)} is expected from "
-        f"{count(figures.pending)} {units} whose outcomes are not known yet."
+        f"{count(figures.pending)} {units} whose outcomes are not known yet (95% range "
+        f"{low} to {high})."
     )
 
 

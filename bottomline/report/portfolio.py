@@ -8,8 +8,9 @@ from typing import Any
 from bottomline.report.content import ReportData
 from bottomline.report.drift_context import drift_headline
 from bottomline.report.formatting import money, percent, period, plural
-from bottomline.report.impact_context import signed_money
+from bottomline.report.impact_context import RANGE_WORDS, signed_money
 from bottomline.report.narrative import verdict
+from bottomline.verdict import NEEDS_A_LOOK, judge
 
 LEVEL_WORDS = {"good": "passed", "warning": "warnings", "problem": "problems"}
 
@@ -27,7 +28,7 @@ class PortfolioRow:
     data_words: str
     drift_level: str
     drift_words: str
-    flag: bool  # below its range
+    flag: bool  # off its range by a gap that matters
 
 
 def portfolio_row(data: ReportData) -> PortfolioRow:
@@ -40,28 +41,30 @@ def portfolio_row(data: ReportData) -> PortfolioRow:
         realized=money(figures.realized_value, currency),
         promised=money(figures.expected_value_matured, currency),
         gap=percent(figures.gap_share, signed=True),
-        in_range={True: "yes", False: "no", None: "n/a"}[figures.within_band],
+        in_range=RANGE_WORDS[judge(figures, data.case.verdict)],
         against_plan=signed_money(bridge.realized - bridge.plan, currency) if bridge else "n/a",
         data_level=data.status.level,
         data_words=LEVEL_WORDS[data.status.level],
         drift_level=drift_level,
         drift_words={"good": "stable", "warning": "moved", "problem": "moved a lot"}[drift_level],
-        flag=figures.within_band is False and figures.gap < 0,
+        flag=judge(figures, data.case.verdict) in NEEDS_A_LOOK,
     )
 
 
 def portfolio_verdict(datas: list[ReportData]) -> str:
     """One sentence across models: what they earned together and who needs a look."""
     currencies = {data.case.currency for data in datas}
-    below = [
-        data.case.title
-        for data in datas
-        if data.figures.within_band is False and data.figures.gap < 0
+    below = [data.case.title for data in datas if judge(data.figures, data.case.verdict) == "below"]
+    above = [data.case.title for data in datas if judge(data.figures, data.case.verdict) == "above"]
+    looks = [
+        f"{plural(len(titles), 'model')} {side} its expected range by an amount that matters: "
+        f"{', '.join(titles)}"
+        for side, titles in (("below", below), ("above", above))
+        if titles
     ]
     look = (
-        f"{plural(len(below), 'model')} below its expected range: {', '.join(below)}"
-        if below
-        else "every model within or above its expected range"
+        "; ".join(looks)
+        or "every model within its expected range, or off it by too little to act on"
     )
     if len(currencies) != 1:
         return f"{plural(len(datas), 'model')} reported, in several currencies; {look}."
@@ -92,7 +95,10 @@ def portfolio_context(datas: list[ReportData]) -> dict[str, Any]:
         "period": period(first, last),
         "verdict": portfolio_verdict(datas),
         "rows": [portfolio_row(data) for data in datas],
-        "verdicts": [verdict(data.case.title, data.case.currency, data.figures) for data in datas],
+        "verdicts": [
+            verdict(data.case.title, data.case.currency, data.figures, data.case.verdict)
+            for data in datas
+        ],
         "total": total,
         "models": len(datas),
     }

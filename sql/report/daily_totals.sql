@@ -11,6 +11,7 @@ SELECT
     sum(expected_value) AS expected_value,
     sum(expected_value_matured) AS expected_value_matured,
     sum(variance_matured) AS variance_matured,
+    sum(variance_pending) AS variance_pending,
     sum(decided_positive)::BIGINT AS decided_positive,
     sum(realized_value_sq) AS realized_value_sq,
     sum(realized_if_all_positive) AS realized_if_all_positive,

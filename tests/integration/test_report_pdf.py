@@ -48,8 +48,8 @@ def test_page_one_shows_the_warehouse_figures(project: Project) -> None:
         )
     pdf = project.reports / "car_loans" / f"car_loans_{PERIOD_START}_{SETTINGS.end}.pdf"
     first = page_text(pdf, 1)
-    assert " ".join(verdict(case.title, "EUR", data.figures).split()) in first
-    for tile in kpi_tiles(data.impact, "EUR", units_of(case)):
+    assert " ".join(verdict(case.title, "EUR", data.figures, case.verdict).split()) in first
+    for tile in kpi_tiles(data.impact, "EUR", units_of(case), case.verdict):
         assert tile.label.upper() in first
         assert tile.value in first
     for thing in things_to_know(data, units_of(case)):

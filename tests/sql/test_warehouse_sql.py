@@ -41,6 +41,7 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "realized_value_sq",
         "realized_if_all_positive",
         "realized_if_all_negative",
+        "variance_pending",
     ]
     assert columns(con, "main", "runs")[:13] == [
         "run_id",
@@ -58,7 +59,7 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "delivered_to",
     ]
     assert migrate(con, NOW) == []
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (5,)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (6,)
     assert "data_docs_path" in columns(con, "main", "runs")
     assert columns(con, "main", "validation_results")[:7] == [
         "run_id",
@@ -156,7 +157,12 @@ def test_migration_3_recomputes_aggregates_written_before_it() -> None:
         "INSERT INTO metrics_daily VALUES ('loans', DATE '2026-05-01', '_all', '_all', "
         "'v1', 10, 5, 1, 1, 1, 2, 100, 90, 45, 9)"
     )
-    assert migrate(con, NOW) == ["0003_impact_measures", "0004_drift", "0005_watermarks"]
+    assert migrate(con, NOW) == [
+        "0003_impact_measures",
+        "0004_drift",
+        "0005_watermarks",
+        "0006_verdict_range",
+    ]
     assert con.execute("SELECT model, day FROM stale_days").fetchall() == [
         ("loans", __import__("datetime").date(2026, 5, 1))
     ]

@@ -6,7 +6,7 @@ import math
 import polars as pl
 import pytest
 
-from bottomline.figures import Z_95, daily_series, period_figures
+from bottomline.figures import Z_95, daily_series, period_figures, with_calibration
 
 MAY_1, MAY_2, MAY_3 = dt.date(2026, 5, 1), dt.date(2026, 5, 2), dt.date(2026, 5, 3)
 
@@ -30,6 +30,7 @@ def daily() -> pl.DataFrame:
             "realized_value_sq": [10_200.0, 25.0],
             "realized_if_all_positive": [-85.0, -5.0],
             "realized_if_all_negative": [-20.0, 0.0],
+            "variance_pending": [880.0, 0.0],
         }
     )
 
@@ -49,6 +50,16 @@ def test_a_window_is_the_sum_of_its_days() -> None:
     )
     assert figures.within_band is True  # -105 is just inside [-106.05, 96.05]
     assert figures.days_with_data == 2
+    pending = Z_95 * math.sqrt(880)
+    assert (figures.pending_low, figures.pending_high) == pytest.approx(
+        (-16 - pending, -16 + pending)
+    )
+
+
+def test_the_calibrations_variance_adds_to_both_ranges() -> None:
+    figures = with_calibration(period_figures(daily(), MAY_1, MAY_3), (342.0, 120.0))
+    assert figures.band_half_width == pytest.approx(Z_95 * math.sqrt(2658 + 342))
+    assert figures.pending_half_width == pytest.approx(Z_95 * math.sqrt(880 + 120))
 
 
 def test_outside_the_band_is_flagged() -> None:

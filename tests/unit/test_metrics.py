@@ -5,10 +5,10 @@ Row  day   ver  band  p    d  amount  y     v1(y=1)  v0(y=0)  realized  expected
 1    05-01 v1   A     0.9  1  100     1     10       -50      10        4         324
 2    05-01 v1   B     0.8  1  200     0     20       -100     -100      -4        2304
 3    05-01 v1   A     0.3  0  50      1     -10      0        -10       -3        21
-4    05-01 v1   B     0.2  0  80      -     -10      0        (pending) -2        -
-5    05-01 v2   A     0.6  1  100     -     10       -50      (pending) -14       -
+4    05-01 v1   B     0.2  0  80      -     -10      0        (pending) -2        16 (pending)
+5    05-01 v2   A     0.6  1  100     -     10       -50      (pending) -14       864 (pending)
 6    05-02 v1   A     0.5  1  10      0     1        -5       -5        -2        9
-expected = q*v1 + (1-q)*v0; variance = q*(1-q)*(v1-v0)^2 for matured rows.
+expected = q*v1 + (1-q)*v0; variance = q*(1-q)*(v1-v0)^2, matured and pending apart.
 """
 
 from __future__ import annotations
@@ -70,9 +70,11 @@ def test_whole_model_day_matches_the_hand_computation(case: BusinessCase) -> Non
     assert v1["expected_value"] == pytest.approx(4 - 4 - 3 - 2)
     assert v1["expected_value_matured"] == pytest.approx(4 - 4 - 3)
     assert v1["variance_matured"] == pytest.approx(324 + 2304 + 21)
+    assert v1["variance_pending"] == pytest.approx(16)
     v2 = row(metrics, MAY_1, "_all", "_all", "v2")
     assert (v2["predictions"], v2["matured"], v2["realized_value"]) == (1, 0, 0.0)
     assert v2["expected_value"] == pytest.approx(-14)
+    assert (v2["variance_matured"], v2["variance_pending"]) == (0.0, pytest.approx(864))
     day_two = row(metrics, MAY_2, "_all", "_all", "v1")
     assert day_two["realized_value"] == pytest.approx(-5)
     assert day_two["variance_matured"] == pytest.approx(9)

@@ -2,17 +2,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from bottomline.config import VerdictSpec
 from bottomline.delivery import subject_line
-from bottomline.figures import PeriodFigures
+from bottomline.figures import Z_95, PeriodFigures
 from bottomline.report.formatting import count, money, percent, period, period_phrase
 from bottomline.report.narrative import pending_sentence, verdict
+from bottomline.verdict import judge
 
 APRIL = (dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+RULE = VerdictSpec()  # material: 2% of the promise, no floor in money
 
 
 @pytest.mark.parametrize(
@@ -90,38 +94,65 @@ def april(**changes: Any) -> PeriodFigures:
 
 def test_the_verdict_of_a_model_within_its_promise() -> None:
     # gap = -25,385 = -1.2% of the promise; band half-width 1.96 * 20,000 = 39,199
-    assert verdict("Car loan approvals", "EUR", april()) == (
+    assert verdict("Car loan approvals", "EUR", april(), RULE) == (
         "Car loan approvals earned EUR 2.09M in April 2026, 1.2% below what their scores "
         "promised; within the expected range."
     )
 
 
 def test_the_verdict_when_realized_falls_below_the_band() -> None:
-    text = verdict("Car loans", "EUR", april(realized_value=1_500_000.0))
+    text = verdict("Car loans", "EUR", april(realized_value=1_500_000.0), RULE)
     assert text.endswith(
-        "29.1% below what their scores promised; below the expected range, which needs a look."
+        "29.1% below what their scores promised; below the expected range by EUR 615K, which "
+        "needs a look."
     )
 
 
+def test_a_gap_beyond_the_range_but_too_small_to_matter_is_not_a_look() -> None:
+    # the range's half-width is 39,199; a gap of 1.9% (40,385) is outside it, under 2%
+    figures = april(realized_value=2_075_000.0)
+    assert judge(figures, RULE) == "immaterial"
+    assert verdict("X", "EUR", figures, RULE).endswith(
+        "1.9% below what their scores promised; just below the expected range, by too little "
+        "to act on."
+    )
+    assert judge(figures, VerdictSpec(material_share=0.01)) == "below"
+    assert judge(april(realized_value=1_500_000.0), VerdictSpec(material_amount=1e6)) == (
+        "immaterial"
+    )
+    assert judge(april(realized_value=2_700_000.0), RULE) == "above"
+    assert judge(april(matured=0), RULE) is None
+
+
+def test_the_calibrations_variance_widens_the_range() -> None:
+    figures = april(realized_value=2_075_000.0, calibration_variance_matured=300_000_000.0)
+    # half-width 1.96 * sqrt(4e8 + 3e8) = 51,856: the 40,385 gap is now within
+    assert figures.band_half_width == pytest.approx(Z_95 * math.sqrt(7e8))
+    assert judge(figures, RULE) == "within"
+
+
 def test_the_verdict_of_a_loss_and_of_an_exact_promise() -> None:
-    assert verdict("X", "USD", april(realized_value=-50_000.0)).startswith("X lost USD 50.0K")
-    in_line = verdict("X", "USD", april(realized_value=2_115_000.0))
+    assert verdict("X", "USD", april(realized_value=-50_000.0), RULE).startswith("X lost USD 50.0K")
+    in_line = verdict("X", "USD", april(realized_value=2_115_000.0), RULE)
     assert "in line with what their scores promised; within the expected range." in in_line
 
 
 def test_the_verdict_without_outcomes_or_predictions() -> None:
-    assert verdict("X", "EUR", april(matured=0)) == (
+    assert verdict("X", "EUR", april(matured=0), RULE) == (
         "X made 50,000 predictions in April 2026; no outcomes are known yet, and their scores "
         "promise EUR 2.60M."
     )
-    assert verdict("X", "EUR", april(predictions=0, matured=0)) == (
+    assert verdict("X", "EUR", april(predictions=0, matured=0), RULE) == (
         "X made no predictions in April 2026, so there is nothing to report."
     )
 
 
-def test_the_pending_sentence() -> None:
-    assert pending_sentence("EUR", april()) == (
-        "A further EUR 485K is expected from 10,000 predictions whose outcomes are not known yet."
+def test_the_pending_sentence_carries_its_range() -> None:
+    # 1.96 * sqrt(1e8 + 0.44e8) = 23,520 around EUR 484,615
+    figures = april(variance_pending=1e8, calibration_variance_pending=0.44e8)
+    assert pending_sentence("EUR", figures) == (
+        "A further EUR 485K is expected from 10,000 predictions whose outcomes are not known yet "
+        "(95% range EUR 461K to EUR 508K)."
     )
     assert pending_sentence("EUR", april(matured=50_000)) is None
 

@@ -1,0 +1,128 @@
+"""How far off the calibration itself may be: bootstrap replicates of its fit, at score bins.
+
+The calibration is fitted on a finite reference, so the probabilities it gives are off by a
+little at every score, and by the same amount for every prediction with that score. Unlike the
+randomness of outcomes, that error does not average out over a window: it grows with volume,
+so a range that leaves it out flags large models for nothing (issue 16).
+
+Method (a Poisson bootstrap of the fit): `REPLICATES` times, every reference row is weighted
+by an independent Poisson(1) count (times its stake, as the main fit weighs it) and the
+calibration refitted exactly as the main one (the pooled map, and each model version's own,
+from the same weights). A replicate's shift from the main fit, q_b(s) - q(s) (probability), is
+averaged over the reference scores in each of `SCORE_BINS` quantile bins of the reference's
+scores. Every night, each prediction adds its stake v1 - v0 (currency: the value if the
+outcome is positive minus if negative, given its decision) to the sum of its day, slice,
+model version and score bin, once over all predictions and once over matured ones
+(`calibration_stakes_daily`). A window's calibration variance (currency squared) is then the
+variance over replicates of sum_k shift_bk * W_k (W: the window's stake sums), from stored sums
+alone, for any window and slice; it is added to the outcomes' variance in the 95% range.
+
+The replicates depend only on the reference, the value rules and the calibration method: they
+are fitted again only when one of these changes (`fingerprint`), with a fixed seed, so the same
+data gives the same ranges.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from bottomline.calibration import Calibrator, fit_calibrator
+
+REPLICATES = 100
+SCORE_BINS = 50
+SEED = 20261202
+POOLED = "_pooled"  # the shifts of the pooled map, used by versions without a map of their own
+
+
+@dataclass(frozen=True, eq=False)
+class CalibrationSpread:
+    """Replicate shifts of the calibration (probability), by calibration map and score bin.
+
+    `upper_edges`: the score bins' upper edges (the last bin is open); `shifts[name]`: an array
+    of REPLICATES x SCORE_BINS for each map (a model version's, or POOLED)."""
+
+    upper_edges: np.ndarray
+    shifts: dict[str, np.ndarray]
+
+    def score_bin(self, scores: np.ndarray) -> np.ndarray:
+        """The score bin (0-based) of each score."""
+        found = np.searchsorted(self.upper_edges, scores, side="left")
+        bins: np.ndarray = np.minimum(found, len(self.upper_edges)).astype(np.int32)
+        return bins
+
+    def shifts_for(self, version: str) -> np.ndarray:
+        """The shifts of the map a version's predictions were calibrated with."""
+        shifts: np.ndarray = self.shifts.get(version, self.shifts[POOLED])
+        return shifts
+
+    def variance(self, stakes: pl.DataFrame, column: str) -> float:
+        """Calibration variance (currency squared) of a window: `stakes` has model_version,
+        score_bin and `column` (stake sums, currency), summed over the window's days."""
+        if stakes.is_empty():
+            return 0.0
+        totals = np.zeros(REPLICATES)
+        summed = stakes.group_by("model_version", "score_bin").agg(pl.col(column).sum())
+        for (version,), rows in summed.group_by("model_version"):
+            weights = np.zeros(len(self.upper_edges) + 1)
+            np.add.at(weights, rows["score_bin"].to_numpy(), rows[column].to_numpy())
+            totals += self.shifts_for(str(version)) @ weights
+        return float(np.var(totals, ddof=1))
+
+
+def fit_spread(
+    reference: pl.DataFrame,
+    method: str,
+    stakes: np.ndarray | None,
+    calibrator: Calibrator,
+) -> CalibrationSpread | None:
+    """The replicates of `fit_calibrator(reference, method, stakes)`, whose result is
+    `calibrator`; None when scores are taken at face value (`calibration: none`)."""
+    if method == "none":
+        return None
+    scores = reference["score"].cast(pl.Float64).to_numpy()
+    levels = np.linspace(0, 1, SCORE_BINS + 1)[1:-1]
+    upper_edges = np.unique(np.quantile(scores, levels))
+    bins = np.minimum(np.searchsorted(upper_edges, scores, side="left"), len(upper_edges))
+    versions = _versions(reference)
+    names = [POOLED, *calibrator.by_version]
+    shifts = {name: np.zeros((REPLICATES, len(upper_edges) + 1)) for name in names}
+    main = {name: _applied(calibrator, name, scores) for name in names}
+    base = stakes if stakes is not None else np.ones(reference.height)
+    generator = np.random.default_rng(SEED)
+    for replicate in range(REPLICATES):
+        weights = base * generator.poisson(1.0, reference.height)
+        refitted = fit_calibrator(reference, method, weights)
+        for name in names:
+            shift = _applied(refitted, name, scores) - main[name]
+            rows = np.ones(reference.height, dtype=bool) if name == POOLED else versions == name
+            if not rows.any():
+                rows = np.ones(reference.height, dtype=bool)
+            sums = np.bincount(bins[rows], weights=shift[rows], minlength=len(upper_edges) + 1)
+            counts = np.bincount(bins[rows], minlength=len(upper_edges) + 1)
+            shifts[name][replicate] = np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)
+    return CalibrationSpread(upper_edges=upper_edges, shifts=shifts)
+
+
+def _versions(reference: pl.DataFrame) -> np.ndarray:
+    if "model_version" not in reference.columns:
+        return np.full(reference.height, None, dtype=object)
+    return reference["model_version"].cast(pl.String).to_numpy()
+
+
+def _applied(calibrator: Calibrator, name: str, scores: np.ndarray) -> np.ndarray:
+    """The probabilities one map of the calibrator gives these scores."""
+    calibration = calibrator.pooled if name == POOLED else calibrator.by_version.get(name)
+    if calibration is None:  # a replicate too thin for the version's own map
+        calibration = calibrator.pooled
+    applied: np.ndarray = calibration.apply(scores)
+    return applied
+
+
+def fingerprint(reference_fingerprint: str, method: str, value_rules: str) -> str:
+    """What the replicates depend on, as one hash."""
+    text = "\n".join([reference_fingerprint, method, value_rules, str(REPLICATES), str(SEED)])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,0 +1,104 @@
+"""The calibration spread in the warehouse (`calibration_spread`): fitted again only when the
+reference, the value rules or the calibration method change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from bottomline.calibration import Calibrator
+from bottomline.calibration_spread import CalibrationSpread, fingerprint, fit_spread
+from bottomline.config import BusinessCase
+from bottomline.drift.bins import reference_fingerprint
+from bottomline.sqlfiles import load_sql
+from bottomline.warehouse import first_row, run, transaction
+
+
+def wanted_fingerprint(case: BusinessCase, reference: pl.DataFrame) -> str | None:
+    """The fingerprint a spread for this reference and case has; None when the case takes
+    scores at face value (no spread)."""
+    if case.calibration == "none":
+        return None
+    rules = "\n".join(f"{name}={rule.text}" for name, rule in case.value.cells().items())
+    return fingerprint(reference_fingerprint(reference), case.calibration, rules)
+
+
+def spread_is_current(con: duckdb.DuckDBPyConnection, model: str, wanted: str | None) -> bool:
+    """Whether the stored spread (or its absence, when none is wanted) is the wanted one."""
+    stored = first_row(con, load_sql("calibration/spread_fingerprint"), {"model": model})
+    return (stored[0] if stored else None) == wanted
+
+
+def current_spread(
+    con: duckdb.DuckDBPyConnection,
+    case: BusinessCase,
+    reference: pl.DataFrame,
+    calibrator: Calibrator,
+    stakes: np.ndarray | None,
+    now: dt.datetime,
+) -> CalibrationSpread | None:
+    """The spread for this reference and case: the stored one, or fitted and stored now."""
+    wanted = wanted_fingerprint(case, reference)
+    if wanted is None:
+        return None
+    if spread_is_current(con, case.name, wanted):
+        return stored_spread(con, case.name)
+    spread = fit_spread(reference, case.calibration, stakes, calibrator)
+    assert spread is not None
+    _store(con, case.name, wanted, spread, now)
+    return spread
+
+
+def stored_spread(con: duckdb.DuckDBPyConnection, model: str) -> CalibrationSpread | None:
+    """The model's stored spread; None before one was fitted."""
+    rows = con.sql(load_sql("calibration/spread_rows"), params={"model": model}).pl()
+    if rows.is_empty():
+        return None
+    bins = int(rows["score_bin"].max()) + 1
+    edges = rows.filter(pl.col("replicate") == 0, pl.col("upper_edge").is_not_null())
+    first = str(edges["calibration"][0]) if edges.height else None
+    upper_edges = edges.filter(pl.col("calibration") == first).sort("score_bin")["upper_edge"]
+    shifts = {
+        str(name): group.sort("replicate", "score_bin")["shift"].to_numpy().reshape(-1, bins)
+        for (name,), group in rows.group_by("calibration")
+    }
+    return CalibrationSpread(upper_edges=upper_edges.to_numpy(), shifts=shifts)
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection,
+    model: str,
+    wanted: str,
+    spread: CalibrationSpread,
+    now: dt.datetime,
+) -> None:
+    frames = []
+    for name, shifts in spread.shifts.items():
+        replicates, bins = shifts.shape
+        edges = [*spread.upper_edges.tolist(), None]
+        frames.append(
+            pl.DataFrame(
+                {
+                    "calibration": [name] * (replicates * bins),
+                    "score_bin": np.tile(np.arange(bins, dtype=np.int32), replicates),
+                    "upper_edge": edges * replicates,
+                    "replicate": np.repeat(np.arange(replicates, dtype=np.int32), bins),
+                    "shift": shifts.reshape(-1),
+                },
+                schema_overrides={"upper_edge": pl.Float64},
+            )
+        )
+    con.register("new_spread", pl.concat(frames))
+    try:
+        with transaction(con):
+            run(con, load_sql("calibration/spread_replace"), {"model": model})
+            run(
+                con,
+                load_sql("calibration/spread_insert"),
+                {"model": model, "fingerprint": wanted, "now": now},
+            )
+    finally:
+        con.unregister("new_spread")

@@ -1,0 +1,1 @@
+DELETE FROM calibration_spread WHERE model = $model
