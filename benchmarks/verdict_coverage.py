@@ -81,7 +81,9 @@ def judge_window(
     )
 
 
-def flip_positives(window: pl.DataFrame, share: float, generator: np.random.Generator) -> pl.DataFrame:
+def flip_positives(
+    window: pl.DataFrame, share: float, generator: np.random.Generator
+) -> pl.DataFrame:
     labels = window["label"].to_numpy().copy()
     positive = np.flatnonzero(labels == 1)
     labels[generator.choice(positive, int(share * len(positive)), replace=False)] = 0
@@ -112,8 +114,10 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None)
     arguments = parser.parse_args()
     results = []
-    print("| reference | window | trials | promise holds: flagged, old / new range "
-          "| 4% of positives flipped: flagged, old / new range |")
+    print(
+        "| reference | window | trials | promise holds: flagged, old / new range "
+        "| 4% of positives flipped: flagged, old / new range |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: |")
     for reference_rows in arguments.reference:
         for number, window_rows in enumerate(arguments.windows):

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from bottomline.calibration import Calibrator, fit_calibrator
+from bottomline.calibration import Calibrator
 
 REPLICATES = 100
 SCORE_BINS = 50
@@ -84,27 +84,75 @@ def fit_spread(
     if method == "none":
         return None
     scores = reference["score"].cast(pl.Float64).to_numpy()
+    labels = reference["label"].cast(pl.Float64).to_numpy()
     levels = np.linspace(0, 1, SCORE_BINS + 1)[1:-1]
     upper_edges = np.unique(np.quantile(scores, levels))
-    bins = np.minimum(np.searchsorted(upper_edges, scores, side="left"), len(upper_edges))
+    base = stakes if stakes is not None and np.any(stakes > 0) else np.ones(reference.height)
     versions = _versions(reference)
-    names = [POOLED, *calibrator.by_version]
-    shifts = {name: np.zeros((REPLICATES, len(upper_edges) + 1)) for name in names}
-    main = {name: _applied(calibrator, name, scores) for name in names}
-    base = stakes if stakes is not None else np.ones(reference.height)
+    maps = {POOLED: np.ones(reference.height, dtype=bool)}
+    maps |= {name: versions == name for name in calibrator.by_version}
+    fits = {
+        name: _MapRefit.of(scores[rows], labels[rows], base[rows], upper_edges)
+        for name, rows in maps.items()
+    }
+    mains = {name: _applied(calibrator, name, fit.unique_scores) for name, fit in fits.items()}
+    shifts = {name: np.zeros((REPLICATES, len(upper_edges) + 1)) for name in maps}
     generator = np.random.default_rng(SEED)
     for replicate in range(REPLICATES):
-        weights = base * generator.poisson(1.0, reference.height)
-        refitted = fit_calibrator(reference, method, weights)
-        for name in names:
-            shift = _applied(refitted, name, scores) - main[name]
-            rows = np.ones(reference.height, dtype=bool) if name == POOLED else versions == name
-            if not rows.any():
-                rows = np.ones(reference.height, dtype=bool)
-            sums = np.bincount(bins[rows], weights=shift[rows], minlength=len(upper_edges) + 1)
-            counts = np.bincount(bins[rows], minlength=len(upper_edges) + 1)
-            shifts[name][replicate] = np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)
+        counts = generator.poisson(1.0, reference.height)  # the same resample for every map
+        for name, rows in maps.items():
+            refitted = fits[name].rates(counts[rows])
+            shifts[name][replicate] = fits[name].bin_means(refitted - mains[name])
     return CalibrationSpread(upper_edges=upper_edges, shifts=shifts)
+
+
+@dataclass(frozen=True, eq=False)
+class _MapRefit:
+    """One calibration map's reference rows, pooled by distinct score once, so that each
+    replicate's refit is the same isotonic fit as `fit_isotonic` (equal scores pooled, rows
+    weighted by stake, points of no weight interpolated) without sorting the scores again."""
+
+    unique_scores: np.ndarray
+    inverse: np.ndarray  # each row's distinct score
+    weights: np.ndarray  # each row's stake
+    labels: np.ndarray
+    score_bins: np.ndarray  # each distinct score's bin
+    rows_per_score: np.ndarray
+    bins: int
+
+    @classmethod
+    def of(
+        cls, scores: np.ndarray, labels: np.ndarray, weights: np.ndarray, edges: np.ndarray
+    ) -> _MapRefit:
+        unique_scores, inverse = np.unique(scores, return_inverse=True)
+        bins = np.minimum(np.searchsorted(edges, unique_scores, side="left"), len(edges))
+        rows = np.bincount(inverse, minlength=len(unique_scores)).astype(float)
+        return cls(unique_scores, inverse, weights, labels, bins, rows, len(edges) + 1)
+
+    def rates(self, counts: np.ndarray) -> np.ndarray:
+        """The refitted probability at each distinct score, rows weighted `counts` times."""
+        from scipy.optimize import isotonic_regression
+
+        weight = self.weights * counts
+        totals = np.bincount(self.inverse, weights=weight, minlength=len(self.unique_scores))
+        positive = np.bincount(self.inverse, weights=weight * self.labels, minlength=len(totals))
+        kept = totals > 0
+        if kept.sum() < 2:
+            return np.full(len(totals), positive.sum() / max(totals.sum(), 1e-12))
+        fitted = isotonic_regression(positive[kept] / totals[kept], weights=totals[kept]).x
+        rates: np.ndarray = np.interp(
+            self.unique_scores, self.unique_scores[kept], np.clip(fitted, 0.0, 1.0)
+        )
+        return rates
+
+    def bin_means(self, shift: np.ndarray) -> np.ndarray:
+        """The mean over the map's reference rows in each score bin of a shift per score."""
+        sums = np.bincount(
+            self.score_bins, weights=shift * self.rows_per_score, minlength=self.bins
+        )
+        rows = np.bincount(self.score_bins, weights=self.rows_per_score, minlength=self.bins)
+        means: np.ndarray = np.where(rows > 0, sums / np.maximum(rows, 1), 0.0)
+        return means
 
 
 def _versions(reference: pl.DataFrame) -> np.ndarray:
@@ -115,9 +163,7 @@ def _versions(reference: pl.DataFrame) -> np.ndarray:
 
 def _applied(calibrator: Calibrator, name: str, scores: np.ndarray) -> np.ndarray:
     """The probabilities one map of the calibrator gives these scores."""
-    calibration = calibrator.pooled if name == POOLED else calibrator.by_version.get(name)
-    if calibration is None:  # a replicate too thin for the version's own map
-        calibration = calibrator.pooled
+    calibration = calibrator.by_version.get(name, calibrator.pooled)
     applied: np.ndarray = calibration.apply(scores)
     return applied
 

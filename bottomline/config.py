@@ -275,6 +275,14 @@ class DriftSpec(DriftThresholds):
         return getattr(self, name, None)
 
 
+class FairnessSpec(_Strict):
+    """How fairness groups are judged: against `reference_groups[column]` (else the largest
+    group), and only groups with at least `min_group_size` rows in a rate's denominator."""
+
+    reference_groups: dict[Identifier, str] = Field(default_factory=dict)
+    min_group_size: int = Field(30, ge=1)
+
+
 class VerdictSpec(_Strict):
     """When a gap between realized and promised value is worth a leader's look: beyond the 95%
     range, and at least `material_share` of the promise and `material_amount` (currency)."""
@@ -317,6 +325,7 @@ class BusinessCase(_Strict):
     calibration: Literal["isotonic", "none"] = "isotonic"
     segments: list[Identifier] = Field(default_factory=list)
     fairness: list[Identifier] = Field(default_factory=list)
+    fairness_rules: FairnessSpec = Field(default_factory=FairnessSpec)
     drift: DriftSpec = Field(default_factory=DriftSpec)
     report: ReportSpec = Field(default_factory=ReportSpec)
     plan: PlanSpec = Field(default_factory=PlanSpec)

@@ -95,7 +95,10 @@ def business_impact(
         versions=versions,
         comparison=compare_versions(versions, case.predictions.champion),
         segments=segments,
-        fairness={column: fairness_groups(metrics, column, start, end) for column in case.fairness},
+        fairness={
+            column: fairness_groups(metrics, column, start, end, case.fairness_rules)
+            for column in case.fairness
+        },
         baselines=Baselines(
             figures.realized_value,
             figures.realized_if_all_positive,

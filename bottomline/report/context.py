@@ -50,7 +50,14 @@ def kpi_tiles(
     figures = impact.figures
     band = f"95% range {money(figures.band_low, currency)} to {money(figures.band_high, currency)}"
     judged = judge(figures, rule or VerdictSpec())
-    gap_tone = {"within": "good", "above": "good", "below": "bad"}.get(judged or "", "neutral")
+    # red only for a shortfall that needs a look, green only when the promise was met
+    gap_tone = (
+        "neutral"
+        if judged is None
+        else "bad"
+        if judged == "below"
+        else ("good" if figures.gap >= 0 else "neutral")
+    )
     tiles = [
         Tile(
             "Realized value",

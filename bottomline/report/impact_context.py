@@ -7,6 +7,7 @@ from typing import Any
 
 from bottomline.config import VerdictSpec
 from bottomline.figures import Z_95, PeriodFigures
+from bottomline.impact.fairness import FairnessGroup, RateRatio
 from bottomline.impact.result import BusinessImpact
 from bottomline.impact.slices import VersionComparison
 from bottomline.report.formatting import count, money, percent
@@ -131,6 +132,31 @@ def previous_sentence(impact: BusinessImpact, currency: str, units: Units) -> st
     )
 
 
+def ratio_words(ratio: RateRatio, is_reference: bool) -> str:
+    """A rate against the reference group's, with its 95% interval, in a table cell."""
+    if is_reference:
+        return "reference"
+    if not ratio.judged or ratio.ratio is None or ratio.low is None or ratio.high is None:
+        return "too few to judge"
+    interval = f"{percent(ratio.low, decimals=0)}-{percent(ratio.high, decimals=0)}"
+    return f"{percent(ratio.ratio, decimals=0)} ({interval})"
+
+
+def fairness_row(group: FairnessGroup) -> dict[str, Any]:
+    return {
+        "group": group.group,
+        "predictions": count(group.predictions),
+        "positive_rate": percent(group.positive_rate.rate, decimals=0),
+        "positive_rate_ratio": ratio_words(group.positive_rate, group.is_reference),
+        "tpr": percent(group.true_positive_rate.rate, decimals=0),
+        "tpr_ratio": ratio_words(group.true_positive_rate, group.is_reference),
+        "flagged": group.flagged,
+        "note": "surely below 80%"
+        if group.flagged
+        else ("too few to judge" if group.too_few and not group.is_reference else ""),
+    }
+
+
 def impact_context(
     impact: BusinessImpact, currency: str, units: Units, rule: VerdictSpec
 ) -> dict[str, Any]:
@@ -147,18 +173,10 @@ def impact_context(
             for column, slices in impact.segments.items()
         },
         "fairness": {
-            column: [
-                {
-                    "group": g.group,
-                    "predictions": count(g.predictions),
-                    "positive_rate": percent(g.positive_rate, decimals=0),
-                    "positive_rate_ratio": percent(g.positive_rate_ratio, decimals=0),
-                    "tpr": percent(g.true_positive_rate, decimals=0),
-                    "tpr_ratio": percent(g.true_positive_rate_ratio, decimals=0),
-                    "flagged": g.flagged,
-                }
-                for g in groups
-            ]
+            column: {
+                "reference": next((g.group for g in groups if g.is_reference), ""),
+                "groups": [fairness_row(g) for g in groups],
+            }
             for column, groups in impact.fairness.items()
         },
         "baselines": None

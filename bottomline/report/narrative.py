@@ -30,7 +30,7 @@ def verdict(title: str, currency: str, figures: PeriodFigures, rule: VerdictSpec
         )
     earned = "earned" if figures.realized_value >= 0 else "lost"
     amount = money(abs(figures.realized_value), currency)
-    words = _band_words(judge(figures, rule), figures.gap, currency)
+    words = _band_words(judge(figures, rule), figures.gap, currency, rule)
     return f"{title} {earned} {amount} {when}, {_versus_promise(figures)}; {words}."
 
 
@@ -42,14 +42,18 @@ def _versus_promise(figures: PeriodFigures) -> str:
     return f"{percent(abs(share))} {direction} what their scores promised"
 
 
-def _band_words(judged: Verdict | None, gap: float, currency: str) -> str:
+def _band_words(judged: Verdict | None, gap: float, currency: str, rule: VerdictSpec) -> str:
     if judged == "within" or judged is None:
         return "within the expected range"
     if judged == "immaterial":
-        side = "below" if gap < 0 else "above"
-        return f"just {side} the expected range, by too little to act on"
-    side = "below" if judged == "below" else "above"
-    return f"{side} the expected range by {money(abs(gap), currency)}, which needs a look"
+        floor = f" or under {money(rule.material_amount, currency)}" if rule.material_amount else ""
+        return (
+            "beyond normal variation, but too small to act on "
+            f"(under {percent(rule.material_share, decimals=0)} of the promise{floor})"
+        )
+    if judged == "below":
+        return f"below the expected range, a shortfall of {money(-gap, currency)} that needs a look"
+    return f"above the expected range, {money(gap, currency)} more than promised, worth a look"
 
 
 def pending_sentence(
@@ -129,6 +133,8 @@ def worst_drift(
 def segment_losing_most(slices: list[Slice], currency: str) -> str:
     """Thing to know 3: the segment value furthest below its promise, in money."""
     short = [s for s in slices if s.figures.matured and s.figures.gap < 0]
+    if not any(s.figures.matured for s in slices):
+        return "No segment has known outcomes yet."
     if not short:
         return "Every segment met or beat what its scores promised."
     worst = min(short, key=lambda s: s.figures.gap)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bottomline.calibration import IDENTITY, Calibrator
-from bottomline.config import BusinessCase
-from bottomline.figures import PeriodFigures, period_figures
+from bottomline.config import BusinessCase, FairnessSpec
+from bottomline.figures import Z_95, PeriodFigures, period_figures
 from bottomline.impact.bridge import Plan, bridge, make_plan, reference_value_per_prediction
 from bottomline.impact.fairness import fairness_groups
 from bottomline.impact.result import business_impact, whole_model_daily
@@ -291,46 +292,69 @@ def test_a_difference_within_noise() -> None:
     assert not comparison.beyond_noise
 
 
-def test_fairness_ratios_to_the_best_group_and_the_four_fifths_flag() -> None:
-    metrics = metrics_rows(
+def band_rows(*groups: tuple[str, int, int, int, int]) -> pl.DataFrame:
+    """(group, predictions, positive decisions, tp, fn) per group of `band`."""
+    return metrics_rows(
         [
             {
                 "segment": "band",
-                "segment_value": "A",
+                "segment_value": group,
                 "model_version": "v1",
-                "predictions": 100,
-                "decided_positive": 50,
-                "tp": 40,
-                "fn": 10,
-            },
-            {
-                "segment": "band",
-                "segment_value": "B",
-                "model_version": "v1",
-                "predictions": 100,
-                "decided_positive": 30,
-                "tp": 30,
-                "fn": 10,
-            },
-            {
-                "segment": "band",
-                "segment_value": "B",
-                "model_version": "v2",
-                "predictions": 50,
-                "decided_positive": 15,
-                "tp": 15,
-                "fn": 5,
-            },
+                "predictions": predictions,
+                "decided_positive": positive,
+                "tp": tp,
+                "fn": fn,
+            }
+            for group, predictions, positive, tp, fn in groups
         ]
     )
+
+
+def test_fairness_ratios_to_the_largest_group_with_their_intervals() -> None:
+    metrics = band_rows(("A", 1_000, 500, 400, 100), ("B", 1_000, 300, 300, 100))
     groups = {g.group: g for g in fairness_groups(metrics, "band", D(2026, 5, 1), D(2026, 5, 1))}
-    assert groups["A"].positive_rate == pytest.approx(0.5)
-    assert groups["B"].positive_rate == pytest.approx(0.3)  # 45 of 150, over both versions
-    assert groups["B"].positive_rate_ratio == pytest.approx(0.6)
-    assert groups["A"].true_positive_rate == pytest.approx(0.8)
-    assert groups["B"].true_positive_rate_ratio == pytest.approx(0.75 / 0.8)
-    assert groups["B"].flagged
-    assert not groups["A"].flagged
+    a, b = groups["A"], groups["B"]
+    assert a.is_reference  # equal sizes: the first, by value
+    assert b.positive_rate.rate == pytest.approx(0.3)
+    assert b.positive_rate.ratio == pytest.approx(0.6)
+    # Katz: log(0.6) +- 1.96 * sqrt(1/300 - 1/1000 + 1/500 - 1/1000)
+    spread = Z_95 * math.sqrt(1 / 300 - 1 / 1000 + 1 / 500 - 1 / 1000)
+    assert b.positive_rate.low == pytest.approx(0.6 * math.exp(-spread))
+    assert b.positive_rate.high == pytest.approx(0.6 * math.exp(spread))
+    assert b.true_positive_rate.ratio == pytest.approx(0.75 / 0.8)
+    assert b.flagged  # the whole positive-rate interval is below 0.8
+    assert not a.flagged
+
+
+def test_a_handful_of_rows_neither_sets_the_bar_nor_is_flagged() -> None:
+    """The issue's real case: a 13-row group with 62% positive decisions and every positive
+    outcome recognised set "best", so the 14,418-row majority showed 88% "vs best"; a 4-row
+    group was flagged below 80%."""
+    metrics = band_rows(
+        ("majority", 14_418, 7_930, 5_200, 900),
+        ("small", 13, 8, 6, 0),
+        ("tiny", 4, 1, 1, 1),
+        ("minority", 3_565, 1_640, 1_150, 260),
+    )
+    groups = {g.group: g for g in fairness_groups(metrics, "band", D(2026, 5, 1), D(2026, 5, 1))}
+    assert groups["majority"].is_reference
+    assert groups["majority"].positive_rate.ratio == pytest.approx(1.0)
+    for few in ("small", "tiny"):
+        assert groups[few].too_few
+        assert not groups[few].flagged
+    minority = groups["minority"].positive_rate  # 46% against 55%: 0.84, interval above 0.8
+    assert minority.ratio == pytest.approx((1_640 / 3_565) / (7_930 / 14_418))
+    assert minority.judged
+    assert not groups["minority"].flagged
+    named = fairness_groups(
+        metrics,
+        "band",
+        D(2026, 5, 1),
+        D(2026, 5, 1),
+        FairnessSpec(reference_groups={"band": "minority"}, min_group_size=5),
+    )
+    assert [g.group for g in named if g.is_reference] == ["minority"]
+    assert not next(g for g in named if g.group == "small").too_few  # 13 >= 5
 
 
 def test_baselines_by_hand(tmp_path: Path) -> None:

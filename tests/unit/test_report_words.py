@@ -103,8 +103,8 @@ def test_the_verdict_of_a_model_within_its_promise() -> None:
 def test_the_verdict_when_realized_falls_below_the_band() -> None:
     text = verdict("Car loans", "EUR", april(realized_value=1_500_000.0), RULE)
     assert text.endswith(
-        "29.1% below what their scores promised; below the expected range by EUR 615K, which "
-        "needs a look."
+        "29.1% below what their scores promised; below the expected range, a shortfall of "
+        "EUR 615K that needs a look."
     )
 
 
@@ -113,14 +113,21 @@ def test_a_gap_beyond_the_range_but_too_small_to_matter_is_not_a_look() -> None:
     figures = april(realized_value=2_075_000.0)
     assert judge(figures, RULE) == "immaterial"
     assert verdict("X", "EUR", figures, RULE).endswith(
-        "1.9% below what their scores promised; just below the expected range, by too little "
-        "to act on."
+        "1.9% below what their scores promised; beyond normal variation, but too small to act "
+        "on (under 2% of the promise)."
     )
     assert judge(figures, VerdictSpec(material_share=0.01)) == "below"
     assert judge(april(realized_value=1_500_000.0), VerdictSpec(material_amount=1e6)) == (
         "immaterial"
     )
     assert judge(april(realized_value=2_700_000.0), RULE) == "above"
+    assert verdict("X", "EUR", april(realized_value=2_700_000.0), RULE).endswith(
+        "above the expected range, EUR 585K more than promised, worth a look."
+    )
+    floor = VerdictSpec(material_amount=50_000)
+    assert verdict("X", "EUR", figures, floor).endswith(
+        "(under 2% of the promise or under EUR 50.0K)."
+    )
     assert judge(april(matured=0), RULE) is None
 
 
