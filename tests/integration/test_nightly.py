@@ -96,6 +96,14 @@ def test_the_nightly_report_shows_the_ground_truth(project: Project) -> None:
             SETTINGS.end,
         )
     ]
+    # the verdict is kept with its range, the same range page one prints
+    ((verdict, low, high),) = project.query("SELECT verdict, range_low, range_high FROM runs")
+    assert verdict in ("within", "immaterial", "below", "above")
+    assert f"95% range {money(low, 'EUR')} to {money(high, 'EUR')}" in text
+    needs_a_look = verdict in ("below", "above")
+    assert ("needs a look" in text or "worth a look" in text) == needs_a_look
+    assert message["Subject"].startswith("[ALERT]") or not needs_a_look
+    assert "whose outcomes are not known yet (95% range" in text
 
 
 def test_running_the_same_night_twice_gives_the_same_warehouse(project: Project) -> None:
