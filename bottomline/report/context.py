@@ -120,7 +120,7 @@ def things_to_know(data: ReportData, units: Units) -> list[str]:
     things = [
         largest_bridge_step(data.impact.bridge, currency, units),
         worst_drift(data.drift_where, data.drift, currency, units),
-        segment_losing_most(slices, currency) if slices else None,
+        segment_losing_most(slices, currency, data.case.verdict) if slices else None,
     ]
     return [thing for thing in things if thing]
 

@@ -130,15 +130,24 @@ def worst_drift(
     )
 
 
-def segment_losing_most(slices: list[Slice], currency: str) -> str:
-    """Thing to know 3: the segment value furthest below its promise, in money."""
+def segment_losing_most(slices: list[Slice], currency: str, rule: VerdictSpec | None = None) -> str:
+    """Thing to know 3: the segment value furthest below its promise, in money, and whether
+    that is beyond its own 95% range by a gap that matters (the verdict's rule)."""
     short = [s for s in slices if s.figures.matured and s.figures.gap < 0]
     if not any(s.figures.matured for s in slices):
         return "No segment has known outcomes yet."
     if not short:
         return "Every segment met or beat what its scores promised."
     worst = min(short, key=lambda s: s.figures.gap)
+    judged = judge(worst.figures, rule or VerdictSpec())
+    tail = (
+        ", below its expected range: worth a look"
+        if judged == "below"
+        else ", within normal variation for its size"
+        if judged == "within"
+        else ", beyond normal variation but too small to act on"
+    )
     return (
         f"{worst.segment} {worst.value} fell {money(-worst.figures.gap, currency)} short of "
-        f"its promise ({percent(worst.figures.gap_share, signed=True)})."
+        f"its promise ({percent(worst.figures.gap_share, signed=True)}){tail}."
     )

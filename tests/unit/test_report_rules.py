@@ -94,8 +94,14 @@ def test_the_segment_losing_most() -> None:
         Slice("band", "B", figures(realized_value=40_000.0)),
         Slice("region", "north", figures(realized_value=65_000.0)),
     ]
+    # B: 40,000 against 60,000 +- 1,960: beyond its range, and by a third of the promise
     assert segment_losing_most(slices, "EUR") == (
-        "band B fell EUR 20.0K short of its promise (-33.3%)."
+        "band B fell EUR 20.0K short of its promise (-33.3%), below its expected range: worth "
+        "a look."
+    )
+    near = [Slice("band", "C", figures(realized_value=59_000.0))]
+    assert segment_losing_most(near, "EUR") == (
+        "band C fell EUR 1.00K short of its promise (-1.7%), within normal variation for its size."
     )
     assert segment_losing_most(slices[2:], "EUR") == (
         "Every segment met or beat what its scores promised."
