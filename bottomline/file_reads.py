@@ -104,11 +104,18 @@ def record_same_bytes(
     )
 
 
+def text_columns(case: BusinessCase, kind: Kind) -> list[str]:
+    """Source columns read as written, never as numbers: the id, and categorical inputs."""
+    if kind == "outcomes":
+        return [case.outcomes.id]
+    return [case.predictions.id, *(case.predictions.categorical or [])]
+
+
 def standardize(
     source: SourceFile, case: BusinessCase, kind: Kind, kinds: dict[str, ColumnKind]
 ) -> Standardized:
     """The file's rows in the warehouse's columns and types (see `bottomline.normalize`)."""
-    rows = read_file(source.path)
+    rows = read_file(source.path, text_columns(case, kind))
     if kind == "predictions":
         return standardize_predictions(rows, case, str(source.path), kinds)
     return standardize_outcomes(rows, case, str(source.path))

@@ -48,7 +48,11 @@ def _read_reference_files(case: BusinessCase, pattern: str) -> pl.DataFrame:
         raise ReferenceError(f"reference: no file matches {pattern!r} (read from {case.base_dir})")
     return pl.concat(
         [
-            _standard_reference(read_file(source.path).rows, case, str(source.path))
+            _standard_reference(
+                read_file(source.path, case.predictions.categorical or []).rows,
+                case,
+                str(source.path),
+            )
             for source in files
         ],
         how="diagonal_relaxed",

@@ -15,6 +15,7 @@ import glob
 import hashlib
 import io
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,27 +83,34 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_file(path: Path) -> SourceRead:
-    """All rows of one file, in file order; raises `SourceError` naming the file."""
+def read_file(path: Path, text_columns: Collection[str] = ()) -> SourceRead:
+    """All rows of one file, in file order; raises `SourceError` naming the file. In a CSV,
+    `text_columns` (ids, categories) are read as written, never as numbers: `00042` stays
+    `00042`."""
     kind = READERS.get(path.suffix.lower())
     if kind is None:
         raise SourceError(path, f"unknown file type {path.suffix!r}; use .parquet, .csv or .jsonl")
     if path.stat().st_size == 0:
         raise SourceError(path, "the file is empty (0 bytes)")
     try:
-        read = _read(path, kind)
+        read = _read(path, kind, text_columns)
     except Exception as error:  # Polars raises many kinds for a bad file; all mean "unreadable"
         raise SourceError(path, f"cannot be read as {kind}: {_first_line(error)}") from error
     return SourceRead(rows=_with_hive_columns(read.rows, path), unreadable=read.unreadable)
 
 
-def _read(path: Path, kind: str) -> SourceRead:
+def _read(path: Path, kind: str, text_columns: Collection[str] = ()) -> SourceRead:
     nothing_unreadable = pl.DataFrame(schema=UNREADABLE_SCHEMA)
     if kind == "parquet":
         return SourceRead(_numbered(pl.read_parquet(path)), nothing_unreadable)
     if kind == "csv":
+        separator, header = _separator(path)
         frame = pl.read_csv(
-            path, infer_schema_length=10000, encoding="utf8-lossy", separator=_separator(path)
+            path,
+            infer_schema_length=10000,
+            encoding="utf8-lossy",
+            separator=separator,
+            schema_overrides={name: pl.String for name in text_columns if name in header},
         )
         return SourceRead(_numbered(frame), nothing_unreadable)
     try:
@@ -118,13 +126,16 @@ def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _separator(path: Path) -> str:
-    """A comma, unless the header line plainly uses semicolons or tabs."""
-    with path.open("r", encoding="utf-8", errors="replace") as handle:
+def _separator(path: Path) -> tuple[str, list[str]]:
+    """A comma, unless the header line plainly uses semicolons or tabs; and the header's
+    column names."""
+    with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
         header = handle.readline()
     counts = {separator: header.count(separator) for separator in (",", ";", "\t")}
     best = max(counts, key=lambda separator: counts[separator])
-    return best if counts[best] > counts[","] else ","
+    separator = best if counts[best] > counts[","] else ","
+    names = [name.strip().strip('"') for name in header.rstrip("\r\n").split(separator)]
+    return separator, names
 
 
 def _read_json_lines_one_by_one(path: Path) -> SourceRead:

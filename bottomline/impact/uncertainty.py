@@ -66,7 +66,9 @@ class CalibrationUncertainty:
         schema = {"day": pl.Date, "calibration_variance_matured": pl.Float64}
         if self.spread is None:
             return pl.DataFrame(schema=schema)
+        spread = self.spread
         whole = self.stakes.filter(pl.col("segment") == ALL, pl.col("day").is_between(start, end))
-        days = sorted(whole["day"].unique().to_list())
-        variance = [self.variances(day, day)[0] for day in days]
+        by_day = whole.partition_by("day", as_dict=True)
+        days = sorted(key[0] for key in by_day)
+        variance = [spread.variance(by_day[(day,)], "stake_matured") for day in days]
         return pl.DataFrame({"day": days, "calibration_variance_matured": variance}, schema=schema)

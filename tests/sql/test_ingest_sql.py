@@ -54,6 +54,22 @@ def test_files_are_loaded_once(con: duckdb.DuckDBPyConnection, case: BusinessCas
     assert stale(con) == [MAY_1, MAY_2]  # no duplicates
 
 
+def test_csv_ids_that_look_like_numbers_are_kept_as_written(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    """`00042` was read as the integer 42, so its outcome `00042` never matched."""
+    write_predictions(case, "1.csv", ["00042,2026-05-01T09:00:00,0.9,1,v1,100,A"])
+    write_outcomes(case, "1.csv", ["00042,1"])
+    summaries = ingest(con, case)
+    assert summaries["outcomes"].rows_loaded == 1
+    assert summaries["outcomes"].rows_quarantined == 0
+    joined = con.execute(
+        "SELECT p.prediction_id, o.label FROM loans.predictions AS p "
+        "JOIN loans.outcomes AS o USING (prediction_id)"
+    ).fetchall()
+    assert joined == [("00042", 1)]
+
+
 def test_a_touched_but_unchanged_file_is_not_reloaded(
     con: duckdb.DuckDBPyConnection, case: BusinessCase
 ) -> None:

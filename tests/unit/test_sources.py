@@ -97,3 +97,12 @@ def test_the_hash_follows_content_not_time(tmp_path: Path) -> None:
     assert content_hash(path) == first
     path.write_text("id\n2\n")
     assert content_hash(path) != first
+
+
+def test_ids_and_categories_are_read_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("\ufeffid;band;amount\r\n00042;007;10\r\n1e3;12;20\r\n")
+    rows = read_file(path, text_columns=["id", "band", "not_in_the_file"]).rows
+    assert rows["id"].to_list() == ["00042", "1e3"]
+    assert rows["band"].to_list() == ["007", "12"]
+    assert rows["amount"].dtype == pl.Int64  # other columns are still typed from their values
