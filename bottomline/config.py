@@ -7,6 +7,7 @@ becomes a `ConfigError` that names the file, the line, the key and what was expe
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -205,9 +206,13 @@ class ValueSpec(_Strict):
         if isinstance(rule, ValueExpression):
             return rule
         try:
-            return parse_value(rule)
+            parsed = parse_value(rule)
         except ExpressionError as error:
             raise ValueError(str(error)) from None
+        constant = parsed.constant
+        if constant is not None and not math.isfinite(constant):
+            raise ValueError(f"{parsed.text!r} is not a finite amount")
+        return parsed
 
     def cells(self) -> dict[str, ValueExpression]:
         return {

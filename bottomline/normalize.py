@@ -18,6 +18,7 @@ from bottomline.config import BusinessCase
 from bottomline.sources import SourceError, SourceRead
 from bottomline.validation.profile import Kind
 
+AMOUNT_LIMIT = 1e15  # a value input this large is a logging error, not an amount
 _AWARE_FORMATS = ["%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z"]
 _NAIVE_FORMATS = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d"]
 RAW = "raw:"
@@ -46,6 +47,7 @@ def standardize_predictions(
     spec = case.predictions
     frame = read.rows
     _require_columns(frame, case.prediction_column_uses(), source_file)
+    value_inputs = case.value.columns()
     score = pl.col(spec.score).cast(pl.Float64, strict=False)
     decision = (
         _small_integer(frame.schema[spec.decision], spec.decision)
@@ -64,7 +66,12 @@ def standardize_predictions(
         score.alias("score"),
         decision.alias("decision"),
         version.alias("model_version"),
-        *[_typed(column, kinds.get(column, "categorical")) for column in case.kept_columns()],
+        *[
+            _amount(column)
+            if column in value_inputs
+            else _typed(column, kinds.get(column, "categorical"))
+            for column in case.kept_columns()
+        ],
     ]
     return _standardized(read, source_file, standard, day_zone=case.timezone)
 
@@ -166,6 +173,14 @@ def _small_integer(dtype: pl.DataType, column: str) -> pl.Expr:
         number = pl.col(column).cast(pl.Float64, strict=False)
     whole = pl.when(number == number.round()).then(number)
     return whole.cast(pl.Int8, strict=False)
+
+
+def _amount(column: str) -> pl.Expr:
+    """A value rule's input as a number; inf, NaN and magnitudes of `AMOUNT_LIMIT` or more
+    (1e308 passed before, and its square made every figure infinite) are no number at all, so
+    the row is set aside by the value-input rule."""
+    number = pl.col(column).cast(pl.Float64, strict=False)
+    return pl.when(number.is_finite() & (number.abs() < AMOUNT_LIMIT)).then(number).alias(column)
 
 
 def _typed(column: str, kind: Kind) -> pl.Expr:

@@ -88,9 +88,12 @@ def check_predictions(
     """Predictions of the files; `loaded_elsewhere`: ids already stored from other files."""
     rules = prediction_rules(context.case, context.profile)
     earlier = rules[: _index(rules, "id_unique_in_file")]
+    values = [rule.to_polars() for rule in context.case.value.cells().values()]
 
     def flags(rows: pl.DataFrame, distinct: bool) -> pl.DataFrame:
-        flagged = prediction_flags(rows, context.now, context.as_of, loaded_elsewhere, distinct)
+        flagged = prediction_flags(
+            rows, context.now, context.as_of, loaded_elsewhere, distinct, values
+        )
         return repeats_in_file(flagged, earlier, distinct)
 
     keep = PREDICTION_COLUMNS + context.case.kept_columns()

@@ -17,11 +17,13 @@ def prediction_flags(
     as_of: dt.date | None,
     loaded_elsewhere: pl.Series,
     distinct: bool = False,
+    values: list[pl.Expr] | None = None,
 ) -> pl.DataFrame:
     """in_the_future, after_as_of, and replaces_earlier_row: the id was stored before from
     another file, or an earlier file of this batch (files in path order) has it too.
     `distinct`: no id comes twice in the batch (`stored_ids.distinct_ids`), so no file
-    repeats another."""
+    repeats another. value_not_finite: one of the `values` (the case's value rules, currency)
+    is no finite amount although its inputs are present (a missing input is its own rule's)."""
     after = (pl.col("day") > as_of).fill_null(False) if as_of else pl.lit(False)
     stored_before = pl.col("prediction_id").is_in(loaded_elsewhere.implode())
     in_earlier_file = pl.lit(False)  # one file, or no id twice: no earlier file to repeat
@@ -30,7 +32,10 @@ def prediction_flags(
         # within each id (ranking inside the window would rank within the id's own rows).
         batch = batch.with_columns(pl.col("source_file").rank("dense").alias("_file_order"))
         in_earlier_file = pl.col("_file_order") > pl.col("_file_order").min().over("prediction_id")
+    finite = [value.is_finite() for value in values or []]
+    not_finite = (~pl.all_horizontal(finite)).fill_null(False) if finite else pl.lit(False)
     return batch.with_columns(
+        not_finite.alias("value_not_finite"),
         (pl.col("predicted_at") > in_the_future(now)).fill_null(False).alias("in_the_future"),
         after.alias("after_as_of"),
         (pl.col("prediction_id").is_not_null() & (stored_before | in_earlier_file))

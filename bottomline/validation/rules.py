@@ -111,11 +111,21 @@ def prediction_rules(case: BusinessCase, profile: ReferenceProfile | None) -> li
                 NotNull(column),
                 column,
                 pl.format(
-                    "{} {} is empty or not a number; {} needs it",
+                    "{} {} is empty or not a finite number; {} needs it",
                     pl.lit(column),
                     shown(column),
                     pl.lit(keys),
                 ),
+            )
+        )
+    if _value_inputs(case):
+        rules.append(
+            _critical(
+                "value_is_finite",
+                "Every prediction's value is a finite amount",
+                InSet("value_not_finite", (False,)),
+                None,
+                pl.lit("a value rule gives no finite amount for this row (e.g. a division by 0)"),
             )
         )
     rules += [

@@ -97,6 +97,20 @@ def test_a_misspelt_key_is_refused(tmp_path: Path) -> None:
             "reference.window",
             "is after end",
         ),
+        (
+            {
+                "value": {
+                    "true_positive": "1/0",
+                    "false_positive": 0,
+                    "true_negative": 0,
+                    "false_negative": 0,
+                }
+            },
+            "value.true_positive",
+            "not a finite amount",
+        ),
+        ({"verdict": {"material_share": 2}}, "verdict.material_share", "less than or equal to 1"),
+        ({"fairness_rules": {"min_group_size": 0}}, "fairness_rules.min_group_size", "greater"),
         ({"segments": ["score"]}, None, "name Bottomline uses"),
         ({"segments": ["id_hash"]}, None, "name Bottomline uses"),
     ],

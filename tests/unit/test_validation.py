@@ -130,8 +130,38 @@ def test_value_inputs_must_be_numbers(
 ) -> None:
     _, rejected, _ = validate(case, make_validator(), rows(2, amount=["100", "n/a"]))
     assert rejected["reason"].to_list() == [
-        "amount 'n/a' is empty or not a number; value.true_positive, value.false_positive needs it"
+        "amount 'n/a' is empty or not a finite number; value.true_positive, value.false_positive "
+        "needs it"
     ]
+
+
+def test_a_value_input_that_is_not_finite_is_set_aside_not_carried_into_the_figures(
+    case: BusinessCase, make_validator: Callable[[], GxValidator]
+) -> None:
+    """inf, -inf, NaN or 1e308 passed with a warning before, and every figure became n/a."""
+    amounts = [100.0, float("inf"), float("-inf"), float("nan"), 1e308]
+    loaded, rejected, results = validate(case, make_validator(), rows(5, amount=amounts))
+    assert loaded["amount"].to_list() == [100.0]
+    assert rejected["rule"].to_list() == ["value_input_amount"] * 4
+    assert results["value_input_amount"] == (False, 4)
+
+
+def test_a_value_rule_that_gives_no_finite_amount_sets_its_row_aside(
+    tmp_path: Path, make_validator: Callable[[], GxValidator]
+) -> None:
+    divided = make_case(
+        tmp_path,
+        value={
+            "true_positive": "1000 / amount",
+            "false_positive": -5,
+            "true_negative": 0,
+            "false_negative": 0,
+        },
+    )
+    loaded, rejected, results = validate(divided, make_validator(), rows(2, amount=[50.0, 0.0]))
+    assert loaded["amount"].to_list() == [50.0]
+    assert rejected["rule"].to_list() == ["value_is_finite"]
+    assert results["value_is_finite"] == (False, 1)
 
 
 def test_an_id_repeated_in_a_file_keeps_its_last_usable_row(
