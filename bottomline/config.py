@@ -56,6 +56,8 @@ def _identifier(value: str) -> str:
 
 
 Identifier = Annotated[str, AfterValidator(_identifier)]
+# DuckDB's own schemas and catalogs: a model named so would fail only at run time.
+SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog", "main", "temp", "system"})
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
@@ -336,6 +338,16 @@ class BusinessCase(_Strict):
     plan: PlanSpec = Field(default_factory=PlanSpec)
     verdict: VerdictSpec = Field(default_factory=VerdictSpec)
     path: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("name")
+    @classmethod
+    def _not_a_system_schema(cls, name: str) -> str:
+        """A model's rows live in a schema of its name: DuckDB's own schemas cannot be one."""
+        if name.lower() in SYSTEM_SCHEMAS or name.startswith("_"):
+            raise ValueError(
+                f"{name!r} is a name the warehouse keeps for itself; choose another model name"
+            )
+        return name
 
     @field_validator("timezone")
     @classmethod

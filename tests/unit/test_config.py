@@ -74,6 +74,9 @@ def test_a_misspelt_key_is_refused(tmp_path: Path) -> None:
     ("overrides", "key", "words"),
     [
         ({"name": "car-loans"}, "name", "not a valid name"),
+        ({"name": "information_schema"}, "name", "keeps for itself"),
+        ({"name": "main"}, "name", "keeps for itself"),
+        ({"name": "_portfolio"}, "name", "keeps for itself"),
         ({"currency": "euro"}, "currency", "should match pattern"),
         ({"timezone": "Mars/Olympus"}, "timezone", "not a time zone"),
         ({"calibration": "platt"}, "calibration", "'isotonic' or 'none'"),
