@@ -92,8 +92,13 @@ def write_outbox(message: EmailMessage, outbox: Path, name: str) -> Path:
     return path
 
 
-def send_smtp(message: EmailMessage, settings: SmtpSettings) -> None:
-    """Send through an SMTP server (SSL, STARTTLS, or plain, e.g. on loopback)."""
+Refused = dict[str, tuple[int, bytes]]  # recipient: the server's code and reply
+
+
+def send_smtp(message: EmailMessage, settings: SmtpSettings) -> Refused:
+    """Send through an SMTP server (SSL, STARTTLS, or plain, e.g. on loopback); returns the
+    recipients the server refused while it took the message for the others (when it refuses
+    them all, smtplib raises)."""
     context = ssl.create_default_context(cafile=settings.ca_file)
     client: smtplib.SMTP
     if settings.security == "ssl":
@@ -107,4 +112,13 @@ def send_smtp(message: EmailMessage, settings: SmtpSettings) -> None:
             client.starttls(context=context)
         if settings.username:
             client.login(settings.username, settings.password or "")
-        client.send_message(message)
+        refused: Refused = client.send_message(message)
+        return refused
+
+
+def refused_words(refused: Refused) -> str:
+    """Who did not get the message, and why, e.g. "cfo@example.com (550 no such user)"."""
+    return ", ".join(
+        f"{address} ({code} {reply.decode(errors='replace').strip()})"
+        for address, (code, reply) in sorted(refused.items())
+    )

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bottomline.delivery import read_message, readdress, send_smtp, write_outbox
+from bottomline.delivery import read_message, readdress, refused_words, send_smtp, write_outbox
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import first_row, run
 from tasks.settings import Paths, open_warehouse, smtp_settings
@@ -40,12 +40,14 @@ def send_report(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
     if arguments.recipients:
         message = readdress(message, arguments.recipients)
     settings = smtp_settings()
+    refused: dict[str, tuple[int, bytes]] = {}
     try:
         if settings is None:
             delivered = f"outbox:{write_outbox(message, outbox, message_path.stem)}"
         else:
-            send_smtp(message, settings)
-            delivered = str(message["To"])
+            refused = send_smtp(message, settings)
+            recipients = [address.strip() for address in str(message["To"]).split(",")]
+            delivered = ", ".join(address for address in recipients if address not in refused)
     except (OSError, smtplib.SMTPException) as error:
         print(f"bottomline: could not send {report_path}: {error}", file=sys.stderr)
         return 1
@@ -54,4 +56,7 @@ def send_report(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
             con, load_sql("runs/delivered"), {"run_id": arguments.run_id, "delivered_to": delivered}
         )
     print(f"{row[2]}: {report_path} sent to {delivered}")
+    if refused:
+        print(f"bottomline: the SMTP server refused {refused_words(refused)}", file=sys.stderr)
+        return 1
     return 0

@@ -14,7 +14,14 @@ from typing import Any
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from bottomline.delivery import Envelope, compose, send_smtp, subject_line, write_outbox
+from bottomline.delivery import (
+    Envelope,
+    compose,
+    refused_words,
+    send_smtp,
+    subject_line,
+    write_outbox,
+)
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import first_row
 from tasks.report import BuiltReport
@@ -70,9 +77,14 @@ def deliver_report(
             "no SMTP server configured: message for %s saved to %s", ", ".join(recipients), saved
         )
         return Delivery(f"outbox:{saved}")
-    send_smtp(message, settings)
-    logger.info("emailed %s to %s via %s", pdf.name, ", ".join(recipients), settings.host)
-    return Delivery(", ".join(recipients))
+    refused = send_smtp(message, settings)
+    accepted = [address for address in recipients if address not in refused]
+    logger.info("emailed %s to %s via %s", pdf.name, ", ".join(accepted), settings.host)
+    if refused:
+        words = refused_words(refused)
+        logger.warning("the SMTP server refused %s", words)
+        return Delivery(", ".join(accepted), error=f"the SMTP server refused {words}")
+    return Delivery(", ".join(accepted))
 
 
 def _earlier_delivery(

@@ -10,7 +10,7 @@ from prefect.cache_policies import NO_CACHE
 
 from bottomline import periods
 from bottomline.config import load_cases
-from bottomline.delivery import Envelope, compose, send_smtp, write_outbox
+from bottomline.delivery import Envelope, compose, refused_words, send_smtp, write_outbox
 from bottomline.report.content import ReportData, gather_report_data
 from bottomline.report.context import build_context
 from bottomline.report.formatting import money, plural
@@ -106,8 +106,10 @@ def _deliver(
     settings = smtp_settings()
     if settings is None:
         return f"outbox:{write_outbox(message, paths.outbox, pdf.stem)}"
-    send_smtp(message, settings)
-    return ", ".join(recipients)
+    refused = send_smtp(message, settings)
+    if refused:
+        get_run_logger().warning("the SMTP server refused %s", refused_words(refused))
+    return ", ".join(address for address in recipients if address not in refused)
 
 
 def portfolio_path(paths: Paths, run_id: str) -> str | None:

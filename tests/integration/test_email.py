@@ -51,6 +51,33 @@ def test_plain_smtp_on_loopback(project: Project, smtp_env: pytest.MonkeyPatch) 
     assert project.emails() == []  # nothing left in the outbox
 
 
+def test_a_refused_recipient_is_named_and_the_run_exits_failed(
+    project: Project, smtp_env: pytest.MonkeyPatch
+) -> None:
+    """A 550 for one recipient was recorded as delivered to everyone."""
+    case = project.models / "car_loans.yaml"
+    case.write_text(
+        case.read_text().replace(
+            "recipients: [leadership@example.com]",
+            "recipients: [leadership@example.com, gone@example.com]",
+        )
+    )
+    server = start_server()
+    server.inbox.refuse.add("gone@example.com")
+    try:
+        smtp_env.setenv("BOTTOMLINE_SMTP_PORT", str(server.port))
+        smtp_env.setenv("BOTTOMLINE_SMTP_SECURITY", "none")
+        assert run_nightly(project).is_failed()
+        assert len(server.inbox.messages) == 1
+    finally:
+        server.stop()
+    ((status, delivered, message),) = project.query(
+        "SELECT status, delivered_to, message FROM runs"
+    )
+    assert (status, delivered) == ("delivery_failed", "leadership@example.com")
+    assert "the SMTP server refused gone@example.com (550 no such mailbox here)" in message
+
+
 def test_starttls_with_a_password_from_a_prefect_secret_block(
     project: Project, smtp_env: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
