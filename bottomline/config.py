@@ -123,6 +123,8 @@ class PredictionsSpec(_Strict):
     id: Identifier
     timestamp: Identifier
     timestamp_format: str | None = None  # strftime-style, when not ISO 8601 or epoch seconds
+    # Predictions dated earlier are set aside (a year 0001 or 1900 is a logging error).
+    not_before: dt.date = dt.date(2000, 1, 1)
     score: Identifier
     decision: Identifier | None = None
     threshold: float = Field(0.5, ge=0.0, le=1.0)

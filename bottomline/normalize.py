@@ -19,8 +19,20 @@ from bottomline.sources import SourceError, SourceRead
 from bottomline.validation.profile import Kind
 
 AMOUNT_LIMIT = 1e15  # a value input this large is a logging error, not an amount
-_AWARE_FORMATS = ["%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z"]
-_NAIVE_FORMATS = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d"]
+# ISO 8601, with or without seconds (2026-11-29T10:00 is ISO too), with or without a zone
+_AWARE_FORMATS = [
+    "%Y-%m-%dT%H:%M:%S%.f%#z",
+    "%Y-%m-%d %H:%M:%S%.f%#z",
+    "%Y-%m-%dT%H:%M%#z",
+    "%Y-%m-%d %H:%M%#z",
+]
+_NAIVE_FORMATS = [
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+]
 RAW = "raw:"
 
 

@@ -92,7 +92,13 @@ def check_predictions(
 
     def flags(rows: pl.DataFrame, distinct: bool) -> pl.DataFrame:
         flagged = prediction_flags(
-            rows, context.now, context.as_of, loaded_elsewhere, distinct, values
+            rows,
+            context.now,
+            context.as_of,
+            loaded_elsewhere,
+            distinct,
+            values,
+            context.case.predictions.not_before,
         )
         return repeats_in_file(flagged, earlier, distinct)
 

@@ -18,12 +18,14 @@ def prediction_flags(
     loaded_elsewhere: pl.Series,
     distinct: bool = False,
     values: list[pl.Expr] | None = None,
+    not_before: dt.date = dt.date(2000, 1, 1),
 ) -> pl.DataFrame:
     """in_the_future, after_as_of, and replaces_earlier_row: the id was stored before from
     another file, or an earlier file of this batch (files in path order) has it too.
     `distinct`: no id comes twice in the batch (`stored_ids.distinct_ids`), so no file
     repeats another. value_not_finite: one of the `values` (the case's value rules, currency)
-    is no finite amount although its inputs are present (a missing input is its own rule's)."""
+    is no finite amount although its inputs are present (a missing input is its own rule's).
+    before_not_before: the prediction is dated before `not_before`."""
     after = (pl.col("day") > as_of).fill_null(False) if as_of else pl.lit(False)
     stored_before = pl.col("prediction_id").is_in(loaded_elsewhere.implode())
     in_earlier_file = pl.lit(False)  # one file, or no id twice: no earlier file to repeat
@@ -36,6 +38,9 @@ def prediction_flags(
     not_finite = (~pl.all_horizontal(finite)).fill_null(False) if finite else pl.lit(False)
     return batch.with_columns(
         not_finite.alias("value_not_finite"),
+        (pl.col("predicted_at") < dt.datetime.combine(not_before, dt.time()))
+        .fill_null(False)
+        .alias("before_not_before"),
         (pl.col("predicted_at") > in_the_future(now)).fill_null(False).alias("in_the_future"),
         after.alias("after_as_of"),
         (pl.col("prediction_id").is_not_null() & (stored_before | in_earlier_file))

@@ -71,6 +71,17 @@ def prediction_rules(case: BusinessCase, profile: ReferenceProfile | None) -> li
             pl.format("timestamp {} is in the future", shown(spec.timestamp)),
         ),
         _critical(
+            "timestamp_not_too_early",
+            f"No timestamp is before {spec.not_before.isoformat()}",
+            InSet("before_not_before", (False,)),
+            spec.timestamp,
+            pl.format(
+                "timestamp {} is before {} (predictions.not_before)",
+                shown(spec.timestamp),
+                pl.lit(spec.not_before.isoformat()),
+            ),
+        ),
+        _critical(
             "score_is_number",
             "Every score is a number",
             NotNull("score"),

@@ -335,3 +335,20 @@ def test_a_validator_that_checked_nothing_builds_no_data_docs(tmp_path: Path) ->
     assert not validator.used
     assert validator.build_docs(tmp_path / "docs") is None
     assert not (tmp_path / "docs").exists()
+
+
+def test_timestamps_before_the_floor_are_set_aside_and_minutes_are_iso(
+    case: BusinessCase, make_validator: Callable[[], GxValidator]
+) -> None:
+    """Years 0001 and 1900 loaded as prediction times; ISO 8601 without seconds did not."""
+    stamps = ["0001-01-01T00:00:00Z", "1900-01-01T10:00:00", "2026-05-01T10:00", "2026-05-01 11:00"]
+    loaded, rejected, results = validate(case, make_validator(), rows(4, ts=stamps))
+    assert loaded["predicted_at"].to_list() == [
+        dt.datetime(2026, 5, 1, 10, 0),
+        dt.datetime(2026, 5, 1, 11, 0),
+    ]
+    assert rejected["rule"].to_list() == ["timestamp_not_too_early"] * 2
+    assert rejected["reason"][1] == (
+        "timestamp '1900-01-01T10:00:00' is before 2000-01-01 (predictions.not_before)"
+    )
+    assert results["timestamp_not_too_early"] == (False, 2)
