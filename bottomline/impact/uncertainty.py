@@ -8,17 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from bottomline.calibration_spread import CalibrationSpread
-from bottomline.metrics import ALL
-
-STAKES_WINDOW_SCHEMA = {
-    "day": pl.Date,
-    "segment": pl.String,
-    "segment_value": pl.String,
-    "model_version": pl.String,
-    "score_bin": pl.Int32,
-    "stake_all": pl.Float64,
-    "stake_matured": pl.Float64,
-}
+from bottomline.metrics import ALL, STAKES_SCHEMA
 
 
 @dataclass(frozen=True)
@@ -31,7 +21,7 @@ class CalibrationUncertainty:
 
     @classmethod
     def none(cls) -> CalibrationUncertainty:
-        return cls(None, pl.DataFrame(schema=STAKES_WINDOW_SCHEMA))
+        return cls(None, pl.DataFrame(schema=STAKES_SCHEMA))
 
     def variances(
         self,

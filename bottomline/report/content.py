@@ -16,8 +16,9 @@ from bottomline.drift.window import ColumnDrift, read_profiles, window_drift
 from bottomline.figures import PeriodFigures
 from bottomline.impact.bridge import Plan, make_plan, reference_value_per_prediction
 from bottomline.impact.result import BusinessImpact, business_impact
-from bottomline.impact.uncertainty import STAKES_WINDOW_SCHEMA, CalibrationUncertainty
+from bottomline.impact.uncertainty import CalibrationUncertainty
 from bottomline.impact.windows import previous_window
+from bottomline.metrics import STAKES_SCHEMA
 from bottomline.reference import ReferenceError, load_reference
 from bottomline.report.quality import DataStatus, gather_data_status
 from bottomline.report.score_bands import score_shares
@@ -154,7 +155,7 @@ def calibration_uncertainty(
     ).pl()
     return CalibrationUncertainty(
         stored_spread(con, case.name),
-        stakes.cast(STAKES_WINDOW_SCHEMA),
+        stakes.cast(STAKES_SCHEMA),
     )
 
 
