@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as _dt
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from bottomline.validation.gx_runner import GxValidator
 
 _PREFECT_HOME = tempfile.mkdtemp(prefix="bottomline-prefect-")
+atexit.register(shutil.rmtree, _PREFECT_HOME, ignore_errors=True)  # nothing left in /tmp
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.update(RECORDER_IN_BATCHES)  # the harness server records task runs in batches

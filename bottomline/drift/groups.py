@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from bottomline.drift.bins import NULL_BIN, ColumnBins
+from bottomline.validation.shown_values import capped
 
 MAX_CATEGORIES = 12
 
@@ -58,7 +59,7 @@ def drift_groups(
     table = _ordered(table, bins)
     groups = [
         DriftGroup(
-            row["group"],
+            capped(row["group"]),  # a category is a source value: shown, so capped
             row["reference_share"],
             row["window_share"],
             row["window_realized"] / row["window_matured"] if row["window_matured"] else None,

@@ -12,6 +12,7 @@ from bottomline.impact.result import BusinessImpact
 from bottomline.impact.slices import VersionComparison
 from bottomline.report.formatting import count, money, percent
 from bottomline.report.narrative import Units
+from bottomline.validation.shown_values import capped
 from bottomline.verdict import judge
 
 RANGE_WORDS = {  # the "in range" column of the slice tables, by verdict
@@ -49,7 +50,7 @@ def signed_money(amount: float, currency: str) -> str:
 def slice_row(name: str, figures: PeriodFigures, currency: str, rule: VerdictSpec) -> SliceRow:
     vpp = figures.value_per_prediction
     return SliceRow(
-        name=name,
+        name=capped(name),  # a segment value or version, as the source wrote it
         predictions=count(figures.predictions),
         realized=money(figures.realized_value, currency),
         promised=money(figures.expected_value_matured, currency),
@@ -98,7 +99,7 @@ def comparison_sentence(
 ) -> str | None:
     if comparison is None:
         return None
-    challenger, champion = comparison.challenger.value, comparison.champion.value
+    challenger, champion = capped(comparison.challenger.value), capped(comparison.champion.value)
     more = "more" if comparison.difference >= 0 else "less"
     amount = money(abs(comparison.difference), currency)
     if comparison.standard_error is None:
@@ -144,7 +145,7 @@ def ratio_words(ratio: RateRatio, is_reference: bool) -> str:
 
 def fairness_row(group: FairnessGroup) -> dict[str, Any]:
     return {
-        "group": group.group,
+        "group": capped(group.group),
         "predictions": count(group.predictions),
         "positive_rate": percent(group.positive_rate.rate, decimals=0),
         "positive_rate_ratio": ratio_words(group.positive_rate, group.is_reference),

@@ -11,6 +11,7 @@ from bottomline.figures import PeriodFigures
 from bottomline.impact.bridge import Bridge
 from bottomline.impact.slices import Slice
 from bottomline.report.formatting import count, money, percent, period_phrase
+from bottomline.validation.shown_values import capped
 from bottomline.verdict import Verdict, judge
 
 IN_LINE_SHARE = 0.005  # a gap under 0.5% of the promise is "in line with"
@@ -148,6 +149,7 @@ def segment_losing_most(slices: list[Slice], currency: str, rule: VerdictSpec | 
         else ", beyond normal variation but too small to act on"
     )
     return (
-        f"{worst.segment} {worst.value} fell {money(-worst.figures.gap, currency)} short of "
+        f"{worst.segment} {capped(worst.value)} fell "
+        f"{money(-worst.figures.gap, currency)} short of "
         f"its promise ({percent(worst.figures.gap_share, signed=True)}){tail}."
     )

@@ -10,6 +10,7 @@ import duckdb
 
 from bottomline.sqlfiles import load_sql
 from bottomline.validation.results import ValidationSummary, attempt_runs, summarize
+from bottomline.validation.shown_values import LONGEST_MESSAGE, capped
 from bottomline.warehouse import first_row, run
 
 Level = Literal["good", "warning", "problem"]
@@ -75,7 +76,7 @@ def gather_data_status(
     assert freshness is not None
     attempts = {"run_ids": attempt_runs(con, model, run_id)}
     set_aside = [
-        SetAside(rule=row[0], rows=int(row[1]), example=row[2])
+        SetAside(rule=row[0], rows=int(row[1]), example=capped(row[2], LONGEST_MESSAGE))
         for row in run(con, load_sql("report/set_aside_by_run", schema=model), attempts)
     ]
     in_period = first_row(
@@ -89,7 +90,7 @@ def gather_data_status(
         set_aside=set_aside,
         set_aside_in_period=int(in_period[0]),
         loaded_in_period=int(in_period[1]),
-        file_errors=file_errors,
-        file_notes=file_notes,
+        file_errors=[capped(error, LONGEST_MESSAGE) for error in file_errors],
+        file_notes=[capped(note, LONGEST_MESSAGE) for note in file_notes],
         data_docs=data_docs,
     )

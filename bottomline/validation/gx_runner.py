@@ -18,6 +18,7 @@ import polars as pl
 
 from bottomline.validation.checks import Between, Check, InSet, NotNull, RowCountAtLeast
 from bottomline.validation.rules import Rule
+from bottomline.validation.shown_values import shown_result
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -173,8 +174,21 @@ class GxValidator:
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },
         )
+        self._escape_stored_samples()
         self._context.build_data_docs(site_names=["bottomline"])
         return folder / "index.html"
+
+    def _escape_stored_samples(self) -> None:
+        """Cap and HTML-escape the sampled source values in GX's stored results: its data docs
+        write them into table cells unescaped (a value `<script>...` would run in the reader's
+        browser)."""
+        store = self._context.validation_results_store
+        for key in store.list_keys():
+            suite_result = store.get(key)
+            for item in suite_result.results:
+                if isinstance(item.result, dict):
+                    item.result = shown_result(item.result, escape=True)
+            store.set(key, suite_result)
 
 
 def _rule_result(suite: str, rule: Rule, item: Any, rows: int) -> RuleResult:
@@ -184,6 +198,7 @@ def _rule_result(suite: str, rule: Rule, item: Any, rows: int) -> RuleResult:
         message = item.exception_info.get("exception_message", "GX could not evaluate the rule")
         raise RuntimeError(f"rule {rule.key}: {message}")
     unexpected = int(result.get("unexpected_count") or 0)
+    result = shown_result(result)  # a 5 MB cell is not stored (or shown) whole
     return RuleResult(
         suite=suite,
         rule=rule,

@@ -19,6 +19,7 @@ from bottomline.config import BusinessCase
 from bottomline.normalize import raw
 from bottomline.validation.checks import Between, Check, InSet, NotNull, RowCountAtLeast
 from bottomline.validation.profile import ReferenceProfile
+from bottomline.validation.shown_values import LONGEST_SHOWN
 
 Severity = Literal["critical", "warning"]
 NULL_RATE_TOLERANCE = 0.05  # a feature may miss values in 5 points more rows than the reference
@@ -38,8 +39,12 @@ class Rule:
 
 
 def shown(column: str) -> pl.Expr:
-    """The value as read, quoted, for a reason: 'abc', 'NaN', 'null'."""
-    return pl.format("'{}'", raw(column).cast(pl.String).fill_null("null"))
+    """The value as read, quoted, for a reason: 'abc', 'NaN', 'null'; a value longer than
+    LONGEST_SHOWN characters is cut there and its length said (as `shown_values.capped`)."""
+    text = raw(column).cast(pl.String).fill_null("null")
+    length = text.str.len_chars()
+    cut = pl.format("{}… ({} characters)", text.str.slice(0, LONGEST_SHOWN), length)
+    return pl.format("'{}'", pl.when(length > LONGEST_SHOWN).then(cut).otherwise(text))
 
 
 def prediction_rules(case: BusinessCase, profile: ReferenceProfile | None) -> list[Rule]:

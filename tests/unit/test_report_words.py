@@ -12,6 +12,7 @@ from bottomline.config import VerdictSpec
 from bottomline.delivery import subject_line
 from bottomline.figures import Z_95, PeriodFigures
 from bottomline.report.formatting import count, money, percent, period, period_phrase
+from bottomline.report.impact_context import slice_row
 from bottomline.report.narrative import pending_sentence, verdict
 from bottomline.verdict import judge
 
@@ -191,3 +192,9 @@ def test_the_subject_says_model_period_value_and_whether_to_look(
         "needs_attention": needs_attention,
     }
     assert subject_line(context) == expected
+
+
+def test_a_segment_value_the_source_made_huge_is_shown_cut() -> None:
+    row = slice_row("Z" * 5000, april(), "EUR", RULE)
+    assert row.name == f"{'Z' * 200}… (5000 characters)"
+    assert slice_row("north", april(), "EUR", RULE).name == "north"

@@ -20,6 +20,7 @@ from bottomline.validation.gx_runner import GxValidator
 from bottomline.validation.profile import column_kinds, profile_reference
 from bottomline.validation.rules import arrival_rule, volume_rules
 from bottomline.validation.run_checks import PolarsValidator
+from bottomline.validation.shown_values import capped, shown_result
 from tests.helpers import make_case
 
 NOW = dt.datetime(2026, 5, 3, 6, 0)
@@ -352,3 +353,56 @@ def test_timestamps_before_the_floor_are_set_aside_and_minutes_are_iso(
         "timestamp '1900-01-01T10:00:00' is before 2000-01-01 (predictions.not_before)"
     )
     assert results["timestamp_not_too_early"] == (False, 2)
+
+
+def test_hostile_values_reach_the_data_docs_escaped_and_capped(
+    case: BusinessCase, tmp_path: Path
+) -> None:
+    reference = pl.DataFrame(
+        {
+            "score": [0.1, 0.9] * 50,
+            "label": [0, 1] * 50,
+            "model_version": ["v1"] * 100,
+            "amount": [100.0, 200.0] * 50,
+            "band": ["A", "B"] * 50,
+        }
+    )
+    hostile = ["<script>alert('xss')</script>", "<img src=x onerror=alert(1)>", "x" * 5000]
+    validator = GxValidator(run_name="hostile", run_time=NOW)
+    _, _, results = validate(case, validator, rows(3, band=hostile), reference=reference)
+    assert results["band_known_categories"] == (False, 3)
+    index = validator.build_docs(tmp_path / "docs")
+    assert index is not None
+    pages = "".join(page.read_text() for page in (tmp_path / "docs").rglob("*.html"))
+    assert "<script>alert" not in pages
+    assert "<img src=x" not in pages
+    assert "&lt;img src=x onerror=alert(1)&gt;" in pages
+    assert "x" * 201 not in pages
+    assert f"{'x' * 200}… (5000 characters)" in pages
+    assert "&amp;lt;" not in pages  # escaped once, not twice
+
+
+def test_a_long_value_is_quoted_in_its_reason_cut_to_its_first_characters(
+    case: BusinessCase, make_validator: Callable[[], GxValidator]
+) -> None:
+    _, rejected, _ = validate(case, make_validator(), rows(1, p=["9" * 5000]))
+    (reason,) = rejected["reason"].to_list()
+    assert reason == f"score '{'9' * 200}… (5000 characters)' is not a probability between 0 and 1"
+
+
+def test_sampled_values_are_capped_and_only_text_is_escaped() -> None:
+    result = {
+        "unexpected_count": 3,
+        "partial_unexpected_list": ["<b>", 7, None, "y" * 300],
+        "partial_unexpected_counts": [{"value": "<b>", "count": 2}, {"value": 1.5, "count": 1}],
+    }
+    assert shown_result(result, escape=True) == {
+        "unexpected_count": 3,
+        "partial_unexpected_list": ["&lt;b&gt;", 7, None, f"{'y' * 200}… (300 characters)"],
+        "partial_unexpected_counts": [
+            {"value": "&lt;b&gt;", "count": 2},
+            {"value": 1.5, "count": 1},
+        ],
+    }
+    assert shown_result(result)["partial_unexpected_list"][0] == "<b>"
+    assert capped("short") == "short"
