@@ -68,8 +68,9 @@ def ingest_model(
     progress: Progress = lambda message: None,
 ) -> IngestReport:
     """Load new prediction files, then new outcome files, of one model, validating each group;
-    then check the period's daily volume (those two in Polars: `run_checks`). Stores every
-    rule's result in validation_results."""
+    then check the period's daily volume (those two in Polars: `run_checks`). Every rule's
+    result goes to validation_results: a group's with its rows (`load_group`), the run's own
+    checks at the end (a killed run's re-run judges them again)."""
     case = context.case
     ensure_model_schema(con, case.name)
     batch_context, kinds, notes = _batch_context(con, context)
@@ -78,14 +79,20 @@ def ingest_model(
         summary, results = _ingest_kind(
             con, context, batch_context, kind, kinds, validator, progress
         )
-        if kind == "predictions":
-            results += _check_arrival(con, context)
+        if kind == "predictions":  # the run's own checks: stored here, not with a group
+            results += _stored(con, context, _check_arrival(con, context))
         report.summaries.append(summary)
         report.results += results
     if context.as_of and context.period_start:
-        report.results += _check_volume(con, context)
-    store_results(con, case.name, context.run_id, context.now, report.results)
+        report.results += _stored(con, context, _check_volume(con, context))
     return report
+
+
+def _stored(
+    con: duckdb.DuckDBPyConnection, context: IngestContext, results: list[RuleResult]
+) -> list[RuleResult]:
+    store_results(con, context.case.name, context.run_id, context.now, results)
+    return results
 
 
 def _batch_context(

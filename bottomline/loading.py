@@ -1,8 +1,10 @@
-"""Writing validated rows: a unit (a file, or a batch of database rows) in one transaction.
+"""Writing validated rows: a group of units (files, or batches of database rows) in one
+transaction.
 
 Each unit is written together with its rows set aside, its ledger row, the days it makes stale
-and, for a database source, the watermark it reaches: a run killed at any point leaves every
-unit wholly loaded or not at all. Rows are upserted by prediction id; a row replaced by a later
+and, for a database source, the watermark it reaches; a group's units go with the results of
+the checks that validated them: a run killed at any point leaves every group wholly loaded,
+with its results, or not at all. Rows are upserted by prediction id; a row replaced by a later
 unit's row is kept in quarantine.
 """
 
@@ -33,6 +35,7 @@ from bottomline.validation.batch import (
     split_files,
 )
 from bottomline.validation.gx_runner import RuleResult
+from bottomline.validation.results import store_results
 from bottomline.warehouse import add_missing_columns, first_row, run, transaction
 
 Progress = Callable[[str], None]
@@ -75,6 +78,9 @@ class LoadUnit:
     watermark: tuple[str, Watermark] | None = None  # a database unit: its source and end
 
 
+WrittenRows = tuple[int, int, int] | None  # loaded, set aside, rows replaced; None: not stored
+
+
 def load_group(
     con: duckdb.DuckDBPyConnection,
     context: IngestContext,
@@ -85,9 +91,11 @@ def load_group(
     summary: IngestSummary,
     progress: Progress,
 ) -> list[RuleResult]:
-    """Validate a group of units at once and write each unit. GX runs on its own thread
-    while the units are written: which rows load is decided by the rules themselves
-    (`split_files`), GX only reports, so the two need not wait for each other."""
+    """Validate a group of units at once and write them, with the group's check results, in
+    one transaction: a run killed at any point leaves the group and its results wholly stored
+    or not at all, so the re-run's report counts the same checks as one clean run. GX runs on
+    its own thread while the units are written: which rows load is decided by the rules
+    themselves (`split_files`), GX only reports, so the two need not wait for each other."""
     files = [item[1] for item in group]
     stored = lookup_stored_ids(con, context.case.name, kind, files)
     checked = (
@@ -95,35 +103,65 @@ def load_group(
         if kind == "predictions"
         else check_outcomes(files, batch, stored.known, stored.every_id_known)
     )
+    units = [
+        (unit, standardized, part)
+        for (unit, standardized), part in zip(group, split_files(checked), strict=True)
+    ]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx") as gx:
-        results = gx.submit(run_rules, checked, validator)
-        for (unit, standardized), part in zip(group, split_files(checked), strict=True):
-            _write_counted(con, context, kind, unit, standardized, part, stored, summary)
-        progress(
-            f"{kind}: {summary.rows_loaded:,} rows loaded, {summary.rows_quarantined:,} set "
-            f"aside, {len(summary.errors)} file(s) not readable"
-        )
-        return results.result()
+        checking = gx.submit(run_rules, checked, validator)
+        try:
+            with transaction(con):
+                written: list[WrittenRows] = [
+                    _write_unit(con, context, kind, unit, part, stored) for unit, _, part in units
+                ]
+                results = checking.result()
+                store_results(con, context.case.name, context.run_id, context.now, results)
+        except SourceError:
+            if any(unit.watermark is not None for unit, _, _ in units):
+                raise  # a database source must not read past rows it could not store
+            results = checking.result()
+            written = _write_one_by_one(con, context, kind, units, stored, results, summary)
+    for (_, standardized, _), counts in zip(units, written, strict=True):
+        _count(summary, standardized, counts)
+    progress(
+        f"{kind}: {summary.rows_loaded:,} rows loaded, {summary.rows_quarantined:,} set "
+        f"aside, {len(summary.errors)} file(s) not readable"
+    )
+    return results
 
 
-def _write_counted(
+def _write_one_by_one(
     con: duckdb.DuckDBPyConnection,
     context: IngestContext,
     kind: Kind,
-    unit: LoadUnit,
-    standardized: Standardized,
-    split: SplitRows,
+    units: list[tuple[LoadUnit, Standardized, SplitRows]],
     stored: StoredIds,
+    results: list[RuleResult],
     summary: IngestSummary,
-) -> None:
-    """Write one unit and count it in the summary (a file that cannot be stored is named
-    there instead)."""
-    try:
-        written = _write_unit(con, context, kind, unit, split, stored)
-    except SourceError as error:
-        if unit.watermark is not None:
-            raise  # a database source must not read past rows it could not store
-        summary.errors.append(str(error))
+) -> list[WrittenRows]:
+    """After a file of the group could not be stored (its columns do not fit the types
+    already stored): each file in its own transaction, the one that fails named in the
+    summary; the group's results go with the first file written (or alone, if none is)."""
+    written: list[WrittenRows] = []
+    unstored = results
+    for unit, _, part in units:
+        try:
+            with transaction(con):
+                written.append(_write_unit(con, context, kind, unit, part, stored))
+                store_results(con, context.case.name, context.run_id, context.now, unstored)
+                unstored = []
+        except SourceError as error:
+            summary.errors.append(str(error))
+            written.append(None)
+    if unstored:
+        with transaction(con):
+            store_results(con, context.case.name, context.run_id, context.now, unstored)
+    return written
+
+
+def _count(summary: IngestSummary, standardized: Standardized, written: WrittenRows) -> None:
+    """Count a stored unit in the summary (one that could not be stored is named there)."""
+    if written is None:
         return
     summary.files_loaded += 1
     summary.rows_read += standardized.rows.height + standardized.unreadable.height
@@ -141,8 +179,8 @@ def _write_unit(
     stored: StoredIds,
 ) -> tuple[int, int, int]:
     """One unit's rows and rows set aside, with its ledger row (and a database source's
-    watermark), in one transaction; returns how many rows were loaded, set aside, and earlier
-    rows replaced."""
+    watermark), inside the caller's transaction; returns how many rows were loaded, set aside,
+    and earlier rows replaced. Raises SourceError when the rows do not fit the stored types."""
     model, path = context.case.name, unit.path
     rows, rejected = validated.rows, validated.rejected  # the unit's own: see split_files
     stamp = {"path": path, "run_id": context.run_id, "now": context.now}
@@ -153,28 +191,27 @@ def _write_unit(
     try:
         if kind == "predictions":
             add_missing_columns(con, model, "predictions", "batch", context.case.kept_columns())
-        with transaction(con):
-            replaced = _replace_stored(con, context, kind, rows, path, id_column, stored)
-            run(con, load_sql(f"ingest/{kind}_insert", schema=model), stamp)
-            run(con, load_sql("ingest/quarantine_insert", schema=model), {**stamp, "kind": kind})
-            run(con, load_sql("ingest/ledger_forget"), keys)
-            run(
-                con,
-                load_sql("ingest/ledger_record"),
-                {
-                    **keys,
-                    "size": unit.size,
-                    "mtime_ns": unit.mtime_ns,
-                    "content_hash": unit.content_hash,
-                    "rows_read": rows.height + rejected.height,
-                    "rows_loaded": rows.height,
-                    "rows_quarantined": rejected.height,
-                    "run_id": context.run_id,
-                    "now": context.now,
-                },
-            )
-            if unit.watermark is not None:
-                _record_watermark(con, context, kind, *unit.watermark)
+        replaced = _replace_stored(con, context, kind, rows, path, id_column, stored)
+        run(con, load_sql(f"ingest/{kind}_insert", schema=model), stamp)
+        run(con, load_sql("ingest/quarantine_insert", schema=model), {**stamp, "kind": kind})
+        run(con, load_sql("ingest/ledger_forget"), keys)
+        run(
+            con,
+            load_sql("ingest/ledger_record"),
+            {
+                **keys,
+                "size": unit.size,
+                "mtime_ns": unit.mtime_ns,
+                "content_hash": unit.content_hash,
+                "rows_read": rows.height + rejected.height,
+                "rows_loaded": rows.height,
+                "rows_quarantined": rejected.height,
+                "run_id": context.run_id,
+                "now": context.now,
+            },
+        )
+        if unit.watermark is not None:
+            _record_watermark(con, context, kind, *unit.watermark)
     except duckdb.ConversionException as error:
         raise SourceError(
             path, f"a column does not fit the type already stored: {error}"

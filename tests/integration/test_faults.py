@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
-from tests.integration.conftest import REPO, SETTINGS, Project, make_project
+from tests.integration.conftest import REPO, SETTINGS, Project, make_project, pdf_text
 from tests.integration.test_nightly import PERIOD_START, run_nightly, snapshot
 from tests.integration.test_report_pdf import page_text
 
@@ -76,18 +77,27 @@ def test_a_run_that_cannot_get_the_warehouse_fails_clearly(
     assert snapshot(project) == before
 
 
+def checks_sentence(pdf: Path) -> str:
+    """The data-quality page's count of checks, e.g. '35 of 37 checks passed'."""
+    found = re.search(r"\d+ of \d+ checks passed", " ".join(pdf_text(pdf).split()))
+    assert found, pdf
+    return found.group(0)
+
+
 @pytest.fixture(scope="module")
-def clean_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], str]:
-    """What one clean run leaves: the warehouse's snapshot and the report's first page."""
+def clean_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], str, str]:
+    """What one clean run leaves: the warehouse's snapshot, the report's first page and its
+    count of checks."""
     clean = make_project(tmp_path_factory.mktemp("clean"))
     assert run_nightly(clean).is_completed()
     pdf = clean.reports / "car_loans" / f"car_loans_{PERIOD_START}_{SETTINGS.end}.pdf"
-    return snapshot(clean), page_text(pdf, 1)
+    return snapshot(clean), page_text(pdf, 1), checks_sentence(pdf)
 
 
 @pytest.mark.parametrize(
     "marker",
     [
+        "outcomes: ",  # predictions committed, outcomes being read
         "outcomes of car_loans:",  # ingest committed, aggregation next
         "aggregated ",  # part of the aggregates written
         "rendered in",  # report written, not yet delivered
@@ -95,7 +105,7 @@ def clean_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, objec
 )
 def test_a_run_killed_at_any_step_then_rerun_equals_one_clean_run(
     project: Project,
-    clean_run: tuple[dict[str, object], str],
+    clean_run: tuple[dict[str, object], str, str],
     marker: str,
 ) -> None:
     from prefect.settings import PREFECT_API_URL
@@ -133,10 +143,11 @@ def test_a_run_killed_at_any_step_then_rerun_equals_one_clean_run(
     assert project.query("SELECT status FROM runs") == [("running",)]
 
     assert run_nightly(project).is_completed()
-    expected_snapshot, expected_page = clean_run
+    expected_snapshot, expected_page, expected_checks = clean_run
     assert snapshot(project) == expected_snapshot
     pdf = project.reports / "car_loans" / f"car_loans_{PERIOD_START}_{SETTINGS.end}.pdf"
     assert page_text(pdf, 1) == expected_page
+    assert checks_sentence(pdf) == expected_checks  # the killed attempt's checks are counted
     assert len(project.emails()) == 1  # the killed run never got to send
 
 

@@ -14,6 +14,7 @@ from bottomline.config import BusinessCase
 from bottomline.ingest import IngestContext, IngestSummary, ingest_model
 from bottomline.sqlfiles import load_sql
 from bottomline.validation.gx_runner import GxValidator
+from bottomline.warehouse import migrate
 from tests.sql.conftest import NOW, write_outcomes, write_predictions
 
 MAY_1, MAY_2 = dt.date(2026, 5, 1), dt.date(2026, 5, 2)
@@ -307,3 +308,66 @@ def test_a_changed_outcome_file_takes_back_what_it_no_longer_says(
     ingest(con, case, "r2")
     assert outcome_rows(con) == [("a", 1, "1.csv")]
     assert stale(con) == [MAY_1, MAY_2]  # a's day (rewritten) and c's (its outcome gone)
+
+
+def test_a_crash_inside_a_group_leaves_neither_its_rows_nor_its_results(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kill during loading used to keep the files already written but lose their checks'
+    results, so the re-run's report counted fewer checks than one clean run."""
+    write_predictions(case, "1.csv", DAY_ONE)
+    write_predictions(case, "2.csv", DAY_TWO)
+    real_load_sql = load_sql
+    ledger_rows = []
+
+    def failing(name: str, **identifiers: str) -> str:
+        if name == "ingest/ledger_record":
+            ledger_rows.append(name)
+            if len(ledger_rows) == 2:
+                raise KeyboardInterrupt  # stopped inside the group's second file
+        return real_load_sql(name, **identifiers)
+
+    monkeypatch.setattr(bottomline.loading, "load_sql", failing)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(con, case)
+    assert scalar(con, "SELECT count(*) FROM loans.predictions") == 0
+    assert scalar(con, "SELECT count(*) FROM validation_results") == 0
+    monkeypatch.setattr(bottomline.loading, "load_sql", real_load_sql)
+    ingest(con, case, "r2")
+    clean = duckdb.connect()
+    migrate(clean, NOW)
+    ingest(clean, case, "r2")
+    stored = "SELECT suite, expectation, unexpected_count FROM validation_results ORDER BY ALL"
+    assert con.execute(stored).fetchall() == clean.execute(stored).fetchall()
+
+
+def test_a_file_that_does_not_fit_the_stored_types_is_named_and_its_group_still_loads(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_predictions(case, "1.csv", DAY_ONE)
+    write_predictions(case, "2.csv", DAY_TWO)
+    real_run = bottomline.loading.run
+
+    def run(
+        connection: duckdb.DuckDBPyConnection, query: str, params: object = None
+    ) -> list[tuple[object, ...]]:
+        if (
+            "INSERT" in query
+            and isinstance(params, dict)
+            and str(params.get("path", "")).endswith("2.csv")
+        ):
+            raise duckdb.ConversionException("Could not convert string 'x' to DOUBLE")
+        return real_run(connection, query, params)
+
+    monkeypatch.setattr(bottomline.loading, "run", run)
+    summary = ingest(con, case)["predictions"]
+    assert (summary.files_loaded, summary.rows_loaded) == (1, 2)
+    assert len(summary.errors) == 1
+    assert "2.csv: a column does not fit the type already stored" in summary.errors[0]
+    assert scalar(con, "SELECT count(*) FROM loans.predictions") == 2
+    assert scalar(con, "SELECT count(*) FROM ingested_files") == 1  # 2.csv is read again
+    stored = scalar(con, "SELECT count(*) FROM validation_results WHERE suite = 'predictions'")
+    assert stored == scalar(
+        con,
+        "SELECT count(DISTINCT expectation) FROM validation_results WHERE suite = 'predictions'",
+    )  # the group's results, once
