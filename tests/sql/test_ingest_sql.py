@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import Any
 
 import duckdb
 import polars as pl
 import pytest
 
 import bottomline.loading
+import bottomline.warehouse
 from bottomline.config import BusinessCase
 from bottomline.ingest import IngestContext, IngestSummary, ingest_model
 from bottomline.sqlfiles import load_sql
@@ -346,11 +348,11 @@ def test_a_file_that_does_not_fit_the_stored_types_is_named_and_its_group_still_
 ) -> None:
     write_predictions(case, "1.csv", DAY_ONE)
     write_predictions(case, "2.csv", DAY_TWO)
-    real_run = bottomline.loading.run
+    real_run = bottomline.warehouse.run
 
     def run(
-        connection: duckdb.DuckDBPyConnection, query: str, params: object = None
-    ) -> list[tuple[object, ...]]:
+        connection: duckdb.DuckDBPyConnection, query: str, params: dict[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
         if (
             "INSERT" in query
             and isinstance(params, dict)
