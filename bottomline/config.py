@@ -442,23 +442,35 @@ def load_case(path: Path) -> BusinessCase:
     return case
 
 
-def load_cases(models_dir: Path, names: list[str] | None = None) -> list[BusinessCase]:
-    """All business cases in `models_dir` (`*.yaml`, `*.yml`), or only the `names` given."""
+def case_files(models_dir: Path, names: list[str] | None = None) -> dict[str, Path]:
+    """The business-case files of `models_dir` by model name (a case's name is its file's
+    name), all or only the `names` given, found without reading them: one broken file does not
+    keep the others from being read."""
     if not models_dir.is_dir():
         raise ConfigError(models_dir, None, None, "expected a folder of business-case files")
-    files = sorted([*models_dir.glob("*.yaml"), *models_dir.glob("*.yml")])
+    files: dict[str, Path] = {}
+    for path in sorted([*models_dir.glob("*.yaml"), *models_dir.glob("*.yml")]):
+        if path.stem in files:
+            raise ConfigError(
+                path, None, None, f"{files[path.stem].name} already defines model {path.stem!r}"
+            )
+        files[path.stem] = path
     if not files:
         raise ConfigError(models_dir, None, None, "no business-case files (*.yaml) found")
-    cases = [load_case(path) for path in files]
-    if names:
-        known = {case.name for case in cases}
-        unknown = [name for name in names if name not in known]
-        if unknown:
-            raise ConfigError(
-                models_dir,
-                None,
-                None,
-                f"no model named {', '.join(unknown)}; known: {', '.join(sorted(known))}",
-            )
-        cases = [case for case in cases if case.name in names]
-    return cases
+    if not names:
+        return files
+    unknown = [name for name in names if name not in files]
+    if unknown:
+        raise ConfigError(
+            models_dir,
+            None,
+            None,
+            f"no model named {', '.join(unknown)}; known: {', '.join(sorted(files))}",
+        )
+    return {name: path for name, path in files.items() if name in names}
+
+
+def load_cases(models_dir: Path, names: list[str] | None = None) -> list[BusinessCase]:
+    """All business cases in `models_dir` (`*.yaml`, `*.yml`), or only the `names` given (only
+    their files are read)."""
+    return [load_case(path) for path in case_files(models_dir, names).values()]

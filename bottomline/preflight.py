@@ -1,8 +1,10 @@
 """Before a run: does the business case name columns its sources really have?
 
-Only the first file of each source is opened, and only its column names are read (the
-Parquet schema, the CSV header, the first JSON line). A column the case names but the file
-lacks is a config error naming the case file, the line and the key, with the nearest column.
+A few files of each source are opened (the first, the newest and up to three between them),
+and only their column names are read (the Parquet schema, the CSV header, the first JSON
+line). A column the case names that none of them has is a config error naming the case file,
+the line and the key, with the nearest column. A column only some of them lack is a problem of
+those files, not of the case: ingest names each such file and loads the others.
 """
 
 from __future__ import annotations
@@ -34,36 +36,58 @@ def source_columns(path: Path) -> list[str] | None:
         return None
 
 
+SAMPLED_FILES = 5  # files of a source whose columns are read before a run
+
+
 def check_columns(case: BusinessCase) -> None:
-    """Raise ConfigError when a source's first file lacks a column the case names. (Database
-    sources are checked when read: a missing column stops their ingest, naming it.)"""
+    """Raise ConfigError when no sampled file of a source has a column the case names.
+    (Database sources are checked when read: a missing column stops their ingest, naming it.)"""
     for kind, source, keys in (
         ("predictions", case.predictions.source, case.prediction_column_uses()),
         ("outcomes", case.outcomes.source, case.outcome_column_uses()),
     ):
         if source.path is None:
             continue
-        files = list_files(source.path, case.base_dir)
-        columns = source_columns(files[0].path) if files else None
-        if columns is not None:
-            _check(case, kind, files[0].path, columns, keys)
+        files = [item.path for item in list_files(source.path, case.base_dir)]
+        sampled = [(path, source_columns(path)) for path in sampled_files(files)]
+        readable = [(path, columns) for path, columns in sampled if columns is not None]
+        if readable:
+            _check(case, kind, readable, keys)
+
+
+def sampled_files(files: list[Path], most: int = SAMPLED_FILES) -> list[Path]:
+    """The first and the last of the files and evenly spaced ones between, `most` in all."""
+    if len(files) <= most:
+        return files
+    step = (len(files) - 1) / (most - 1)
+    return [files[round(number * step)] for number in range(most)]
 
 
 def _check(
-    case: BusinessCase, kind: str, path: Path, columns: list[str], keys: dict[str, list[str]]
+    case: BusinessCase,
+    kind: str,
+    readable: list[tuple[Path, list[str]]],
+    keys: dict[str, list[str]],
 ) -> None:
+    newest, columns = readable[-1]
     for key, names in keys.items():
         for name in names:
-            if name in columns:
+            if any(name in file_columns for _, file_columns in readable):
                 continue
             nearest = difflib.get_close_matches(name, columns, n=1, cutoff=0.6)
             hint = f"; did you mean '{nearest[0]}'?" if nearest else ""
+            looked_at = (
+                f"its file {newest.name}"
+                if len(readable) == 1
+                else f"none of the {len(readable)} files looked at has it; the newest, "
+                f"{newest.name},"
+            )
             raise ConfigError(
                 case.path,
                 _line(case, key),
                 key,
-                f"column '{name}' is not in the {kind} source (its first file, {path.name}, "
-                f"has {', '.join(columns)}){hint}",
+                f"column '{name}' is not in the {kind} source ({looked_at} has "
+                f"{', '.join(columns)}){hint}",
             )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bottomline.config import load_cases
+from bottomline.config import case_files, load_case, load_cases
 from bottomline.config_errors import ConfigError
 from bottomline.periods import PeriodError, checked_window
 from bottomline.preflight import check_columns
@@ -204,11 +204,21 @@ def _paths(arguments: argparse.Namespace) -> dict[str, Any]:
 
 
 def _checked_cases(models: str, names: list[str] | None) -> list[str]:
-    """The models to run, after checking their cases against their sources' columns."""
-    cases = load_cases(Path(models), names)
-    for case in cases:
-        check_columns(case)
-    return [case.name for case in cases]
+    """The models to run, after checking their cases against their sources' columns. A case
+    that fails the check is named here and fails its own model's run (exit 1), the others run;
+    when every case fails, or one model was asked for, nothing starts (exit 2)."""
+    files = case_files(Path(models), names)
+    problems = []
+    for path in files.values():
+        try:
+            check_columns(load_case(path))
+        except ConfigError as error:
+            problems.append(error)
+    if problems and len(problems) == len(files):
+        raise problems[0]
+    for problem in problems:
+        print(f"bottomline: {problem} (its model fails; the others run)", file=sys.stderr)
+    return list(files)
 
 
 def _run(arguments: argparse.Namespace) -> int:

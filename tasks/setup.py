@@ -8,7 +8,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from bottomline import periods
-from bottomline.config import BusinessCase, load_cases
+from bottomline.config import BusinessCase, case_files, load_cases
 from bottomline.ingest import file_errors
 from bottomline.preflight import check_columns
 from bottomline.runs import RunEnd, RunStart, RunVerdict, record_end, record_failure, record_start
@@ -30,8 +30,9 @@ def resolve_paths(
 
 @task(cache_policy=NO_CACHE)
 def model_names(paths: Paths, models: list[str] | None) -> list[str]:
-    """The models to run: all business cases in the folder, or those named."""
-    return [case.name for case in load_cases(paths.models_dir, models)]
+    """The models to run: all business cases in the folder, or those named (a case that
+    cannot be read fails its own model's run, not this one)."""
+    return list(case_files(paths.models_dir, models))
 
 
 @task(cache_policy=NO_CACHE)

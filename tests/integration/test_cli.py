@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 from cli.main import main
-from tests.integration.conftest import SETTINGS, Project
+from tests.integration.conftest import SETTINGS, Project, pdf_text
 
 AS_OF = ["--as-of", SETTINGS.end.isoformat()]
 
@@ -104,3 +105,32 @@ def test_a_failing_model_exits_1_after_the_others_ran(
     captured = capsys.readouterr()
     assert "broken_loans: FAILED: " in captured.err
     assert "car_loans: " in captured.out
+
+
+def test_a_wrong_file_or_a_broken_case_fails_only_what_it_touches(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One wrong-column file that sorted first, or one broken case file, used to stop every
+    model's night with exit 2."""
+    odd = project.data / "predictions" / "date=0000-odd"
+    odd.mkdir()
+    pl.DataFrame({"application": ["x1"], "when": ["2026-05-30"]}).write_parquet(odd / "a.parquet")
+    broken = project.models / "broken_loans.yaml"
+    broken.write_text(
+        (project.models / "car_loans.yaml")
+        .read_text()
+        .replace("name: car_loans", "name: broken_loans")
+        .replace("threshold: 0.85", "threshold: high")
+    )
+    assert main(["run", *AS_OF, "--no-send", *project.cli_paths()]) == 1
+    captured = capsys.readouterr()
+    assert f"{broken}, line" in captured.err
+    assert "(its model fails; the others run)" in captured.err
+    assert "broken_loans: FAILED: " in captured.err
+    pdf = project.reports / "car_loans" / "car_loans_2026-05-02_2026-05-31.pdf"
+    assert f"car_loans: {pdf}" in captured.out
+    assert "a.parquet" in pdf_text(pdf)  # the wrong file is named in the report
+    assert project.query("SELECT model, status FROM runs ORDER BY model") == [
+        ("broken_loans", "failed"),
+        ("car_loans", "succeeded"),
+    ]

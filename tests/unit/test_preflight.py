@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from bottomline.config_errors import ConfigError
-from bottomline.preflight import check_columns, source_columns
+from bottomline.preflight import check_columns, sampled_files, source_columns
 from tests.helpers import make_case, write_case
 
 
@@ -31,7 +31,7 @@ def test_a_column_the_sources_lack_is_a_config_error_with_key_and_line(tmp_path:
     error = caught.value
     assert error.key == "predictions.features"
     assert (
-        "column 'amount' is not in the predictions source (its first file, 1.csv, has id, "
+        "column 'amount' is not in the predictions source (its file 1.csv has id, "
         "ts, p, d, version, amounts, band); did you mean 'amounts'?" in str(error)
     )
     assert error.line == path.read_text().splitlines().index("  features:") + 1
@@ -47,3 +47,30 @@ def test_sources_with_the_columns_pass_and_missing_files_are_left_to_ingest(
     (tmp_path / "outcomes").mkdir()
     (tmp_path / "outcomes" / "1.csv").write_text("id,y\n")
     check_columns(case)
+
+
+def test_one_file_without_a_column_is_left_to_ingest_when_others_have_it(tmp_path: Path) -> None:
+    """A wrong-column file that sorted first used to stop every model's night (exit 2)."""
+    (tmp_path / "predictions").mkdir()
+    (tmp_path / "predictions" / "0-odd.csv").write_text("id,when\n")
+    for day in range(1, 9):
+        (tmp_path / "predictions" / f"{day}.csv").write_text("id,ts,p,d,version,amount,band\n")
+    check_columns(make_case(tmp_path))
+
+
+def test_a_column_no_sampled_file_has_names_the_newest_file(tmp_path: Path) -> None:
+    (tmp_path / "predictions").mkdir()
+    for day in range(1, 9):
+        (tmp_path / "predictions" / f"{day}.csv").write_text("id,ts,p,d,version,amount,bands\n")
+    with pytest.raises(ConfigError) as caught:
+        check_columns(make_case(tmp_path))
+    assert (
+        "column 'band' is not in the predictions source (none of the 5 files looked at has it; "
+        "the newest, 8.csv, has id, ts, p, d, version, amount, bands); did you mean 'bands'?"
+    ) in str(caught.value)
+
+
+def test_the_files_sampled_are_the_first_the_last_and_evenly_between() -> None:
+    files = [Path(f"{number}.csv") for number in range(1, 101)]
+    assert [path.stem for path in sampled_files(files)] == ["1", "26", "51", "75", "100"]
+    assert sampled_files(files[:3]) == files[:3]
