@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bottomline.config import load_case, load_cases
+from bottomline.config import case_files, load_case, load_cases
 from bottomline.config_errors import ConfigError
 from tests.helpers import case_document, make_case, write_case
 
@@ -202,3 +202,15 @@ def test_an_empty_models_folder_is_an_error(tmp_path: Path) -> None:
         load_cases(tmp_path)
     with pytest.raises(ConfigError, match="expected a folder"):
         load_cases(tmp_path / "missing")
+
+
+def test_a_broken_case_file_does_not_keep_the_others_from_loading(tmp_path: Path) -> None:
+    write_case(tmp_path)
+    (tmp_path / "cards.yaml").write_text("name: cards\ntitle: [unclosed\n")
+    assert list(case_files(tmp_path)) == ["cards", "loans"]
+    assert [case.name for case in load_cases(tmp_path, ["loans"])] == ["loans"]
+    with pytest.raises(ConfigError, match="cards.yaml"):
+        load_cases(tmp_path)
+    (tmp_path / "loans.yml").write_text("name: loans\n")
+    with pytest.raises(ConfigError, match="loans.yaml already defines model 'loans'"):
+        case_files(tmp_path)
