@@ -130,7 +130,8 @@ def _standardized(
 
 def utc_timestamp(dtype: pl.DataType, column: str, text_format: str | None = None) -> pl.Expr:
     """A timestamp column as naive UTC. Naive inputs are taken to be UTC; whole numbers are
-    seconds (or milliseconds, microseconds) since 1970; text is ISO 8601 or `text_format`."""
+    seconds (or milliseconds, microseconds) since 1970, also when written as text; text is ISO
+    8601 or `text_format`."""
     source = pl.col(column)
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone:
@@ -155,7 +156,9 @@ def utc_timestamp(dtype: pl.DataType, column: str, text_format: str | None = Non
             for f in [*formats, *_NAIVE_FORMATS]
             if "%z" not in f and "%#z" not in f
         ]
-        return pl.coalesce(parsed)
+        # whole numbers written as text (a CSV column read as text, a JSON string) are epochs
+        epoch = pl.when(text.str.contains(r"^-?\d+$")).then(text.cast(pl.Int64, strict=False))
+        return pl.coalesce([*parsed, _from_epoch(epoch)])
     return pl.lit(None, pl.Datetime("us"))
 
 

@@ -18,6 +18,7 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -29,6 +30,7 @@ READERS = {
     ".ndjson": "jsonl",
     ".json": "jsonl",
 }
+GUESSED_FROM_ROWS = 10_000  # rows of a CSV or JSON-lines file its column types are guessed from
 UNREADABLE_SCHEMA = {"source_row": pl.Int64, "reason": pl.String, "record": pl.String}
 
 
@@ -104,20 +106,28 @@ def _read(path: Path, kind: str, text_columns: Collection[str] = ()) -> SourceRe
     if kind == "parquet":
         return SourceRead(_numbered(pl.read_parquet(path)), nothing_unreadable)
     if kind == "csv":
-        separator, header = _separator(path)
-        frame = pl.read_csv(
-            path,
-            infer_schema_length=10000,
-            encoding="utf8-lossy",
-            separator=separator,
-            schema_overrides={name: pl.String for name in text_columns if name in header},
-        )
-        return SourceRead(_numbered(frame), nothing_unreadable)
+        return SourceRead(_numbered(_read_csv(path, text_columns)), nothing_unreadable)
     try:
-        frame = pl.read_ndjson(path, infer_schema_length=10000)
+        frame = pl.read_ndjson(path, infer_schema_length=GUESSED_FROM_ROWS)
     except pl.exceptions.ComputeError:
         return _read_json_lines_one_by_one(path)
     return SourceRead(_numbered(frame), nothing_unreadable)
+
+
+def _read_csv(path: Path, text_columns: Collection[str]) -> pl.DataFrame:
+    """A CSV with each column's type guessed from its first `GUESSED_FROM_ROWS` rows; when a
+    later cell does not fit that guess, guessed again from every row (that column is then
+    text, and standardising sets aside only the rows whose cell is not what the case needs)."""
+    separator, header = _separator(path)
+    options: dict[str, Any] = {
+        "encoding": "utf8-lossy",
+        "separator": separator,
+        "schema_overrides": {name: pl.String for name in text_columns if name in header},
+    }
+    try:
+        return pl.read_csv(path, infer_schema_length=GUESSED_FROM_ROWS, **options)
+    except pl.exceptions.ComputeError:
+        return pl.read_csv(path, infer_schema_length=None, **options)
 
 
 def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
@@ -156,7 +166,7 @@ def _read_json_lines_one_by_one(path: Path) -> SourceRead:
                 good_numbers.append(number)
     rows = pl.DataFrame()
     if good_lines:
-        rows = pl.read_ndjson(io.StringIO("\n".join(good_lines)), infer_schema_length=10000)
+        rows = pl.read_ndjson(io.StringIO("\n".join(good_lines)), infer_schema_length=GUESSED_FROM_ROWS)
     rows = rows.select(pl.Series("source_row", good_numbers, dtype=pl.Int64), pl.all())
     return SourceRead(rows, pl.DataFrame(bad, schema=UNREADABLE_SCHEMA, orient="row"))
 

@@ -373,3 +373,16 @@ def test_a_file_that_does_not_fit_the_stored_types_is_named_and_its_group_still_
         con,
         "SELECT count(DISTINCT expectation) FROM validation_results WHERE suite = 'predictions'",
     )  # the group's results, once
+
+
+def test_one_bad_cell_after_the_first_10000_rows_sets_aside_its_row_only(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    rows = [f"x{i},2026-05-01T09:00:00,0.5,1,v1,100,A" for i in range(12_000)]
+    rows[11_000] = "bad,2026-05-01T09:00:00,high,1,v1,100,A"
+    write_predictions(case, "1.csv", rows)
+    summary = ingest(con, case)["predictions"]
+    assert (summary.rows_loaded, summary.rows_quarantined, summary.errors) == (11_999, 1, [])
+    assert con.execute("SELECT source_row, reason FROM loans.quarantine").fetchall() == [
+        (11_001, "score 'high' is not a number")
+    ]

@@ -106,3 +106,18 @@ def test_ids_and_categories_are_read_as_written(tmp_path: Path) -> None:
     assert rows["id"].to_list() == ["00042", "1e3"]
     assert rows["band"].to_list() == ["007", "12"]
     assert rows["amount"].dtype == pl.Int64  # other columns are still typed from their values
+
+
+def test_a_cell_that_breaks_the_guessed_type_late_in_a_csv_leaves_the_file_readable(
+    tmp_path: Path,
+) -> None:
+    """Types were guessed from the first 10,000 rows, and one later cell (`high` in a column
+    of numbers) made the whole file unreadable."""
+    rows = [f"x{i},2026-05-02T10:00:00Z,0.5,1" for i in range(12_000)]
+    rows[11_000] = "bad,2026-05-02T10:00:00Z,high,1"
+    (tmp_path / "late.csv").write_text("id,ts,p,d\n" + "\n".join(rows) + "\n")
+    frame = read_file(tmp_path / "late.csv").rows
+    assert frame.height == 12_000
+    assert frame["p"].dtype == pl.String  # as written; standardising decides row by row
+    assert frame["p"][11_000] == "high"
+    assert frame["d"].dtype == pl.Int64  # the other columns keep their types

@@ -70,6 +70,7 @@ def test_standard_columns_and_days_in_the_case_zone(case: BusinessCase) -> None:
     [
         ([1_777_629_600], dt.datetime(2026, 5, 1, 10, 0)),  # epoch seconds
         ([1_777_629_600_000], dt.datetime(2026, 5, 1, 10, 0)),  # epoch milliseconds
+        (["1777629600"], dt.datetime(2026, 5, 1, 10, 0)),  # epoch seconds, written as text
         (["2026-05-01"], dt.datetime(2026, 5, 1)),
         (["2026-05-01T10:00:00.250+00:00"], dt.datetime(2026, 5, 1, 10, 0, 0, 250000)),
         (["01/05/2026 10:00"], None),  # not ISO: unreadable without timestamp_format
