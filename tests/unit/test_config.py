@@ -209,8 +209,8 @@ def test_a_broken_case_file_does_not_keep_the_others_from_loading(tmp_path: Path
     (tmp_path / "cards.yaml").write_text("name: cards\ntitle: [unclosed\n")
     assert list(case_files(tmp_path)) == ["cards", "loans"]
     assert [case.name for case in load_cases(tmp_path, ["loans"])] == ["loans"]
-    with pytest.raises(ConfigError, match="cards.yaml"):
+    with pytest.raises(ConfigError, match=r"cards\.yaml"):
         load_cases(tmp_path)
     (tmp_path / "loans.yml").write_text("name: loans\n")
-    with pytest.raises(ConfigError, match="loans.yaml already defines model 'loans'"):
+    with pytest.raises(ConfigError, match=r"loans\.yaml already defines model 'loans'"):
         case_files(tmp_path)
