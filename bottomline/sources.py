@@ -166,7 +166,9 @@ def _read_json_lines_one_by_one(path: Path) -> SourceRead:
                 good_numbers.append(number)
     rows = pl.DataFrame()
     if good_lines:
-        rows = pl.read_ndjson(io.StringIO("\n".join(good_lines)), infer_schema_length=GUESSED_FROM_ROWS)
+        rows = pl.read_ndjson(
+            io.StringIO("\n".join(good_lines)), infer_schema_length=GUESSED_FROM_ROWS
+        )
     rows = rows.select(pl.Series("source_row", good_numbers, dtype=pl.Int64), pl.all())
     return SourceRead(rows, pl.DataFrame(bad, schema=UNREADABLE_SCHEMA, orient="row"))
 
