@@ -6,6 +6,7 @@ becomes a `ConfigError` that names the file, the line, the key and what was expe
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import math
 import re
@@ -97,11 +98,21 @@ class Source(_Strict):
 
     path: str | None = None
     postgres: PostgresSource | None = None
+    encoding: str | None = None  # of CSV and JSON-lines files, when not UTF-8: latin-1, cp1252
 
     @model_validator(mode="after")
     def _one_kind(self) -> Source:
         if (self.path is None) == (self.postgres is None):
             raise ValueError("give exactly one of `path` or `postgres`")
+        if self.encoding is not None:
+            if self.postgres is not None:
+                raise ValueError("`encoding` is for files; PostgreSQL says its own")
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise ValueError(
+                    f"unknown encoding {self.encoding!r}; e.g. utf-8, latin-1, cp1252"
+                ) from None
         return self
 
     @property

@@ -115,7 +115,8 @@ def standardize(
     source: SourceFile, case: BusinessCase, kind: Kind, kinds: dict[str, ColumnKind]
 ) -> Standardized:
     """The file's rows in the warehouse's columns and types (see `bottomline.normalize`)."""
-    rows = read_file(source.path, text_columns(case, kind))
+    spec = case.predictions if kind == "predictions" else case.outcomes
+    rows = read_file(source.path, text_columns(case, kind), spec.source.encoding)
     if kind == "predictions":
         return standardize_predictions(rows, case, str(source.path), kinds)
     return standardize_outcomes(rows, case, str(source.path))

@@ -30,7 +30,7 @@ def load_reference(case: BusinessCase, con: duckdb.DuckDBPyConnection) -> pl.Dat
         where = f"the window {spec.window.start} to {spec.window.end} of {case.name}"
     else:
         assert spec.source is not None  # the config requires a source or a window
-        frame = _read_reference_files(case, spec.source.pattern)
+        frame = _read_reference_files(case, spec.source.pattern, spec.source.encoding)
         where = spec.source.pattern
     usable = frame.filter(
         pl.col("score").is_finite()
@@ -42,14 +42,14 @@ def load_reference(case: BusinessCase, con: duckdb.DuckDBPyConnection) -> pl.Dat
     return usable
 
 
-def _read_reference_files(case: BusinessCase, pattern: str) -> pl.DataFrame:
+def _read_reference_files(case: BusinessCase, pattern: str, encoding: str | None) -> pl.DataFrame:
     files = list_files(pattern, case.base_dir)
     if not files:
         raise ReferenceError(f"reference: no file matches {pattern!r} (read from {case.base_dir})")
     return pl.concat(
         [
             _standard_reference(
-                read_file(source.path, case.predictions.categorical or []).rows,
+                read_file(source.path, case.predictions.categorical or [], encoding).rows,
                 case,
                 str(source.path),
             )

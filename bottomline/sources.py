@@ -11,11 +11,14 @@ back in `SourceRead.unreadable` with the reason, and the other lines load.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import glob
 import hashlib
 import io
 import json
-from collections.abc import Collection
+import tempfile
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,7 @@ READERS = {
     ".ndjson": "jsonl",
     ".json": "jsonl",
 }
+REPLACED = "\ufffd"  # what a byte that is not UTF-8 becomes when read as UTF-8
 GUESSED_FROM_ROWS = 10_000  # rows of a CSV or JSON-lines file its column types are guessed from
 UNREADABLE_SCHEMA = {"source_row": pl.Int64, "reason": pl.String, "record": pl.String}
 
@@ -85,20 +89,72 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_file(path: Path, text_columns: Collection[str] = ()) -> SourceRead:
+def read_file(
+    path: Path, text_columns: Collection[str] = (), encoding: str | None = None
+) -> SourceRead:
     """All rows of one file, in file order; raises `SourceError` naming the file. In a CSV,
     `text_columns` (ids, categories) are read as written, never as numbers: `00042` stays
-    `00042`."""
+    `00042`. CSV and JSON lines are UTF-8 unless `encoding` names another (`latin-1`,
+    `cp1252`, ...); a UTF-8 file with bytes that are not UTF-8 is refused, naming the line,
+    rather than loaded with its characters replaced."""
     kind = READERS.get(path.suffix.lower())
     if kind is None:
         raise SourceError(path, f"unknown file type {path.suffix!r}; use .parquet, .csv or .jsonl")
     if path.stat().st_size == 0:
         raise SourceError(path, "the file is empty (0 bytes)")
     try:
-        read = _read(path, kind, text_columns)
+        with _as_utf8(path, kind, encoding) as readable:
+            read = _read(readable, kind, text_columns)
     except Exception as error:  # Polars raises many kinds for a bad file; all mean "unreadable"
         raise SourceError(path, f"cannot be read as {kind}: {_first_line(error)}") from error
+    if kind != "parquet" and _is_utf8(encoding):
+        _refuse_replaced_characters(path, read)
     return SourceRead(rows=_with_hive_columns(read.rows, path), unreadable=read.unreadable)
+
+
+def _is_utf8(encoding: str | None) -> bool:
+    return encoding is None or codecs.lookup(encoding).name == "utf-8"
+
+
+@contextlib.contextmanager
+def _as_utf8(path: Path, kind: str, encoding: str | None) -> Iterator[Path]:
+    """The file itself, or (a text file in another encoding) a UTF-8 copy of it."""
+    if kind == "parquet" or _is_utf8(encoding):
+        yield path
+        return
+    assert encoding is not None
+    text = path.read_bytes().decode(encoding)  # a byte the encoding lacks: a clear error
+    with tempfile.TemporaryDirectory(prefix="bottomline-read-") as folder:
+        copy = Path(folder) / path.name
+        copy.write_text(text, encoding="utf-8")
+        yield copy
+
+
+def _refuse_replaced_characters(path: Path, read: SourceRead) -> None:
+    """A file read as UTF-8 whose bytes are not (Latin-1's `Zürich` reads as `Z\ufffdrich`):
+    refused, naming the line, so that no text is stored mangled. Looked for in the rows
+    first (cheap); the bytes are decoded only when a replacement character is there."""
+    texts = [name for name, dtype in read.rows.schema.items() if dtype == pl.String]
+    replaced = (
+        read.rows.select(
+            pl.any_horizontal(pl.col(texts).str.contains(REPLACED, literal=True)).any()
+        ).item()
+        if texts
+        else False
+    )
+    if not replaced and not read.unreadable["record"].str.contains(REPLACED, literal=True).any():
+        return
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise SourceError(
+            path,
+            f"line {line} is not UTF-8 text (byte 0x{data[error.start]:02x}); if the file is "
+            "written in another encoding, name it on the source, e.g. "
+            "`source: {path: ..., encoding: latin-1}`",
+        ) from None
 
 
 def _read(path: Path, kind: str, text_columns: Collection[str] = ()) -> SourceRead:

@@ -214,3 +214,13 @@ def test_a_broken_case_file_does_not_keep_the_others_from_loading(tmp_path: Path
     (tmp_path / "loans.yml").write_text("name: loans\n")
     with pytest.raises(ConfigError, match=r"loans\.yaml already defines model 'loans'"):
         case_files(tmp_path)
+
+
+def test_a_source_encoding_must_be_one_python_knows(tmp_path: Path) -> None:
+    source = {"path": "predictions/*.csv", "encoding": "latin-1"}
+    predictions = {**case_document()["predictions"], "source": source}
+    assert make_case(tmp_path, predictions=predictions).predictions.source.encoding == "latin-1"
+    with pytest.raises(ConfigError, match="unknown encoding 'latin-9000'"):
+        make_case(
+            tmp_path, predictions={**predictions, "source": {**source, "encoding": "latin-9000"}}
+        )

@@ -121,3 +121,30 @@ def test_a_cell_that_breaks_the_guessed_type_late_in_a_csv_leaves_the_file_reada
     assert frame["p"].dtype == pl.String  # as written; standardising decides row by row
     assert frame["p"][11_000] == "high"
     assert frame["d"].dtype == pl.Int64  # the other columns keep their types
+
+
+def test_a_latin_1_file_read_as_utf_8_is_refused_naming_its_line(tmp_path: Path) -> None:
+    """`Zürich` written in Latin-1 used to load as `Z\ufffdrich`."""
+    for name in ("cities.csv", "cities.jsonl"):
+        text = (
+            "id,city\na,Bern\nb,Zürich\n"
+            if name.endswith(".csv")
+            else '{"id": "a", "city": "Bern"}\n{"id": "b", "city": "Zürich"}\n'
+        )
+        (tmp_path / name).write_bytes(text.encode("latin-1"))
+        with pytest.raises(SourceError) as caught:
+            read_file(tmp_path / name)
+        assert str(caught.value) == (
+            f"{tmp_path / name}: line {3 if name.endswith('.csv') else 2} is not UTF-8 text "
+            "(byte 0xfc); if the file is written in another encoding, name it on the source, "
+            "e.g. `source: {path: ..., encoding: latin-1}`"
+        )
+        assert read_file(tmp_path / name, encoding="latin-1").rows["city"].to_list() == [
+            "Bern",
+            "Zürich",
+        ]
+
+
+def test_a_replacement_character_written_as_utf_8_is_text_like_any_other(tmp_path: Path) -> None:
+    (tmp_path / "f.csv").write_text("id,city\na,Z\ufffdrich\n", encoding="utf-8")
+    assert read_file(tmp_path / "f.csv").rows["city"].to_list() == ["Z\ufffdrich"]
