@@ -224,3 +224,26 @@ def test_a_source_encoding_must_be_one_python_knows(tmp_path: Path) -> None:
         make_case(
             tmp_path, predictions={**predictions, "source": {**source, "encoding": "latin-9000"}}
         )
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    """Nine aliases, each repeating the one before nine times, under 1 KB: the CLI hung
+    building a 3 GB message."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 9)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join([*lines, "name: bomb", "title: *a8"]) + "\n")
+    assert path.stat().st_size < 1024
+    with pytest.raises(ConfigError, match=r"expands to 926,177,117 values \(YAML aliases"):
+        load_case(path)
+
+
+def test_what_a_message_quotes_from_the_file_is_bounded(tmp_path: Path) -> None:
+    path = write_case(tmp_path)
+    items = ", ".join(f'"item{n}"' for n in range(20_000))
+    path.write_text(path.read_text().replace("title: Loans", f"title: [{items}]"))
+    with pytest.raises(ConfigError) as caught:
+        load_case(path)
+    message = str(caught.value)
+    assert "title: input should be a valid string, got ['item0', 'item1'," in message
+    assert len(message) < 800
