@@ -45,6 +45,38 @@ RESERVED_COLUMNS = frozenset(
         "run_id",
         "ingested_at",
         "id_hash",
+        # the row checks' own flags, added beside the case's columns (validation.derive)
+        "in_the_future",
+        "after_as_of",
+        "before_not_before",
+        "value_not_finite",
+        "replaces_earlier_row",
+        "kept_row",
+        "repeats_later_in_file",
+        "label_conflict",
+        "no_prediction_yet",
+        # the per-prediction measures, computed beside the case's columns (metrics)
+        "predictions",
+        "decided_positive",
+        "matured",
+        "tp",
+        "fp",
+        "tn",
+        "fn",
+        "value_tp",
+        "value_fp",
+        "value_tn",
+        "value_fn",
+        "value_if_positive",
+        "value_if_negative",
+        "realized_value",
+        "realized_value_sq",
+        "realized_if_all_positive",
+        "realized_if_all_negative",
+        "expected_value",
+        "expected_value_matured",
+        "variance_matured",
+        "variance_pending",
     }
 )
 
@@ -377,10 +409,11 @@ class BusinessCase(_Strict):
     def _columns_not_reserved(self) -> BusinessCase:
         for key, columns in self.extra_column_uses().items():
             for column in columns:
-                if column in RESERVED_COLUMNS:
+                if column in RESERVED_COLUMNS or column.startswith("_"):
                     raise ValueError(
                         f"{key}: column {column!r} has a name Bottomline uses "
-                        "for its own fields; rename it in the source"
+                        "for its own fields (these, and names starting with _); "
+                        "rename it in the source"
                     )
         return self
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from bottomline.config import PostgresSource
-from bottomline.sources import SourceError
+from bottomline.sources import SourceError, without_row_column
 from bottomline.sqlfiles import load_sql
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class PostgresReader:
                 connection, self._sql("next_unit_rows", high), (low.value, high.value)
             )
         return (
-            _plain_frame(table)
+            without_row_column(_plain_frame(table))
             .with_row_index("source_row", offset=1)
             .with_columns(pl.col("source_row").cast(pl.Int64))
         )

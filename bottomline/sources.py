@@ -187,9 +187,23 @@ def _read_csv(path: Path, text_columns: Collection[str]) -> pl.DataFrame:
 
 
 def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows with their number in the file (`source_row`, from 1)."""
+    frame = without_row_column(frame)
     return frame.with_row_index("source_row", offset=1).with_columns(
         pl.col("source_row").cast(pl.Int64)
     )
+
+
+def without_row_column(frame: pl.DataFrame) -> pl.DataFrame:
+    """A file's own column named `source_row` (Bottomline's name for the row number) renamed
+    `source_row (in the file)`, so that any column a file has can be read. (A case cannot use
+    it: `source_row` is reserved.)"""
+    if "source_row" not in frame.columns:
+        return frame
+    renamed = "source_row (in the file)"
+    while renamed in frame.columns:
+        renamed += "'"
+    return frame.rename({"source_row": renamed})
 
 
 def _separator(path: Path) -> tuple[str, list[str]]:
@@ -225,7 +239,9 @@ def _read_json_lines_one_by_one(path: Path) -> SourceRead:
         rows = pl.read_ndjson(
             io.StringIO("\n".join(good_lines)), infer_schema_length=GUESSED_FROM_ROWS
         )
-    rows = rows.select(pl.Series("source_row", good_numbers, dtype=pl.Int64), pl.all())
+    rows = without_row_column(rows).select(
+        pl.Series("source_row", good_numbers, dtype=pl.Int64), pl.all()
+    )
     return SourceRead(rows, pl.DataFrame(bad, schema=UNREADABLE_SCHEMA, orient="row"))
 
 

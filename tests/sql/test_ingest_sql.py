@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -12,14 +14,32 @@ import pytest
 
 import bottomline.loading
 import bottomline.warehouse
+from bottomline.aggregate import aggregate_days, stale_days
+from bottomline.calibration import IDENTITY, Calibrator
 from bottomline.config import BusinessCase
 from bottomline.ingest import IngestContext, IngestSummary, ingest_model
 from bottomline.sqlfiles import load_sql
 from bottomline.validation.gx_runner import GxValidator
 from bottomline.warehouse import migrate
+from tests.helpers import case_document, make_case
 from tests.sql.conftest import NOW, write_outcomes, write_predictions
 
 MAY_1, MAY_2 = dt.date(2026, 5, 1), dt.date(2026, 5, 2)
+# Names Bottomline gives its own columns that a case's column may have too (not reserved).
+NAMES_LEFT_AS_THEY_WERE = [
+    "segment",
+    "segment_value",
+    "stake_all",
+    "stake_matured",
+    "reason",
+    "rule",
+    "record",
+    "column_name",
+    "group",
+    "count",
+    "kind",
+    "value_sum",
+]
 DAY_ONE = ["a,2026-05-01T09:00:00,0.9,1,v1,100,A", "b,2026-05-01T10:00:00,0.2,0,v1,200,B"]
 DAY_TWO = ["c,2026-05-02T09:00:00,0.7,1,v2,50,A"]
 
@@ -386,3 +406,52 @@ def test_one_bad_cell_after_the_first_10000_rows_sets_aside_its_row_only(
     assert con.execute("SELECT source_row, reason FROM loans.quarantine").fetchall() == [
         (11_001, "score 'high' is not a number")
     ]
+
+
+def test_a_file_with_columns_named_as_bottomlines_own_loads_and_keeps_them_as_written(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    """A file with a column named `source_row` (the row number's name) was unreadable."""
+    header = "id,ts,p,d,version,amount,band,source_row,score,source_file,day,raw:id"
+    rows = [
+        "a,2026-05-01T09:00:00,0.9,1,v1,100,A,77,x,y,z,w",
+        "b,2026-05-01T10:00:00,high,0,v1,200,B,78,x,y,z,w",
+    ]
+    path = case.base_dir / "predictions" / "1.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n")
+    summary = ingest(con, case)["predictions"]
+    assert (summary.rows_loaded, summary.rows_quarantined, summary.errors) == (1, 1, [])
+    assert con.execute("SELECT prediction_id, score FROM loans.predictions").fetchall() == [
+        ("a", 0.9)
+    ]
+    ((source_row, record),) = con.execute(
+        "SELECT source_row, record FROM loans.quarantine"
+    ).fetchall()
+    assert source_row == 2
+    assert json.loads(record)["source_row (in the file)"] == 78
+
+
+@pytest.mark.parametrize("name", NAMES_LEFT_AS_THEY_WERE)
+def test_a_case_column_named_as_an_internal_one_is_loaded_and_aggregated(
+    tmp_path: Path, name: str
+) -> None:
+    (tmp_path / "predictions").mkdir()
+    (tmp_path / "outcomes").mkdir()
+    (tmp_path / "reference.csv").write_text(
+        f"p,y,version,amount,{name}\n"
+        + "".join(f"{i / 10},{int(i >= 5)},v1,{50 * (i + 1)},{'AB'[i % 2]}\n" for i in range(10))
+    )
+    (tmp_path / "predictions" / "1.csv").write_text(
+        f"id,ts,p,d,version,amount,{name}\n" + "\n".join(DAY_ONE) + "\n"
+    )
+    (tmp_path / "outcomes" / "1.csv").write_text("id,y\na,1\nb,0\n")
+    predictions = {**case_document()["predictions"], "features": ["amount", name]}
+    case = make_case(tmp_path, predictions=predictions, segments=[name])
+    con = duckdb.connect()
+    migrate(con, NOW)
+    assert ingest(con, case)["predictions"].rows_loaded == 2
+    aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], stale_days(con, "loans"))
+    assert con.execute(
+        "SELECT segment_value, predictions FROM metrics_daily WHERE segment = ? ORDER BY 1",
+        [name],
+    ).fetchall() == [("A", 1), ("B", 1)]

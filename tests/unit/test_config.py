@@ -247,3 +247,12 @@ def test_what_a_message_quotes_from_the_file_is_bounded(tmp_path: Path) -> None:
     message = str(caught.value)
     assert "title: input should be a valid string, got ['item0', 'item1'," in message
     assert len(message) < 800
+
+
+@pytest.mark.parametrize("column", ["matured", "kept_row", "_rule"])
+def test_a_case_column_may_not_take_a_name_bottomline_computes_beside_it(
+    tmp_path: Path, column: str
+) -> None:
+    predictions = {**case_document()["predictions"], "features": ["amount", column]}
+    with pytest.raises(ConfigError, match=f"column '{column}' has a name Bottomline uses"):
+        make_case(tmp_path, predictions=predictions)

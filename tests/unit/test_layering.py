@@ -58,3 +58,21 @@ def test_sql_is_never_built_from_values() -> None:
                     assert isinstance(call, ast.Call), where
                     assert isinstance(call.func, ast.Name), where
                     assert call.func.id in SAFE_CALLS, where
+
+
+def test_every_flag_the_row_checks_add_is_a_name_no_case_may_use() -> None:
+    """A case column named `kept_row` or `matured` was silently overwritten by a flag or a
+    measure computed beside it. Names these modules give columns are reserved, unless
+    tests/sql/test_ingest_sql.py shows a case column of that name is left as it was."""
+    from bottomline.config import RESERVED_COLUMNS
+    from tests.sql.test_ingest_sql import NAMES_LEFT_AS_THEY_WERE
+
+    given = set()
+    for module in ("validation/derive.py", "metrics.py"):
+        text = (ROOT / "bottomline" / module).read_text(encoding="utf-8")
+        given |= set(re.findall(r'alias\("([A-Za-z_]+)"\)', text))
+    daily_volume = {"day", "earlier", "typical", "has_predictions", "volume_typical"}
+    underscored = {name for name in given if name.startswith("_")}  # refused in a case
+    unsafe = given - RESERVED_COLUMNS - daily_volume - underscored - set(NAMES_LEFT_AS_THEY_WERE)
+    assert {"kept_row", "matured", "segment"} <= given
+    assert unsafe == set()
