@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -94,3 +96,41 @@ def test_a_temporary_server_that_does_not_answer_is_stopped() -> None:
     assert server.process is None
     assert process is not None
     assert process.returncode is not None
+
+
+ORPHANING = """
+import sys, time
+from cli.prefect_api import TemporaryServer
+server = TemporaryServer(startup_seconds=120)
+server.start()
+server.wait_until_ready()
+print(server.process.pid, server.port, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG)")
+def test_a_killed_command_leaves_no_temporary_server_behind() -> None:
+    """A `kill -9` skips the atexit that stops the server: it lived on, re-parented to init."""
+    command = subprocess.Popen(
+        [sys.executable, "-c", ORPHANING], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    assert command.stdout is not None
+    pid, port = (int(part) for part in command.stdout.readline().split())
+    command.send_signal(signal.SIGKILL)
+    command.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.2)
+    assert not _alive(pid), f"the temporary server {pid} outlived its command"
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, ended but not yet reaped by init, does not)."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return status != "Z"
