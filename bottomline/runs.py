@@ -66,3 +66,34 @@ def record_failure(
     keys = {"run_id": run_id, "finished_at": finished_at, "message": message}
     run(con, load_sql("runs/fail"), keys)
     run(con, load_sql("runs/fail_unstarted"), {**keys, "flow": flow, "model": model})
+
+
+ALREADY_REPORTED = "already reported by run"  # the message of a run that re-rendered nothing
+
+
+@dataclass(frozen=True)
+class ReportedWindow:
+    """An earlier run's report of a window, which stands when nothing changed since."""
+
+    run_id: str
+    report_path: str
+    verdict: RunVerdict
+
+
+def window_reported(
+    con: duckdb.DuckDBPyConnection,
+    model: str,
+    flow: str,
+    period: tuple[dt.date, dt.date],
+    run_id: str,
+) -> ReportedWindow | None:
+    """The latest successful run of `flow` that rendered this model's report of `period`."""
+    rows = run(
+        con,
+        load_sql("runs/window_reported"),
+        {"model": model, "flow": flow, "start": period[0], "end": period[1], "run_id": run_id},
+    )
+    if not rows:
+        return None
+    earlier, path, verdict, low, high = rows[0]
+    return ReportedWindow(earlier, path, RunVerdict(verdict, low, high))

@@ -10,12 +10,12 @@ from prefect import Flow, flow
 from prefect.client.schemas.objects import FlowRun, State
 from prefect.runtime import flow_run
 
-from bottomline.runs import RunEnd
+from bottomline.runs import ALREADY_REPORTED, RunEnd
 from tasks.aggregate import UNITS_AT_ONCE, plan_rebuild, plan_refresh, run_plan
 from tasks.artifacts import publish_artifacts
 from tasks.deliver import deliver_report, delivery_outcome
 from tasks.ingest import ingest_sources
-from tasks.report import build_report
+from tasks.report import build_report, earlier_report
 from tasks.settings import Paths
 from tasks.setup import (
     chosen_period,
@@ -101,7 +101,13 @@ def model_report(
     period = chosen_period(start, end) if start and end else nightly_period(case, as_of)
     start_run(paths, run_id, flow_label, model, period)
     ingested = ingest_sources(paths, case, run_id, period)
-    run_plan(paths, case, plan_refresh(paths, case), units_at_once)
+    aggregated = run_plan(paths, case, plan_refresh(paths, case), units_at_once)
+    earlier = earlier_report(
+        paths, case, period, run_id, flow_label, (ingested, aggregated), resend
+    )
+    if earlier is not None:  # nothing new since a run that reported this window: it stands
+        note = f"{ALREADY_REPORTED} {earlier.run_id}; nothing new since"
+        return finish_run(paths, run_id, ingested, earlier.report_path, None, earlier.verdict, note)
     report = build_report(paths, case, period, run_id, ingested)
     delivery = (
         delivery_outcome(

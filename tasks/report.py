@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from bottomline.aggregate import AggregateSummary
 from bottomline.config import BusinessCase
 from bottomline.drift.window import store_drift
 from bottomline.ingest import file_errors
 from bottomline.report.content import ReportData, gather_report_data
 from bottomline.report.context import build_context
 from bottomline.report.render import RenderedReport, render_html, write_report
-from bottomline.runs import RunVerdict
+from bottomline.runs import ReportedWindow, RunVerdict, window_reported
 from bottomline.verdict import judge
 from tasks.ingest import Ingested
 from tasks.settings import Paths, code_version, open_warehouse, utc_now
@@ -75,3 +77,36 @@ def build_report(
         time.perf_counter() - started,
     )
     return BuiltReport(data=data, context=context, rendered=rendered)
+
+
+@task(cache_policy=NO_CACHE)
+def earlier_report(
+    paths: Paths,
+    case: BusinessCase,
+    period: tuple[dt.date, dt.date],
+    run_id: str,
+    flow_label: str,
+    changes: tuple[Ingested, AggregateSummary],
+    resend: bool,
+) -> ReportedWindow | None:
+    """For a nightly run: the report an earlier run made of this window, when nothing changed
+    since (no file loaded or unreadable, no day recomputed) and no resend was asked. A re-run
+    after a kill then leaves the models that had finished as they were, rather than
+    overwriting their report with a "nothing arrived" one."""
+    ingested, aggregated = changes
+    summaries = ingested.report.summaries
+    if flow_label != "nightly" or resend or aggregated.days:
+        return None
+    if any(summary.files_loaded or summary.errors for summary in summaries):
+        return None
+    with open_warehouse(paths, read_only=True) as con:
+        earlier = window_reported(con, case.name, flow_label, period, run_id)
+    if earlier is None or not Path(earlier.report_path).exists():
+        return None
+    get_run_logger().info(
+        "%s: nothing new since run %s, whose report of this window stands: %s",
+        case.name,
+        earlier.run_id,
+        earlier.report_path,
+    )
+    return earlier

@@ -92,12 +92,14 @@ def finish_run(
     report_path: str | None = None,
     delivery: Delivery | None = None,
     judged: RunVerdict | None = None,
+    note: str | None = None,
 ) -> RunEnd:
-    """Mark the run succeeded, with what it loaded, wrote and sent; or delivery_failed, with
-    the report kept, and raise so that the run shows as failed."""
+    """Mark the run succeeded, with what it loaded, wrote and sent (and `note`, first in its
+    message); or delivery_failed, with the report kept, and raise so that the run shows as
+    failed."""
     summaries = ingested.report.summaries
     failed = delivery is not None and delivery.error is not None
-    problems = file_errors(summaries)
+    problems = ([note] if note else []) + file_errors(summaries)
     if failed:
         assert delivery is not None
         problems.insert(

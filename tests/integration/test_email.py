@@ -159,11 +159,10 @@ def test_the_same_night_is_not_emailed_twice_unless_asked(
         assert run_nightly(project).is_completed()
         assert run_nightly(project).is_completed()
         assert len(server.inbox.messages) == 1
-        delivered = [
-            row[0] for row in project.query("SELECT delivered_to FROM runs ORDER BY started_at")
-        ]
-        assert delivered[0] == "leadership@example.com"
-        assert delivered[1].startswith("already sent by run ")
+        runs = project.query("SELECT delivered_to, message FROM runs ORDER BY started_at")
+        assert runs[0][0] == "leadership@example.com"
+        assert runs[1][0] is None  # nothing new: the first run's report stands, not sent again
+        assert runs[1][1].startswith("already reported by run ")
         assert run_nightly(project, resend=True).is_completed()
         assert len(server.inbox.messages) == 2
     finally:

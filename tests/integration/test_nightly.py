@@ -117,6 +117,25 @@ def test_running_the_same_night_twice_gives_the_same_warehouse(project: Project)
     ] == [project.truth.predictions + project.truth.matured, 0]
 
 
+def test_a_night_reported_already_is_not_rendered_again_when_nothing_changed(
+    project: Project,
+) -> None:
+    """A re-run after a kill re-rendered the models that had finished, overwriting their
+    report with a "no new predictions" one."""
+    assert run_nightly(project, deliver=False).is_completed()
+    pdf = project.reports / "car_loans" / f"car_loans_{PERIOD_START}_{SETTINGS.end}.pdf"
+    written = (pdf.read_bytes(), pdf.stat().st_mtime_ns)
+    assert run_nightly(project, deliver=False).is_completed()
+    assert (pdf.read_bytes(), pdf.stat().st_mtime_ns) == written
+    (first, verdict, _, _), (_, again_verdict, path, message) = project.query(
+        "SELECT run_id, verdict, report_path, message FROM runs ORDER BY started_at"
+    )
+    assert (again_verdict, path) == (verdict, str(pdf))
+    assert message == f"already reported by run {first}; nothing new since"
+    assert run_nightly(project, deliver=False, resend=True).is_completed()
+    assert pdf.stat().st_mtime_ns != written[1]  # asked to: rendered (and sent) again
+
+
 def test_late_outcomes_raise_realized_value(project: Project, tmp_path: Path) -> None:
     held_back = tmp_path / "held_back"
     held_back.mkdir()

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import polars as pl
 
+from bottomline.runs import ReportedWindow, RunVerdict, window_reported
 from bottomline.sqlfiles import load_sql
 from bottomline.validation.results import attempt_runs
 from bottomline.warehouse import add_missing_columns, drop_model, ensure_model_schema, migrate
@@ -194,3 +197,31 @@ def test_interrupted_attempts_since_the_last_success_belong_to_the_next_run(
         load_sql("validation/files_since_last_success"), {"model": "loans", "run_id": "now"}
     ).fetchall()
     assert arrived == [("b.csv",)]
+
+
+def test_a_window_is_reported_by_the_latest_run_that_rendered_it(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    con.execute(
+        "INSERT INTO runs (run_id, flow, model, started_at, finished_at, status, period_start, "
+        "period_end, report_path, message, verdict) VALUES "
+        "('rendered', 'nightly', 'loans', TIMESTAMP '2026-05-02 06:00', "
+        " TIMESTAMP '2026-05-02 06:05', 'succeeded', DATE '2026-04-02', DATE '2026-05-01', "
+        " 'a.pdf', NULL, 'within'),"
+        "('pointer', 'nightly', 'loans', TIMESTAMP '2026-05-02 07:00', "
+        " TIMESTAMP '2026-05-02 07:01', 'succeeded', DATE '2026-04-02', DATE '2026-05-01', "
+        " 'a.pdf', 'already reported by run rendered; nothing new since', 'within'),"
+        "('failed', 'nightly', 'loans', TIMESTAMP '2026-05-02 08:00', "
+        " TIMESTAMP '2026-05-02 08:01', 'failed', DATE '2026-04-02', DATE '2026-05-01', "
+        " NULL, 'boom', NULL),"
+        "('adhoc', 'report', 'loans', TIMESTAMP '2026-05-02 09:00', "
+        " TIMESTAMP '2026-05-02 09:01', 'succeeded', DATE '2026-04-02', DATE '2026-05-01', "
+        " 'b.pdf', NULL, 'below')"
+    )
+    window = (dt.date(2026, 4, 2), dt.date(2026, 5, 1))
+    found = window_reported(con, "loans", "nightly", window, "now")
+    assert found == ReportedWindow("rendered", "a.pdf", RunVerdict("within", None, None))
+    assert window_reported(con, "loans", "nightly", window, "rendered") is None
+    assert window_reported(con, "loans", "nightly", (window[0], dt.date(2026, 5, 2)), "now") is None
+    latest = con.execute(load_sql("report/latest_run"), {"model": "loans", "flow": "nightly"})
+    assert latest.fetchall() == [("rendered",)]
