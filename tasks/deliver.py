@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from prefect import get_run_logger, task
@@ -16,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 
 from bottomline.delivery import (
     Envelope,
+    SmtpSettings,
     compose,
     refused_words,
     send_smtp,
@@ -23,9 +25,16 @@ from bottomline.delivery import (
     write_outbox,
 )
 from bottomline.sqlfiles import load_sql
-from bottomline.warehouse import first_row
+from bottomline.warehouse import first_row, run
 from tasks.report import BuiltReport
-from tasks.settings import Paths, mail_sender, open_warehouse, smtp_retry_delays, smtp_settings
+from tasks.settings import (
+    Paths,
+    mail_sender,
+    open_warehouse,
+    smtp_retry_delays,
+    smtp_settings,
+    utc_now,
+)
 
 
 @dataclass(frozen=True)
@@ -71,12 +80,25 @@ def deliver_report(
     message = compose(envelope, report.context, pdf, dt.datetime.now(dt.UTC))
     pdf.with_suffix(".eml").write_bytes(bytes(message))
     settings = smtp_settings()
-    if settings is None:
+    if settings is None:  # the outbox: writing the same file again sends nothing twice
         saved = write_outbox(message, paths.outbox, pdf.stem)
+        _record(paths, "runs/delivered", run_id, delivered_to=f"outbox:{saved}")
         logger.info(
             "no SMTP server configured: message for %s saved to %s", ", ".join(recipients), saved
         )
         return Delivery(f"outbox:{saved}")
+    stopped = _interrupted_sending(paths, case.name, report, run_id)
+    if stopped and not resend:
+        return Delivery(None, error=_uncertain_words(stopped, run_id))
+    _record(paths, "runs/email_attempt", run_id, message_id=message["Message-ID"], now=utc_now())
+    delivery = _send(message, settings, pdf, recipients)
+    _record(paths, "runs/delivered", run_id, delivered_to=delivery.delivered_to)  # at once
+    return delivery
+
+
+def _send(message: Any, settings: SmtpSettings, pdf: Path, recipients: list[str]) -> Delivery:
+    logger = get_run_logger()
+    logger.info("sending %s to %s via %s", pdf.name, ", ".join(recipients), settings.host)
     refused = send_smtp(message, settings)
     accepted = [address for address in recipients if address not in refused]
     logger.info("emailed %s to %s via %s", pdf.name, ", ".join(accepted), settings.host)
@@ -85,6 +107,33 @@ def deliver_report(
         logger.warning("the SMTP server refused %s", words)
         return Delivery(", ".join(accepted), error=f"the SMTP server refused {words}")
     return Delivery(", ".join(accepted))
+
+
+def _uncertain_words(stopped: tuple[Any, ...], run_id: str) -> str:
+    earlier, message_id, attempted_at = stopped
+    return (
+        f"run {earlier} was stopped while sending this report (Message-ID {message_id}, "
+        f"{attempted_at:%Y-%m-%d %H:%M:%S} UTC), before it knew whether the SMTP server took "
+        "it; not sent again, so that no one gets it twice. If it did not arrive, send it "
+        f"with `bottomline send {run_id}`"
+    )
+
+
+def _record(paths: Paths, query: str, run_id: str, **values: Any) -> None:
+    with open_warehouse(paths) as con:
+        run(con, load_sql(query), {"run_id": run_id, **values})
+
+
+def _interrupted_sending(
+    paths: Paths, model: str, report: BuiltReport, run_id: str
+) -> tuple[Any, ...] | None:
+    figures = report.data.figures
+    with open_warehouse(paths, read_only=True) as con:
+        return first_row(
+            con,
+            load_sql("runs/interrupted_sending"),
+            {"model": model, "start": figures.start, "end": figures.end, "run_id": run_id},
+        )
 
 
 def _earlier_delivery(

@@ -3,6 +3,7 @@ TLS (a self-signed certificate made on the spot) and login."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import email.policy
@@ -68,6 +69,7 @@ class Inbox:
     messages: list[EmailMessage] = field(default_factory=list)
     logins: list[tuple[str, str]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)  # recipients answered 550
+    data_delay: float = 0.0  # seconds between taking a message and answering 250 for it
 
     async def handle_RCPT(  # noqa: N802
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -81,6 +83,7 @@ class Inbox:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append(parsed)
+        await asyncio.sleep(self.data_delay)  # taken; the client may be gone before the answer
         return "250 OK"
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from cli.main import main
 from tests.integration.conftest import REPO, SETTINGS, Project, make_project, pdf_text
+from tests.integration.smtp import start_server
 from tests.integration.test_nightly import PERIOD_START, run_nightly, snapshot
 from tests.integration.test_report_pdf import page_text
 
@@ -101,6 +102,7 @@ def clean_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, objec
         "outcomes of car_loans:",  # ingest committed, aggregation next
         "aggregated ",  # part of the aggregates written
         "rendered in",  # report written, not yet delivered
+        "saved to",  # the email left (to the outbox), the run not yet finished
     ],
 )
 def test_a_run_killed_at_any_step_then_rerun_equals_one_clean_run(
@@ -148,7 +150,7 @@ def test_a_run_killed_at_any_step_then_rerun_equals_one_clean_run(
     pdf = project.reports / "car_loans" / f"car_loans_{PERIOD_START}_{SETTINGS.end}.pdf"
     assert page_text(pdf, 1) == expected_page
     assert checks_sentence(pdf) == expected_checks  # the killed attempt's checks are counted
-    assert len(project.emails()) == 1  # the killed run never got to send
+    assert len(project.emails()) == 1  # sent once: by the re-run, or by the killed run
 
 
 def test_each_run_leaves_a_summary_and_a_link_in_prefect(project: Project) -> None:
@@ -171,3 +173,68 @@ def test_each_run_leaves_a_summary_and_a_link_in_prefect(project: Project) -> No
     assert "| Realized value |" in str(summary.data)
     pdf = project.reports / "car_loans" / f"car_loans_{PERIOD_START}_{SETTINGS.end}.pdf"
     assert link.data == f"[Report (PDF)]({pdf.as_uri()})"  # Prefect keeps links as markdown
+
+
+def test_a_run_killed_while_its_email_was_being_sent_is_not_sent_twice(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kill after the message left but before it was recorded sent it again."""
+    from prefect.settings import PREFECT_API_URL
+
+    server = start_server()
+    server.inbox.data_delay = 8  # the server takes the message, then answers late
+    smtp = {
+        "BOTTOMLINE_SMTP_HOST": "127.0.0.1",
+        "BOTTOMLINE_SMTP_PORT": str(server.port),
+        "BOTTOMLINE_SMTP_SECURITY": "none",
+        "BOTTOMLINE_MAIL_FROM": "bottomline@example.com",
+    }
+    try:
+        environment = {
+            **os.environ,
+            **smtp,
+            "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+            "PYTHONPATH": str(REPO),
+        }
+        arguments = ["run", "--as-of", SETTINGS.end.isoformat(), *project.cli_paths()]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cli.main", *arguments],
+            cwd=REPO,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "sending car_loans" in line:
+                time.sleep(3)  # the message is in the server's hands, its answer not yet back
+                process.send_signal(signal.SIGKILL)
+                break
+        process.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while not server.inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(server.inbox.messages) == 1
+        (attempted,) = project.query("SELECT run_id, email_message_id FROM runs")
+        assert attempted[1] == server.inbox.messages[0]["Message-ID"]
+
+        server.inbox.data_delay = 0
+        for name, value in smtp.items():
+            monkeypatch.setenv(name, value)
+        state = run_nightly(project)
+        assert not state.is_completed()  # delivery is in doubt: someone should look
+        assert len(server.inbox.messages) == 1  # not sent a second time
+        ((status, message),) = [
+            (row[1], row[2])
+            for row in project.query("SELECT run_id, status, message FROM runs")
+            if row[0] != attempted[0]
+        ]
+        assert status == "delivery_failed"
+        assert (
+            f"run {attempted[0]} was stopped while sending this report (Message-ID "
+            f"{attempted[1]}, " in message
+        )
+        assert "not sent again, so that no one gets it twice" in message
+    finally:
+        server.stop()

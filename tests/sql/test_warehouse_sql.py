@@ -62,7 +62,7 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "delivered_to",
     ]
     assert migrate(con, NOW) == []
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (6,)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (7,)
     assert "data_docs_path" in columns(con, "main", "runs")
     assert columns(con, "main", "validation_results")[:7] == [
         "run_id",
@@ -165,6 +165,7 @@ def test_migration_3_recomputes_aggregates_written_before_it() -> None:
         "0004_drift",
         "0005_watermarks",
         "0006_verdict_range",
+        "0007_email_attempts",
     ]
     assert con.execute("SELECT model, day FROM stale_days").fetchall() == [
         ("loans", __import__("datetime").date(2026, 5, 1))
