@@ -127,22 +127,24 @@ def _record(paths: Paths, query: str, run_id: str, **values: Any) -> None:
 def _interrupted_sending(
     paths: Paths, model: str, report: BuiltReport, run_id: str
 ) -> tuple[Any, ...] | None:
-    figures = report.data.figures
-    with open_warehouse(paths, read_only=True) as con:
-        return first_row(
-            con,
-            load_sql("runs/interrupted_sending"),
-            {"model": model, "start": figures.start, "end": figures.end, "run_id": run_id},
-        )
+    """An earlier run of this window stopped while sending (run id, Message-ID, when)."""
+    return _earlier_run(paths, "runs/interrupted_sending", model, report, run_id)
 
 
 def _earlier_delivery(
     paths: Paths, model: str, report: BuiltReport, run_id: str
 ) -> tuple[Any, ...] | None:
+    """An earlier run that delivered this window (run id, where, when)."""
+    return _earlier_run(paths, "runs/already_delivered", model, report, run_id)
+
+
+def _earlier_run(
+    paths: Paths, query: str, model: str, report: BuiltReport, run_id: str
+) -> tuple[Any, ...] | None:
     figures = report.data.figures
     with open_warehouse(paths, read_only=True) as con:
         return first_row(
             con,
-            load_sql("runs/already_delivered"),
+            load_sql(query),
             {"model": model, "start": figures.start, "end": figures.end, "run_id": run_id},
         )

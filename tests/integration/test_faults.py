@@ -95,6 +95,19 @@ def clean_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, objec
     return snapshot(clean), page_text(pdf, 1), checks_sentence(pdf)
 
 
+def nightly_process(project: Project, environment: dict[str, str]) -> subprocess.Popen[str]:
+    """`bottomline run` of the project's last day in a process of its own, its output piped."""
+    arguments = ["run", "--as-of", SETTINGS.end.isoformat(), *project.cli_paths()]
+    return subprocess.Popen(
+        [sys.executable, "-m", "cli.main", *arguments],
+        cwd=REPO,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 @pytest.mark.parametrize(
     "marker",
     [
@@ -117,22 +130,7 @@ def test_a_run_killed_at_any_step_then_rerun_equals_one_clean_run(
         "PREFECT_API_URL": str(PREFECT_API_URL.value()),
         "PYTHONPATH": str(REPO),
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cli.main",
-            "run",
-            "--as-of",
-            SETTINGS.end.isoformat(),
-            *project.cli_paths(),
-        ],
-        cwd=REPO,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = nightly_process(project, environment)
     assert process.stdout is not None
     seen = []
     for line in process.stdout:
@@ -196,15 +194,7 @@ def test_a_run_killed_while_its_email_was_being_sent_is_not_sent_twice(
             "PREFECT_API_URL": str(PREFECT_API_URL.value()),
             "PYTHONPATH": str(REPO),
         }
-        arguments = ["run", "--as-of", SETTINGS.end.isoformat(), *project.cli_paths()]
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", *arguments],
-            cwd=REPO,
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        process = nightly_process(project, environment)
         assert process.stdout is not None
         for line in process.stdout:
             if "sending car_loans" in line:
