@@ -91,7 +91,7 @@ def _identifier(value: str) -> str:
 Identifier = Annotated[str, AfterValidator(_identifier)]
 # DuckDB's own schemas and catalogs: a model named so would fail only at run time.
 SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog", "main", "temp", "system"})
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+EMAIL_ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 class _Strict(BaseModel):
@@ -357,9 +357,12 @@ class ReportSpec(_Strict):
     @classmethod
     def _emails(cls, recipients: list[str]) -> list[str]:
         for address in recipients:
-            if not _EMAIL.fullmatch(address):
+            if not EMAIL_ADDRESS.fullmatch(address):
                 raise ValueError(f"{address!r} is not an email address")
         return recipients
+
+
+ColumnFormat = Literal["number", "integer", "money", "percent"]
 
 
 class BusinessCase(_Strict):
@@ -382,6 +385,9 @@ class BusinessCase(_Strict):
     report: ReportSpec = Field(default_factory=ReportSpec)
     plan: PlanSpec = Field(default_factory=PlanSpec)
     verdict: VerdictSpec = Field(default_factory=VerdictSpec)
+    owner: str | None = Field(None, min_length=1)  # who answers for the model, in the report
+    labels: dict[str, str] = Field(default_factory=dict)  # column: how the report names it
+    formats: dict[str, ColumnFormat] = Field(default_factory=dict)  # column: how values read
     path: Path = Field(default=Path("."), exclude=True)
 
     @field_validator("name")
@@ -416,6 +422,26 @@ class BusinessCase(_Strict):
                         "rename it in the source"
                     )
         return self
+
+    @model_validator(mode="after")
+    def _labels_name_columns(self) -> BusinessCase:
+        known = set(self.kept_columns())
+        for key, columns in (("labels", self.labels), ("formats", self.formats)):
+            unknown = sorted(set(columns) - known)
+            if unknown:
+                raise ValueError(
+                    f"{key}: {', '.join(map(repr, unknown))} is not a column this case keeps "
+                    f"(features, segments, fairness, value rules: {', '.join(sorted(known))})"
+                )
+        return self
+
+    def label(self, column: str) -> str:
+        """How the report names a column: the case's `labels`, else its name in words
+        (debt_to_income_ratio: "Debt to income ratio")."""
+        if column in self.labels:
+            return self.labels[column]
+        words = column.replace("_", " ").strip()
+        return words[:1].upper() + words[1:]
 
     def extra_column_uses(self) -> dict[str, list[str]]:
         """The prediction columns each key of the case needs kept, beyond id/time/score."""

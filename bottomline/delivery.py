@@ -21,6 +21,11 @@ from bottomline.report.render import render_template
 
 Security = Literal["starttls", "ssl", "none"]
 
+# Headers folded only past RFC 5322's 998 characters: at 78, Python folds a subject that
+# starts with "[ALERT]" straight after "Subject:", and readers then see " [ALERT] ...",
+# which no "starts with [ALERT]" mail filter matches.
+MAIL_POLICY = email.policy.default.clone(max_line_length=998)
+
 
 @dataclass(frozen=True)
 class SmtpSettings:
@@ -54,7 +59,7 @@ def compose(
     envelope: Envelope, context: dict[str, Any], pdf_path: Path, sent_at: Any
 ) -> EmailMessage:
     """The message: plain-text and HTML bodies with the KPIs, and the PDF attached."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = envelope.subject
     message["From"] = envelope.sender
     message["To"] = ", ".join(envelope.recipients)
@@ -72,7 +77,7 @@ def compose(
 
 def read_message(path: Path) -> EmailMessage:
     """A message saved with `write_outbox` or beside its report."""
-    parsed = message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    parsed = message_from_bytes(path.read_bytes(), policy=MAIL_POLICY)
     assert isinstance(parsed, EmailMessage)
     return parsed
 

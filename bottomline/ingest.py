@@ -79,7 +79,7 @@ def ingest_model(
         summary, results = _ingest_kind(
             con, context, batch_context, kind, kinds, validator, progress
         )
-        if kind == "predictions":  # the run's own checks: stored here, not with a group
+        if kind == "predictions" and context.checks_arrival:  # the run's own check
             results += _stored(con, context, _check_arrival(con, context))
         report.summaries.append(summary)
         report.results += results

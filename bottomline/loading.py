@@ -65,6 +65,7 @@ class IngestContext:
     as_of: dt.date | None = None  # last day the run reports
     period_start: dt.date | None = None  # first day it reports
     dsns: Mapping[str, str] = field(default_factory=dict)  # database sources: env name -> DSN
+    checks_arrival: bool = True  # nightly runs: did files arrive since the last success?
 
 
 @dataclass(frozen=True)

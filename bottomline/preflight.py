@@ -39,9 +39,30 @@ def source_columns(path: Path) -> list[str] | None:
 SAMPLED_FILES = 5  # files of a source whose columns are read before a run
 
 
+def check_files(case: BusinessCase) -> None:
+    """Raise ConfigError when the reference's path matches no file (a typo, or the file not
+    where the case says): named with the case file's line, not a traceback later. Prediction
+    and outcome paths may match nothing yet (a new model, outcomes months away): ingest says
+    so in the report."""
+    source = case.reference.source
+    if (
+        source is not None
+        and source.path is not None
+        and not list_files(source.path, case.base_dir)
+    ):
+        raise ConfigError(
+            case.path,
+            _line(case, "reference.source.path") or _line(case, "reference.source"),
+            "reference.source.path",
+            f"no file matches {source.path!r} (looked in {case.base_dir.resolve()})",
+        )
+
+
 def check_columns(case: BusinessCase) -> None:
-    """Raise ConfigError when no sampled file of a source has a column the case names.
-    (Database sources are checked when read: a missing column stops their ingest, naming it.)"""
+    """Raise ConfigError when the reference file is missing, or when no sampled file of a
+    source has a column the case names. (Database sources are checked when read: a missing
+    column stops their ingest, naming it.)"""
+    check_files(case)
     for kind, source, keys in (
         ("predictions", case.predictions.source, case.prediction_column_uses()),
         ("outcomes", case.outcomes.source, case.outcome_column_uses()),

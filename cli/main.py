@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bottomline.config import case_files, load_case, load_cases
+from bottomline.config import EMAIL_ADDRESS, case_files, load_case, load_cases
 from bottomline.config_errors import ConfigError
 from bottomline.periods import PeriodError, checked_window
 from bottomline.preflight import check_columns
@@ -27,12 +28,39 @@ from cli.prefect_api import (
     prefect_api,
 )
 
+WEEK = re.compile(r"^(\d{4})-?W(\d{2})$")
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+DATE_HELP = "a day (2026-05-31), a month (2026-05) or an ISO week (2026-W47)"
 
-def _date(text: str) -> dt.date:
+
+def _day(text: str, last: bool) -> dt.date:
+    """A day as given, or the first (last) day of a month or ISO week."""
+    week, month = WEEK.match(text), MONTH.match(text)
     try:
+        if week:
+            year, number = int(week.group(1)), int(week.group(2))
+            return dt.date.fromisocalendar(year, number, 7 if last else 1)
+        if month:
+            first = dt.date(int(month.group(1)), int(month.group(2)), 1)
+            following = (first + dt.timedelta(days=32)).replace(day=1)
+            return following - dt.timedelta(days=1) if last else first
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-05-31") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not {DATE_HELP}") from None
+
+
+def _date(text: str) -> dt.date:
+    return _day(text, last=False)
+
+
+def _last_date(text: str) -> dt.date:
+    return _day(text, last=True)
+
+
+def _address(text: str) -> str:
+    if not EMAIL_ADDRESS.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an email address like cfo@example.com")
+    return text
 
 
 class UsageError(Exception):
@@ -111,9 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", parents=[common, runner], help="the nightly job")
     run.add_argument(
         "--as-of",
-        type=_date,
+        type=_last_date,
         default=None,
-        help="last day to report (default: yesterday in each model's zone)",
+        help=f"last day to report: {DATE_HELP}, its last day (default: yesterday in each "
+        "model's zone)",
     )
     run.add_argument(
         "--model",
@@ -132,11 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", parents=[common, runner], help="an ad hoc report")
     report.add_argument("--model", required=True, metavar="NAME")
-    report.add_argument("--start", type=_date, required=True)
-    report.add_argument("--end", type=_date, required=True)
+    report.add_argument("--start", type=_date, required=True, help=f"first day: {DATE_HELP}")
+    report.add_argument(
+        "--end", type=_last_date, required=True, help="last day: the same, its last day"
+    )
     report.add_argument(
         "--to",
         action="append",
+        type=_address,
         dest="recipients",
         metavar="ADDRESS",
         help="send to this address instead of the case's recipients",
@@ -147,8 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     backfill = commands.add_parser(
         "backfill", parents=[common, runner], help="ingest and aggregate a range; sends nothing"
     )
-    backfill.add_argument("--start", type=_date, required=True)
-    backfill.add_argument("--end", type=_date, required=True)
+    backfill.add_argument("--start", type=_date, required=True, help=f"first day: {DATE_HELP}")
+    backfill.add_argument(
+        "--end", type=_last_date, required=True, help="last day: the same, its last day"
+    )
     backfill.add_argument("--model", action="append", dest="model_names", metavar="NAME")
     backfill.set_defaults(handler=_backfill)
     send = commands.add_parser(
@@ -158,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument(
         "--to",
         action="append",
+        type=_address,
         dest="recipients",
         metavar="ADDRESS",
         help="send to this address instead of the original recipients",

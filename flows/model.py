@@ -100,7 +100,7 @@ def model_report(
     case = load_model_case(paths, model)
     period = chosen_period(start, end) if start and end else nightly_period(case, as_of)
     start_run(paths, run_id, flow_label, model, period)
-    ingested = ingest_sources(paths, case, run_id, period)
+    ingested = ingest_sources(paths, case, run_id, period, nightly=flow_label == "nightly")
     aggregated = run_plan(paths, case, plan_refresh(paths, case), units_at_once)
     earlier = earlier_report(
         paths, case, period, run_id, flow_label, (ingested, aggregated), resend
@@ -123,7 +123,7 @@ def model_report(
         if deliver
         else None
     )
-    publish_artifacts(report)
+    publish_artifacts(report, paths)
     return finish_run(
         paths, run_id, ingested, str(report.rendered.pdf_path), delivery, report.verdict
     )

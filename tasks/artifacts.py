@@ -9,6 +9,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from tasks.report import BuiltReport
+from tasks.settings import Paths, published_link
 
 
 def artifact_key(model: str, suffix: str) -> str:
@@ -17,8 +18,11 @@ def artifact_key(model: str, suffix: str) -> str:
 
 
 @task(cache_policy=NO_CACHE)
-def publish_artifacts(report: BuiltReport) -> None:
+def publish_artifacts(report: BuiltReport, paths: Paths) -> None:
+    """A markdown summary, and a link to the PDF: under $BOTTOMLINE_REPORTS_URL when the
+    reports are served, else its file:// URI (it opens on the machine that wrote it)."""
     context, model = report.context, report.data.case.name
+    pdf = report.rendered.pdf_path
     tiles = "\n".join(f"| {tile.label} | {tile.value} | {tile.note} |" for tile in context["tiles"])
     lines = "\n".join(f"- {line}" for line in context["data_lines"])
     markdown = (
@@ -33,6 +37,6 @@ def publish_artifacts(report: BuiltReport) -> None:
     )
     create_link_artifact(
         key=artifact_key(model, "report"),
-        link=report.rendered.pdf_path.as_uri(),
+        link=published_link(paths, pdf) or pdf.as_uri(),
         link_text="Report (PDF)",
     )

@@ -28,11 +28,16 @@ class Ingested:
     retry_delay_seconds=source_retry_delays(),
 )
 def ingest_sources(
-    paths: Paths, case: BusinessCase, run_id: str, period: tuple[dt.date, dt.date] | None
+    paths: Paths,
+    case: BusinessCase,
+    run_id: str,
+    period: tuple[dt.date, dt.date] | None,
+    nightly: bool = False,
 ) -> Ingested:
     """New predictions and outcomes of one model (files, or database rows past the watermark),
     validated; retried, as sources can be flaky (a retry loads only what the failed attempt
-    did not commit)."""
+    did not commit). Only a nightly run checks that new files arrived: an ad hoc report or a
+    backfill of past days expects none."""
     logger = get_run_logger()
     now = utc_now()
     validator = GxValidator(run_name=run_id, run_time=now)
@@ -43,6 +48,7 @@ def ingest_sources(
         as_of=period[1] if period else None,
         period_start=period[0] if period else None,
         dsns=database_dsns(case),
+        checks_arrival=nightly,
     )
     with open_warehouse(paths) as con:
         report = ingest_model(con, context, validator, logger.info)

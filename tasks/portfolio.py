@@ -14,7 +14,7 @@ from bottomline.delivery import Envelope, compose, refused_words, send_smtp, wri
 from bottomline.report.content import ReportData, gather_report_data
 from bottomline.report.context import build_context
 from bottomline.report.formatting import money, plural
-from bottomline.report.portfolio import portfolio_context
+from bottomline.report.portfolio import inputs_sentence, portfolio_context, worst_level
 from bottomline.report.render import render_portfolio_html, write_report
 from bottomline.runs import RunEnd, RunStart, record_end, record_start
 from bottomline.sqlfiles import load_sql
@@ -87,7 +87,10 @@ def _deliver(
         "tiles": [],
         "has_data": True,
         "alert": below,
-        "data_headline": "See each model's section in the attached report.",
+        "data_level": worst_level(row.data_level for row in portfolio["rows"]),
+        "data_headline": "Each model's data, below; its section in the attached report says more.",
+        "drift_level": worst_level(row.drift_level for row in portfolio["rows"]),
+        "drift_headline": inputs_sentence(portfolio["rows"]),
         "data_lines": [
             f"{row.title}: {row.realized} realized ({row.gap} against the promise); "
             f"data {row.data_words}; inputs {row.drift_words}."

@@ -21,7 +21,7 @@ from bottomline.report.render import RenderedReport, render_html, write_report
 from bottomline.runs import ReportedWindow, RunVerdict, window_reported
 from bottomline.verdict import judge
 from tasks.ingest import Ingested
-from tasks.settings import Paths, code_version, open_warehouse, utc_now
+from tasks.settings import Paths, code_version, open_warehouse, published_link, utc_now
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,9 @@ def build_report(
             generated_at=utc_now(),
             file_errors=file_errors(summaries),
             file_notes=[note for s in summaries for note in s.notes] + ingested.report.notes,
-            data_docs=str(ingested.data_docs) if ingested.data_docs else None,
+            data_docs=(published_link(paths, ingested.data_docs) or str(ingested.data_docs))
+            if ingested.data_docs
+            else None,
         )
         store_drift(con, case.name, start, end, data.drift, utc_now())
     started = time.perf_counter()

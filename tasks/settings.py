@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 from pydantic import BaseModel, ConfigDict
@@ -48,6 +49,18 @@ class Paths(BaseModel):
             reports_dir=Path(reports_dir).resolve(),
             outbox=Path(outbox).resolve(),
         )
+
+
+def published_link(paths: Paths, path: Path) -> str | None:
+    """Where readers open a file under the reports folder when $BOTTOMLINE_REPORTS_URL says
+    where that folder is served (e.g. https://reports.example.com/bottomline/); None when it
+    is not (a file:// link opens only on this machine, not in an emailed PDF)."""
+    base = os.environ.get("BOTTOMLINE_REPORTS_URL", "").strip()
+    try:
+        relative = path.resolve().relative_to(paths.reports_dir)
+    except ValueError:
+        return None
+    return base.rstrip("/") + "/" + quote(relative.as_posix()) if base else None
 
 
 @contextmanager

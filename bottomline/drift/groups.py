@@ -21,12 +21,16 @@ from bottomline.validation.shown_values import capped
 MAX_CATEGORIES = 12
 
 
+Bounds = tuple[float | None, float | None]  # a decile's (low, high]; None: open-ended
+
+
 @dataclass(frozen=True)
 class DriftGroup:
-    label: str
+    label: str  # a category as written, or a decile as "0.2 to 0.3" (see `bounds`)
     reference_share: float
     window_share: float
     value_per_prediction: float | None  # window, realized per matured prediction
+    bounds: Bounds | None = None  # numeric columns: the decile's edges, for the report to write
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ def drift_groups(
 ) -> DriftGroups:
     """Groups of one column from its reference and window profile rows."""
     decile_of = decile_labels(bins) if bins.kind == "numeric" else None
+    bounds_of = decile_bounds(bins) if bins.kind == "numeric" else {}
     frames = []
     for side, rows in (("reference", reference), ("window", window)):
         present = rows.filter(pl.col("bin") != NULL_BIN)
@@ -63,6 +68,7 @@ def drift_groups(
             row["reference_share"],
             row["window_share"],
             row["window_realized"] / row["window_matured"] if row["window_matured"] else None,
+            bounds_of.get(row["group"]),
         )
         for row in table.iter_rows(named=True)
     ]
@@ -76,12 +82,27 @@ def drift_groups(
 def decile_labels(bins: ColumnBins) -> dict[str, str]:
     """Each fine bin's name mapped to the label of the reference decile holding it."""
     edges, deciles = bins.edges, bins.decile_edges
-    labels = [f"up to {deciles[0]:.4g}" if len(deciles) else "all"]
-    labels += [f"{a:.4g} to {b:.4g}" for a, b in itertools.pairwise(deciles)]
-    if len(deciles):
-        labels.append(f"above {deciles[-1]:.4g}")
+    labels = list(_decile_names(deciles))
     index = np.searchsorted(deciles, np.append(edges, np.inf), side="left")
     return {str(number): labels[int(decile)] for number, decile in enumerate(index)}
+
+
+def decile_bounds(bins: ColumnBins) -> dict[str, Bounds]:
+    """Each decile's label (as in `decile_labels`) with its edges."""
+    deciles = [float(edge) for edge in bins.decile_edges]
+    edges: list[Bounds] = [(None, deciles[0])] if deciles else [(None, None)]
+    edges += list(itertools.pairwise(deciles))
+    if deciles:
+        edges.append((deciles[-1], None))
+    return dict(zip(_decile_names(bins.decile_edges), edges, strict=True))
+
+
+def _decile_names(deciles: np.ndarray) -> list[str]:
+    if not len(deciles):
+        return ["all"]
+    names = [f"up to {deciles[0]:.4g}"]
+    names += [f"{a:.4g} to {b:.4g}" for a, b in itertools.pairwise(deciles)]
+    return [*names, f"above {deciles[-1]:.4g}"]
 
 
 def _ordered(table: pl.DataFrame, bins: ColumnBins) -> pl.DataFrame:

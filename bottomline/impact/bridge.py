@@ -10,9 +10,10 @@ the matured predictions), and a plan of `value_per_prediction` (pi) on N_plan pr
     performance = R - E                  outcomes differed from what the scores promised
     plan + volume + mix + performance = R
 
-N_plan is the plan's daily volume times the window's days, times the share of the window's
-predictions already matured, so outcomes still pending never count as missed volume. Without
-a planned volume, N_plan = N (no volume effect).
+N_plan is the plan's daily volume times the window's days within the model's life (days
+before its first prediction or after its last are not missed volume), times the share of the
+window's predictions already matured, so outcomes still pending never count as missed volume.
+Without a planned volume, N_plan = N (no volume effect).
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ class Plan:
     value_per_prediction: float  # currency, pi
     predictions_per_day: float | None  # None: no planned volume
     source: str  # where the figures came from, for the report
+    value_from: str = "the business case"  # or "the reference": where pi came from
+
+    @property
+    def is_a_budget(self) -> bool:
+        """Whether the business case set the value per prediction (else the reference did)."""
+        return self.value_from == "the business case"
 
 
 @dataclass(frozen=True)
@@ -86,17 +93,23 @@ def make_plan(
     source += (
         f"; daily volume from {volume_source}" if volume is not None else ("; no planned volume")
     )
-    return Plan(value_per_prediction=value, predictions_per_day=volume, source=source)
+    return Plan(
+        value_per_prediction=value,
+        predictions_per_day=volume,
+        source=source,
+        value_from=value_source,
+    )
 
 
-def bridge(figures: PeriodFigures, plan: Plan) -> Bridge:
-    """Plan, volume, mix and performance for a window; they add up to its realized value."""
+def bridge(figures: PeriodFigures, plan: Plan, days_in_life: int | None = None) -> Bridge:
+    """Plan, volume, mix and performance for a window; they add up to its realized value.
+    `days_in_life`: the window's days within the model's life (default: all of them)."""
     matured = figures.matured
     pi = plan.value_per_prediction
     if plan.predictions_per_day is None or figures.predictions == 0:
         planned = float(matured)
     else:
-        days = (figures.end - figures.start).days + 1
+        days = (figures.end - figures.start).days + 1 if days_in_life is None else days_in_life
         planned = plan.predictions_per_day * days * matured / figures.predictions
     return Bridge(
         planned_predictions=planned,

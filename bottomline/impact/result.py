@@ -19,7 +19,7 @@ from bottomline.impact.slices import (
     version_slices,
 )
 from bottomline.impact.uncertainty import CalibrationUncertainty
-from bottomline.impact.windows import previous_window
+from bottomline.impact.windows import ModelLife, previous_window
 from bottomline.metrics import ALL, MEASURES
 
 
@@ -49,6 +49,7 @@ class BusinessImpact:
     segments: dict[str, list[Slice]]  # by segment column
     fairness: dict[str, list[FairnessGroup]]  # by protected column
     baselines: Baselines | None  # only when outcomes are known whatever the decision
+    life: ModelLife | None = None  # None: no predictions stored at all
 
 
 def whole_model_daily(metrics: pl.DataFrame) -> pl.DataFrame:
@@ -68,10 +69,12 @@ def business_impact(
     start: dt.date,
     end: dt.date,
     uncertainty: CalibrationUncertainty | None = None,
+    life: ModelLife | None = None,
 ) -> BusinessImpact:
     """Every figure of the window [start, end] from a model's `metrics_daily` rows (which must
     cover the previous window too, for the comparison); `uncertainty` adds the calibration's
-    part to the ranges of the window, its days, versions and segments."""
+    part to the ranges of the window, its days, versions and segments; `life` keeps days
+    outside the model's life out of the plan."""
     spread = uncertainty or CalibrationUncertainty.none()
     daily = whole_model_daily(metrics)
     figures = with_calibration(period_figures(daily, start, end), spread.variances(start, end))
@@ -91,7 +94,9 @@ def business_impact(
         previous=period_figures(daily, *previous_window(start, end)),
         series=daily_series(daily, start, end, spread.daily(start, end)),
         plan=plan,
-        bridge=bridge(figures, plan) if plan is not None else None,
+        bridge=bridge(figures, plan, life.days_in(start, end) if life else None)
+        if plan is not None
+        else None,
         versions=versions,
         comparison=compare_versions(versions, case.predictions.champion),
         segments=segments,
@@ -106,6 +111,7 @@ def business_impact(
         )
         if case.outcomes.observed_for_every_decision
         else None,
+        life=life,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -50,7 +51,29 @@ def _slices(
         Slice(segment, str(value), period_figures(rows.filter(pl.col(key) == value), start, end))
         for value in values
     ]
+    if slices and all(band_order(s.value) is not None for s in slices):
+        return sorted(slices, key=lambda s: (band_order(s.value), s.value))
     return sorted(slices, key=lambda s: (-s.figures.predictions, s.value))
+
+
+BAND_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*([kKmM]?)")
+
+
+def band_order(value: str) -> tuple[float, int] | None:
+    """Where a band such as "<30k", "30-50k", "80k+", "35-50" or "over 65" falls in its natural
+    order (its first number, "<"/"under" before, "+"/">"/"over" after); None for a value with no
+    number (such values sort by size)."""
+    found = BAND_NUMBER.findall(value)
+    if not found:
+        return None
+    scale = next((suffix.lower() for _, suffix in found if suffix), "")  # "30-50k": both k
+    number = float(found[0][0]) * {"k": 1e3, "m": 1e6}.get(scale, 1.0)
+    text = value.lower()
+    if text.startswith(("<", "under", "below", "up to")):
+        return number, -1
+    if text.startswith((">", "over", "above")) or text.rstrip().endswith("+"):
+        return number, 1
+    return number, 0
 
 
 @dataclass(frozen=True)

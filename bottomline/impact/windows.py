@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Literal
 
 import polars as pl
@@ -52,3 +53,24 @@ def previous_window(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     """The window of the same length just before [start, end]."""
     length = end - start + dt.timedelta(days=1)
     return start - length, start - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ModelLife:
+    """The first and last day a model has predictions, over all it has stored: days of a
+    window outside them are outside its life, neither value nor missed volume."""
+
+    first_day: dt.date
+    last_day: dt.date
+
+    def days_in(self, start: dt.date, end: dt.date) -> int:
+        """Days of [start, end] within the model's life (0 when they do not overlap)."""
+        return max(0, (min(end, self.last_day) - max(start, self.first_day)).days + 1)
+
+    def days_before(self, start: dt.date, end: dt.date) -> int:
+        """Days of [start, end] before the model's first prediction."""
+        return max(0, (min(end + dt.timedelta(days=1), self.first_day) - start).days)
+
+    def days_after(self, start: dt.date, end: dt.date) -> int:
+        """Days of [start, end] after the model's last prediction."""
+        return max(0, (end - max(start - dt.timedelta(days=1), self.last_day)).days)

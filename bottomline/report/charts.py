@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 import matplotlib as mpl
 import numpy as np
 import polars as pl
 from matplotlib.axes import Axes
-from matplotlib.dates import AutoDateLocator, DateFormatter
+from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from bottomline.impact.bridge import Bridge
 from bottomline.report.chart_style import (
@@ -27,11 +28,13 @@ from bottomline.report.chart_style import (
 )
 from bottomline.report.formatting import money
 
+SHORT_WINDOW = 7  # days: a shorter window is drawn on a week's width, every day ticked
+
 
 def value_over_time(series: pl.DataFrame, currency: str) -> bytes:
     """Daily realized value, pending estimate and the promise with its 95% band."""
     with mpl.rc_context(cast("Any", STYLE)):
-        figure = Figure(figsize=(170 * MM, 56 * MM))
+        figure = Figure(figsize=(170 * MM, 46 * MM))  # page one: room for the data's status
         axes = figure.add_subplot()
         days = series["day"].to_list()
         realized = series["realized_value"].to_numpy()
@@ -67,7 +70,7 @@ def value_over_time(series: pl.DataFrame, currency: str) -> bytes:
             linewidth=1.0,
             label="Promised by scores",
         )
-        _dates_and_money(axes, currency, f"{currency} per day")
+        _dates_and_money(axes, currency, f"{currency} per day", days)
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, frameon=False)
         figure.tight_layout()
         return to_svg(figure)
@@ -102,8 +105,17 @@ def cumulative_value(series: pl.DataFrame, currency: str) -> bytes:
             linewidth=1.0,
             label="Promised by scores",
         )
-        axes.plot(days, realized, color=REALIZED, linewidth=1.8, label="Realized")
-        _dates_and_money(axes, currency, f"{currency}, running total")
+        dots = "o" if len(days) <= SHORT_WINDOW else None  # a short window's days, each seen
+        axes.plot(
+            days,
+            realized,
+            color=REALIZED,
+            linewidth=1.8,
+            marker=dots,
+            markersize=3,
+            label="Realized",
+        )
+        _dates_and_money(axes, currency, f"{currency}, running total", days)
         axes.legend(loc="upper left", frameon=False)
         figure.tight_layout()
         return to_svg(figure)
@@ -159,9 +171,21 @@ def bridge_waterfall(bridge: Bridge, currency: str) -> bytes:
         return to_svg(figure)
 
 
-def _dates_and_money(axes: Axes, currency: str, label: str) -> None:
+def _dates_and_money(axes: Axes, currency: str, label: str, days: list[dt.date]) -> None:
+    """Money on y; on x the window's days only: a window shorter than a week is drawn on a
+    week's width (a day's bar stays a day wide), with a tick for each of its days."""
     axes.axhline(0, color="#555555", linewidth=0.6)
     axes.yaxis.set_major_formatter(FuncFormatter(axis_money(currency)))
     axes.set_ylabel(label)
-    axes.xaxis.set_major_locator(AutoDateLocator(minticks=4, maxticks=8))
+    first, last = days[0], days[-1]
+    margin = 0.6 + max(0, SHORT_WINDOW - len(days)) / 2
+    axes.set_xlim(
+        float(date2num(first)) - margin,
+        float(date2num(last)) + margin,
+    )
+    if len(days) <= 2 * SHORT_WINDOW:
+        step = 1 if len(days) <= SHORT_WINDOW else 2
+        axes.xaxis.set_major_locator(FixedLocator(date2num(days[::step])))
+    else:
+        axes.xaxis.set_major_locator(AutoDateLocator(minticks=4, maxticks=8))
     axes.xaxis.set_major_formatter(DateFormatter("%-d %b"))

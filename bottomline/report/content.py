@@ -17,7 +17,7 @@ from bottomline.figures import PeriodFigures
 from bottomline.impact.bridge import Plan, make_plan, reference_value_per_prediction
 from bottomline.impact.result import BusinessImpact, business_impact
 from bottomline.impact.uncertainty import CalibrationUncertainty
-from bottomline.impact.windows import previous_window
+from bottomline.impact.windows import ModelLife, previous_window
 from bottomline.metrics import STAKES_SCHEMA
 from bottomline.reference import ReferenceError, load_reference
 from bottomline.report.quality import DataStatus, gather_data_status
@@ -123,6 +123,7 @@ def gather_report_data(
             start,
             end,
             calibration_uncertainty(con, case, start, end),
+            model_life(con, case),
         ),
         drift=drift,
         drift_where=where,
@@ -144,6 +145,12 @@ def gather_report_data(
         code_version=code_version,
         generated_at=generated_at,
     )
+
+
+def model_life(con: duckdb.DuckDBPyConnection, case: BusinessCase) -> ModelLife | None:
+    """The first and last day the model has predictions (None: it has none yet)."""
+    row = first_row(con, load_sql("report/model_life"), {"model": case.name})
+    return ModelLife(row[0], row[1]) if row and row[0] is not None else None
 
 
 def calibration_uncertainty(

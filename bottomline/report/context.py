@@ -7,14 +7,21 @@ from pathlib import Path
 from typing import Any
 
 from bottomline.config import BusinessCase, VerdictSpec
+from bottomline.impact.bridge import Plan
 from bottomline.impact.result import BusinessImpact
 from bottomline.report.content import ReportData
 from bottomline.report.drift_context import drift_headline, drift_rows, where_context
 from bottomline.report.formatting import money, percent, period
-from bottomline.report.impact_context import impact_context, signed_money
+from bottomline.report.impact_context import (
+    MIN_OUTCOMES_TO_COMPARE,
+    comparable,
+    impact_context,
+    signed_money,
+)
 from bottomline.report.narrative import (
     Units,
     largest_bridge_step,
+    life_sentence,
     pending_sentence,
     segment_losing_most,
     verdict,
@@ -27,6 +34,7 @@ from bottomline.report.quality_context import (
     quality_section,
     timestamp_text,
 )
+from bottomline.validation.shown_values import capped
 from bottomline.verdict import NEEDS_A_LOOK, judge
 
 
@@ -73,20 +81,29 @@ def kpi_tiles(
         ),
     ]
     bridge = impact.bridge
-    if bridge is not None:
+    if figures.matured == 0:
+        tiles[1:] = [
+            Tile(
+                "Promised by the scores", "n/a", f"for {units.many} with known outcomes: none yet"
+            ),
+            Tile("Realized vs promised", "n/a", "no outcomes known yet"),
+        ]
+        tiles.append(Tile("Against plan", "n/a", "no outcomes known yet to set against it"))
+    elif bridge is not None:
         against = bridge.realized - bridge.plan
         tiles.append(
             Tile(
                 "Against plan",
                 signed_money(against, currency),
-                f"plan {money(bridge.plan, currency)} for these {units.many}",
+                f"plan {money(bridge.plan, currency)} for these {units.many}"
+                + plan_basis(impact.plan, currency, units),
                 "good" if against >= 0 else "bad",
             )
         )
     else:
         tiles.append(Tile("Against plan", "n/a", "no plan in the business case or reference"))
     now, before = figures.value_per_prediction, impact.previous.value_per_prediction
-    if now is not None and before:
+    if comparable(impact) and now is not None and before:
         change = (now - before) / abs(before)
         tiles.append(
             Tile(
@@ -98,7 +115,16 @@ def kpi_tiles(
             )
         )
     else:
-        tiles.append(Tile(f"Per {units.one}, vs before", "n/a", "no earlier outcomes to compare"))
+        few = impact.previous.matured and not comparable(impact)
+        tiles.append(
+            Tile(
+                f"Per {units.one}, vs before",
+                money(now, currency) if now is not None else "n/a",
+                f"too few known outcomes to compare (under {MIN_OUTCOMES_TO_COMPARE} in a window)"
+                if few
+                else "no earlier outcomes to compare",
+            )
+        )
     tiles.append(
         Tile(
             "Still to come (estimate)",
@@ -112,17 +138,60 @@ def kpi_tiles(
     return tiles
 
 
+def plan_basis(plan: Plan | None, currency: str, units: Units) -> str:
+    """Where a plan's value per prediction came from, when it is not the case's own budget."""
+    if plan is None or plan.is_a_budget:
+        return ""
+    value = money(plan.value_per_prediction, currency)
+    return f", at the reference's {value} each"
+
+
 def things_to_know(data: ReportData, units: Units) -> list[str]:
     """The three things to know, by rule: the largest bridge effect, the worst-moved input,
     the segment furthest below its promise."""
     currency = data.case.currency
     slices = [s for segment in data.impact.segments.values() for s in segment]
     things = [
-        largest_bridge_step(data.impact.bridge, currency, units),
-        worst_drift(data.drift_where, data.drift, currency, units),
-        segment_losing_most(slices, currency, data.case.verdict) if slices else None,
+        largest_bridge_step(
+            data.impact.bridge,
+            currency,
+            units,
+            data.impact.plan is None or data.impact.plan.is_a_budget,
+        ),
+        worst_drift(data.drift_where, data.drift, data.case, units),
+        segment_losing_most(slices, currency, data.case.verdict, data.case.label)
+        if slices
+        else None,
     ]
     return [thing for thing in things if thing]
+
+
+def next_step(data: ReportData, judged: str | None, drift_level: str) -> str | None:
+    """Where something needs a look: who should look (the case's `owner`), and where to start.
+    None when nothing does: a report that needs nothing says nothing."""
+    case = data.case
+    who = case.owner or "the model's owner"
+    if judged in NEEDS_A_LOOK:
+        slices = [s for segment in data.impact.segments.values() for s in segment]
+        off = [s for s in slices if s.figures.matured and judge(s.figures, case.verdict) == judged]
+        short = sorted(off, key=lambda s: s.figures.gap if judged == "below" else -s.figures.gap)
+        start = (
+            f", starting with {case.label(short[0].segment)} \u201c{capped(short[0].value)}\u201d"
+            if short
+            else ""
+        )
+        return (
+            f"Next step for {who}: find why value is off its promise{start} "
+            "(\u201cWhere the money came from\u201d)."
+        )
+    if data.status.level == "problem":
+        return f"Next step for {who}: fix the data problems under \u201cData quality\u201d."
+    if drift_level == "problem" and data.drift_where is not None:
+        return (
+            f"Next step for {who}: find out why {case.label(data.drift_where.column)} moved "
+            "(\u201cDid the inputs move?\u201d)."
+        )
+    return None
 
 
 def charts(data: ReportData) -> dict[str, str | None]:
@@ -136,7 +205,9 @@ def charts(data: ReportData) -> dict[str, str | None]:
     shares = data.score_shares
     return {
         "daily": svg_data_uri(value_over_time(impact.series, currency)),
-        "cumulative": svg_data_uri(cumulative_value(impact.series, currency)),
+        "cumulative": svg_data_uri(cumulative_value(impact.series, currency))
+        if impact.series.height > 1  # one day's running total is that day's bar
+        else None,
         "waterfall": svg_data_uri(bridge_waterfall(impact.bridge, currency))
         if impact.bridge
         else None,
@@ -149,7 +220,7 @@ def build_context(data: ReportData) -> dict[str, Any]:
     case, figures = data.case, data.figures
     units = units_of(case)
     has_data = figures.predictions > 0
-    drift_level, drift_sentence = drift_headline(data.drift)
+    drift_level, drift_sentence = drift_headline(data.drift, has_data, case.label)
     judged = judge(figures, case.verdict)
     return {
         "title": case.title,
@@ -162,19 +233,24 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "verdict": verdict(case.title, case.currency, figures, case.verdict),
         "judged": judged,
         "pending": pending_sentence(case.currency, figures, units.many),
+        "life": life_sentence(data.impact.life, figures.start, figures.end),
         "has_data": has_data,
         "tiles": kpi_tiles(data.impact, case.currency, units, case.verdict) if has_data else [],
         "things": things_to_know(data, units) if has_data else [],
         "charts": charts(data) if has_data else {},
         "alert": judged in NEEDS_A_LOOK,
+        "next_step": next_step(data, judged, drift_level) if has_data else None,
         "needs_attention": judged in NEEDS_A_LOOK or "problem" in (data.status.level, drift_level),
         "data_level": data.status.level,
         "data_headline": data_headline(data),
         "data_lines": data_lines(data),
         "drift_level": drift_level,
         "drift_headline": drift_sentence,
-        "drift_rows": drift_rows(data.drift),
-        "drift_where": where_context(data.drift_where, case.currency),
+        "drift_rows": drift_rows(data.drift, case.label),
+        "drift_where": where_context(
+            data.drift_where, case, data.impact.bridge.mix if data.impact.bridge else None
+        ),
+        "labels": {column: case.label(column) for column in case.kept_columns()},
         "impact": impact_context(data.impact, case.currency, units, case.verdict),
         "quality": quality_section(data),
         "maturity": maturity_by_age(data.series, figures.end),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from bottomline.config import BusinessCase
 from bottomline.drift.groups import DriftGroups
 from bottomline.drift.window import ColumnDrift
 from bottomline.report.formatting import count, money, percent, plural
+from bottomline.report.impact_context import signed_money
+from bottomline.report.narrative import group_words
 
 MODEL_OUTPUTS = {
     "score": "Score (model output)",
@@ -21,9 +25,14 @@ def _number(value: float | None, digits: int = 3) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def drift_headline(drift: list[ColumnDrift]) -> tuple[str, str]:
-    """(light level, one sentence) on whether the model's inputs moved."""
+def drift_headline(
+    drift: list[ColumnDrift], has_data: bool = True, label: Callable[[str], str] = str
+) -> tuple[str, str]:
+    """(light level, one sentence) on whether the model's inputs moved; the statistics stay
+    in the drift table (page one names no PSI)."""
     inputs = [d for d in drift if d.column not in MODEL_OUTPUTS]
+    if not has_data:
+        return "good", "Drift: no predictions in this window to compare with the reference."
     if not drift:
         return "good", "Drift: no profiles yet; they are built when outcomes are aggregated."
     moved = [d for d in inputs if d.severity != "none"]
@@ -38,15 +47,12 @@ def drift_headline(drift: list[ColumnDrift]) -> tuple[str, str]:
         return LEVELS[worst], (
             f"Drift: all {plural(len(inputs), 'input')} are stable against the reference{tail}."
         )
-    named = "; ".join(
-        f"{d.column} {SEVERITY_WORDS[d.severity]} (PSI {_number(d.value('psi'), 2)})"
-        for d in moved[:3]
-    )
+    named = "; ".join(f"{label(d.column)} {SEVERITY_WORDS[d.severity]}" for d in moved[:3])
     stable = len(inputs) - len(moved)
     return LEVELS[worst], f"Drift: {named}; {plural(stable, 'other input')} stable."
 
 
-def drift_rows(drift: list[ColumnDrift]) -> list[dict[str, str]]:
+def drift_rows(drift: list[ColumnDrift], label: Callable[[str], str] = str) -> list[dict[str, str]]:
     rows = []
     for d in drift:
         test = (
@@ -56,7 +62,7 @@ def drift_rows(drift: list[ColumnDrift]) -> list[dict[str, str]]:
         )
         rows.append(
             {
-                "column": MODEL_OUTPUTS.get(d.column, d.column),
+                "column": MODEL_OUTPUTS.get(d.column) or label(d.column),
                 "severity": {"alert": "Alert", "warning": "Warning", "none": "-"}[d.severity],
                 "psi": _number(d.value("psi")),
                 "test": test,
@@ -70,14 +76,19 @@ def drift_rows(drift: list[ColumnDrift]) -> list[dict[str, str]]:
     return rows
 
 
-def where_context(where: DriftGroups | None, currency: str) -> dict[str, Any] | None:
+def where_context(
+    where: DriftGroups | None, case: BusinessCase, mix: float | None = None
+) -> dict[str, Any] | None:
+    """The table of where the worst-moved input moved; `mix` is the bridge's (currency), which
+    the text sets beside the move's own worth."""
     if where is None:
         return None
+    currency, column_format = case.currency, case.formats.get(where.column, "number")
     return {
-        "column": where.column,
+        "column": case.label(where.column),
         "groups": [
             {
-                "label": g.label,
+                "label": g.label if g.bounds is None else group_words(g, column_format, currency),
                 "reference": percent(g.reference_share, decimals=0),
                 "window": percent(g.window_share, decimals=0),
                 "value": money(g.value_per_prediction, currency)
@@ -87,4 +98,5 @@ def where_context(where: DriftGroups | None, currency: str) -> dict[str, Any] | 
             for g in where.groups
         ],
         "shift": money(where.shift_value, currency),
+        "mix": signed_money(mix, currency) if mix is not None else None,
     }

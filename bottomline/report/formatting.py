@@ -79,3 +79,26 @@ def period_phrase(start: dt.date, end: dt.date) -> str:
 
 def _is_month_end(value: dt.date) -> bool:
     return (value + dt.timedelta(days=1)).day == 1
+
+
+def plain_number(value: float) -> str:
+    """A number as people write it, never in scientific notation: 60,680, 12.3, 0.44, 0.0031
+    (whole numbers from 100 up, else three significant digits)."""
+    if not math.isfinite(value):
+        return "n/a"
+    if abs(value) >= 100 or value == 0:
+        return f"{round(value):,}"
+    decimals = 2 - math.floor(math.log10(abs(value)))
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def column_value(value: float, column_format: str, currency: str) -> str:
+    """A value of a column in the format the case gives it (see BusinessCase.formats)."""
+    if column_format == "money":
+        return money(value, currency)
+    if column_format == "percent":
+        return percent(value, decimals=0 if abs(value) >= 0.1 else 1)
+    if column_format == "integer":
+        return f"{round(value):,}"
+    return plain_number(value)

@@ -10,7 +10,7 @@ from bottomline.figures import Z_95, PeriodFigures
 from bottomline.impact.fairness import FairnessGroup, RateRatio
 from bottomline.impact.result import BusinessImpact
 from bottomline.impact.slices import VersionComparison
-from bottomline.report.formatting import count, money, percent
+from bottomline.report.formatting import count, money, percent, plural
 from bottomline.report.narrative import Units
 from bottomline.validation.shown_values import capped
 from bottomline.verdict import judge
@@ -83,7 +83,7 @@ def bridge_rows(impact: BusinessImpact, currency: str, units: Units) -> list[tup
         (
             "Mix",
             signed_money(bridge.mix, currency),
-            f"who came changed: what the scores promised per {units.one} differs from plan",
+            _mix_meaning(impact, currency, units),
         ),
         (
             "Performance",
@@ -92,6 +92,19 @@ def bridge_rows(impact: BusinessImpact, currency: str, units: Units) -> list[tup
         ),
         ("Realized", money(bridge.realized, currency), "what the decisions earned"),
     ]
+
+
+def _mix_meaning(impact: BusinessImpact, currency: str, units: Units) -> str:
+    """The mix step in words: what the window's predictions were worth each, by their scores,
+    against the plan's value each."""
+    figures, plan = impact.figures, impact.plan
+    if not figures.matured or plan is None:
+        return f"a different mix of {units.many}"
+    each = money(figures.expected_value_matured / figures.matured, currency)
+    return (
+        f"a different mix of {units.many}: by their scores worth {each} each, "
+        f"against the plan's {money(plan.value_per_prediction, currency)}"
+    )
 
 
 def comparison_sentence(
@@ -119,18 +132,33 @@ def comparison_sentence(
     )
 
 
+MIN_OUTCOMES_TO_COMPARE = 30  # known outcomes in each window, for a change per prediction
+
+
+def comparable(impact: BusinessImpact) -> bool:
+    """Whether both windows have enough known outcomes for their values per prediction to be
+    set side by side (with 14 and 9, +1142% is noise that would cry wolf)."""
+    return min(impact.figures.matured, impact.previous.matured) >= MIN_OUTCOMES_TO_COMPARE
+
+
 def previous_sentence(impact: BusinessImpact, currency: str, units: Units) -> str | None:
     """This window against the one before, per prediction with a known outcome (a fair
     comparison however many outcomes are still pending in either)."""
     now, before = impact.figures.value_per_prediction, impact.previous.value_per_prediction
-    if now is None or before is None:
+    if now is None or before is None or not comparable(impact):
         return None
     change = (now - before) / abs(before) if before else None
     return (
         f"Per {units.one} with a known outcome the model realized {money(now, currency)}, "
-        f"against {money(before, currency)} in the {count(impact.previous.days_with_data)} "
-        f"days before ({percent(change, signed=True)})."
+        f"against {money(before, currency)} {_window_before(impact.previous)} "
+        f"({percent(change, signed=True)})."
     )
+
+
+def _window_before(previous: PeriodFigures) -> str:
+    """'on the day before', 'in the 30 days before'."""
+    length = (previous.end - previous.start).days + 1
+    return "on the day before" if length == 1 else f"in the {plural(length, 'day')} before"
 
 
 def ratio_words(ratio: RateRatio, is_reference: bool) -> str:

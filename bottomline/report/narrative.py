@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bottomline.config import VerdictSpec
-from bottomline.drift.groups import DriftGroups
+from bottomline.config import BusinessCase, VerdictSpec
+from bottomline.drift.groups import DriftGroup, DriftGroups
 from bottomline.drift.window import ColumnDrift
 from bottomline.figures import PeriodFigures
 from bottomline.impact.bridge import Bridge
 from bottomline.impact.slices import Slice
-from bottomline.report.formatting import count, money, percent, period_phrase
+from bottomline.impact.windows import ModelLife
+from bottomline.report.formatting import (
+    column_value,
+    count,
+    day,
+    money,
+    percent,
+    period_phrase,
+    plural,
+)
 from bottomline.validation.shown_values import capped
 from bottomline.verdict import Verdict, judge
 
@@ -73,6 +84,33 @@ def pending_sentence(
     )
 
 
+def life_sentence(life: ModelLife | None, start: dt.date, end: dt.date) -> str | None:
+    """Days of the window outside the model's life (before its first prediction, after its
+    last), said plainly: they are neither value nor missed volume. None when the whole window
+    is inside it."""
+    if life is None:
+        return None
+    if life.days_in(start, end) == 0:
+        return (
+            f"This model's data runs from {day(life.first_day)} to {day(life.last_day)}, "
+            "outside this window."
+        )
+    before, after = life.days_before(start, end), life.days_after(start, end)
+    if before and after:
+        runs = f"runs from {day(life.first_day)} to {day(life.last_day)}"
+        outside = f"the {plural(before, 'day')} of this window before it and {after} after"
+    elif before:
+        runs, outside = f"starts on {day(life.first_day)}", f"the {plural(before, 'day')}"
+        outside += " of this window before it"
+    elif after:
+        runs, outside = f"ends on {day(life.last_day)}", f"the {plural(after, 'day')}"
+        outside += " of this window after it"
+    else:
+        return None
+    verb = "is" if before + after == 1 else "are"
+    return f"The model's data {runs}; {outside} {verb} left out of every figure, the plan included."
+
+
 @dataclass(frozen=True)
 class Units:
     one: str  # "loan"
@@ -84,14 +122,17 @@ class Units:
 
 STEP_WORDS = {
     "Volume": "volume: {more_or_fewer} {units} than planned",
-    "Mix": "the mix: the {units} that came promised {less_or_more} per {unit} than planned",
+    "Mix": "the mix: by their scores, the {units} were worth {less_or_more} each than planned",
     "Performance": "performance: outcomes came in {worse_or_better} than the scores promised",
 }
 
 
-def largest_bridge_step(bridge: Bridge | None, currency: str, units: Units) -> str | None:
-    """Thing to know 1: what moved realized value most against plan."""
-    if bridge is None:
+def largest_bridge_step(
+    bridge: Bridge | None, currency: str, units: Units, budget: bool = True
+) -> str | None:
+    """Thing to know 1: what moved realized value most against plan (`budget`: the case set
+    the plan's value, else it is the reference's)."""
+    if bridge is None or bridge.predictions == 0:  # no outcomes yet: nothing to set against it
         return None
     step, amount = bridge.largest_step
     words = STEP_WORDS[step].format(
@@ -102,36 +143,56 @@ def largest_bridge_step(bridge: Bridge | None, currency: str, units: Units) -> s
         unit=units.one,
     )
     sign = "+" if amount > 0 else ""
+    basis = "" if budget else " (the reference's, not a budget)"
     return (
-        f"Against a plan of {money(bridge.plan, currency)}, the biggest mover was {words} "
+        f"Against a plan of {money(bridge.plan, currency)}{basis}, the biggest mover was {words} "
         f"({sign}{money(amount, currency)})."
     )
 
 
 def worst_drift(
-    where: DriftGroups | None, drift: list[ColumnDrift], currency: str, units: Units
+    where: DriftGroups | None, drift: list[ColumnDrift], case: BusinessCase, units: Units
 ) -> str:
-    """Thing to know 2: which input moved most, and what its move does to value."""
+    """Thing to know 2: which input moved most, and what its move does to value (in the
+    case's words for the column and its values; the statistics stay on the drift page)."""
     if where is None:
         scores_moved = any(d.column == "score" and d.severity != "none" for d in drift)
         tail = " (the scores themselves moved, though)" if scores_moved else ""
         return f"No input moved beyond its thresholds since the reference{tail}."
     grew = max(where.groups, key=lambda g: g.window_share - g.reference_share)
-    psi = next((d.value("psi") for d in drift if d.column == where.column), None)
-    measure = f" (PSI {psi:.2f})" if psi is not None else ""
     earning = (
-        f", earning {money(grew.value_per_prediction, currency)} per {units.one}"
+        f", earning {money(grew.value_per_prediction, case.currency)} per {units.one}"
         if grew.value_per_prediction is not None
         else ""
     )
+    group = group_words(grew, case.formats.get(where.column, "number"), case.currency)
+    which = f"with a value {group}" if grew.bounds is not None else f"in {group}"
     return (
-        f"{where.column} moved most{measure}: the share of {units.many} with {where.column} "
-        f"{grew.label} went from {percent(grew.reference_share, decimals=0)} to "
+        f"{case.label(where.column)} moved most: the share of {units.many} {which} went from "
+        f"{percent(grew.reference_share, decimals=0)} to "
         f"{percent(grew.window_share, decimals=0)}{earning}."
     )
 
 
-def segment_losing_most(slices: list[Slice], currency: str, rule: VerdictSpec | None = None) -> str:
+def group_words(group: DriftGroup, column_format: str, currency: str) -> str:
+    """A drift group as a leader reads it: "above 0.44", "EUR 10K to EUR 20K", "“self-employed”"."""
+    if group.bounds is None:
+        return f"\u201c{group.label}\u201d"
+    low, high = (
+        None if edge is None else column_value(edge, column_format, currency)
+        for edge in group.bounds
+    )
+    if low is None:
+        return "of any size" if high is None else f"up to {high}"
+    return f"above {low}" if high is None else f"{low} to {high}"
+
+
+def segment_losing_most(
+    slices: list[Slice],
+    currency: str,
+    rule: VerdictSpec | None = None,
+    label: Callable[[str], str] = str,
+) -> str:
     """Thing to know 3: the segment value furthest below its promise, in money, and whether
     that is beyond its own 95% range by a gap that matters (the verdict's rule)."""
     short = [s for s in slices if s.figures.matured and s.figures.gap < 0]
@@ -149,7 +210,7 @@ def segment_losing_most(slices: list[Slice], currency: str, rule: VerdictSpec | 
         else ", beyond normal variation but too small to act on"
     )
     return (
-        f"{worst.segment} {capped(worst.value)} fell "
+        f"{label(worst.segment)} \u201c{capped(worst.value)}\u201d fell "
         f"{money(-worst.figures.gap, currency)} short of "
         f"its promise ({percent(worst.figures.gap_share, signed=True)}){tail}."
     )

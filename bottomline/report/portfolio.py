@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,20 @@ def portfolio_row(data: ReportData) -> PortfolioRow:
         drift_words={"good": "stable", "warning": "moved", "problem": "moved a lot"}[drift_level],
         flag=judge(figures, data.case.verdict) in NEEDS_A_LOOK,
     )
+
+
+def worst_level(levels: Iterable[str]) -> str:
+    """The worst of some lights: problem, then warning, else good."""
+    found = set(levels)
+    return next((level for level in ("problem", "warning") if level in found), "good")
+
+
+def inputs_sentence(rows: list[PortfolioRow]) -> str:
+    """Drift across models in one sentence, for the portfolio email."""
+    moved = [f"{row.title} {row.drift_words}" for row in rows if row.drift_level != "good"]
+    if not moved:
+        return "Drift: every model's inputs are stable against its reference."
+    return f"Drift: the inputs of {'; '.join(moved)}."
 
 
 def portfolio_verdict(datas: list[ReportData]) -> str:

@@ -29,6 +29,15 @@ def keep_money_whole(text: str) -> Markup:
     return Markup(MONEY.sub(lambda m: f'<span class="amount">{m.group(0)}</span>', escaped))
 
 
+LEADING_SIGN = re.compile(r"(?<=>)([-+])(?=[A-Z]{3} |\d)")  # a cell's text starting -EUR, +3%
+
+
+def proportional_signs(html: str) -> str:
+    """Each sign that starts an element's text (-EUR 935K, +1.2%) in its own span: tabular
+    figures would give the sign a digit's width, printing "- EUR 935K" with a gap."""
+    return LEADING_SIGN.sub(r'<span class="sign">\1</span>', html)
+
+
 def render_template(name: str, context: dict[str, Any], autoescape: bool = True) -> str:
     """A template under `reports/`; values are HTML-escaped unless `autoescape` is off
     (plain-text emails), and a missing value is an error."""
@@ -40,7 +49,8 @@ def render_template(name: str, context: dict[str, Any], autoescape: bool = True)
         lstrip_blocks=True,
     )
     environment.filters["amounts"] = keep_money_whole
-    return environment.get_template(name).render(context)
+    html = environment.get_template(name).render(context)
+    return proportional_signs(html) if autoescape else html
 
 
 def render_html(context: dict[str, Any], kind: str = "business_impact") -> str:

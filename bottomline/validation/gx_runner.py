@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from bottomline.validation.checks import Between, Check, InSet, NotNull, RowCountAtLeast
+from bottomline.validation.offline_docs import write_offline_index
 from bottomline.validation.rules import Rule
 from bottomline.validation.shown_values import shown_result
 
@@ -158,8 +159,8 @@ class GxValidator:
         return self._definitions[key]
 
     def build_docs(self, folder: Path) -> Path | None:
-        """Write GX's data docs for this run's validations; returns the index page, or None
-        when nothing was validated."""
+        """Write GX's data docs for this run's validations, with an index that opens offline
+        (see offline_docs); returns the index page, or None when nothing was validated."""
         if not self.used:
             return None
         folder.mkdir(parents=True, exist_ok=True)
@@ -176,7 +177,7 @@ class GxValidator:
         )
         self._escape_stored_samples()
         self._context.build_data_docs(site_names=["bottomline"])
-        return folder / "index.html"
+        return write_offline_index(folder, self.run_name)
 
     def _escape_stored_samples(self) -> None:
         """Cap and HTML-escape the sampled source values in GX's stored results: its data docs

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from cli.main import main
+from tests.integration.browser import layout, screenshot
 from tests.integration.conftest import SETTINGS, Project
 from tests.integration.smtp import SmtpServer, free_port, self_signed, start_server
 from tests.integration.test_nightly import PERIOD_START, run_nightly
+from tests.integration.test_report_pdf import page_text
 
 PDF_NAME = f"car_loans_{PERIOD_START}_{SETTINGS.end}.pdf"
 
@@ -167,3 +170,25 @@ def test_the_same_night_is_not_emailed_twice_unless_asked(
         assert len(server.inbox.messages) == 2
     finally:
         server.stop()
+
+
+def test_the_html_body_fits_a_phone_and_a_desktop(project: Project, tmp_path: Path) -> None:
+    """Before: six KPI boxes in one row took 499 px of a 375 px phone (and 150% of a row);
+    the drift line of page one was missing from both bodies."""
+    assert run_nightly(project).is_completed()
+    (message,) = project.emails()
+    html, text = message.get_body(("html",)), message.get_body(("plain",))
+    assert html is not None
+    assert text is not None
+    body = html.get_content()
+    for width, rows in ((375, 3), (800, 2)):
+        shown = layout(body, width, tmp_path)
+        assert shown.width <= width, shown
+        assert (shown.tiles, shown.rows) == (6, rows), shown
+        assert shown.right <= width
+        assert screenshot(body, width, tmp_path).stat().st_size > 10_000
+    pdf_first_page = page_text(project.reports / "car_loans" / PDF_NAME, 1)
+    drift = re.search(r"Drift: [^.]*\.", pdf_first_page)
+    assert drift is not None
+    assert drift.group(0) in " ".join(text.get_content().split())
+    assert drift.group(0) in " ".join(body.split())

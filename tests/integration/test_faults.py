@@ -151,10 +151,14 @@ def test_a_run_killed_at_any_step_then_rerun_equals_one_clean_run(
     assert len(project.emails()) == 1  # sent once: by the re-run, or by the killed run
 
 
-def test_each_run_leaves_a_summary_and_a_link_in_prefect(project: Project) -> None:
+def test_each_run_leaves_a_summary_and_a_link_in_prefect(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The link opens where the reports are served (before: a file:// path on the worker)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
+    monkeypatch.setenv("BOTTOMLINE_REPORTS_URL", "https://reports.example.com/bottomline/")
     assert run_nightly(project, deliver=False).is_completed()
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
@@ -170,7 +174,10 @@ def test_each_run_leaves_a_summary_and_a_link_in_prefect(project: Project) -> No
     assert "Car loan approvals earned" in str(summary.data)
     assert "| Realized value |" in str(summary.data)
     pdf = project.reports / "car_loans" / f"car_loans_{PERIOD_START}_{SETTINGS.end}.pdf"
-    assert link.data == f"[Report (PDF)]({pdf.as_uri()})"  # Prefect keeps links as markdown
+    url = f"https://reports.example.com/bottomline/car_loans/{pdf.name}"
+    assert link.data == f"[Report (PDF)]({url})"  # Prefect keeps links as markdown
+    docs = "https://reports.example.com/bottomline/car_loans/data_docs/"
+    assert f'<a href="{docs}' in pdf.with_suffix(".html").read_text()  # a link in the PDF
 
 
 def test_a_run_killed_while_its_email_was_being_sent_is_not_sent_twice(

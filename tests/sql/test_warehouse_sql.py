@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from bottomline.report.content import model_life
 from bottomline.runs import ReportedWindow, RunVerdict, window_reported
 from bottomline.sqlfiles import load_sql
 from bottomline.validation.results import attempt_runs
 from bottomline.warehouse import add_missing_columns, drop_model, ensure_model_schema, migrate
+from tests.helpers import make_case
 from tests.sql.conftest import NOW
 
 
@@ -226,3 +229,29 @@ def test_a_window_is_reported_by_the_latest_run_that_rendered_it(
     assert window_reported(con, "loans", "nightly", (window[0], dt.date(2026, 5, 2)), "now") is None
     latest = con.execute(load_sql("report/latest_run"), {"model": "loans", "flow": "nightly"})
     assert latest.fetchall() == [("rendered",)]
+
+
+def test_a_models_life_runs_from_its_first_to_its_last_day_with_predictions(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = [  # (model, day, segment, predictions): segments and empty days do not count
+        ("loans", dt.date(2026, 4, 1), "_all", 0),
+        ("loans", dt.date(2026, 4, 2), "_all", 5),
+        ("loans", dt.date(2026, 4, 9), "_all", 3),
+        ("loans", dt.date(2026, 3, 1), "band", 2),
+        ("cards", dt.date(2026, 1, 1), "_all", 7),
+    ]
+    for model, day, segment, predictions in rows:
+        con.execute(
+            "INSERT INTO metrics_daily BY NAME SELECT $model AS model, $day AS day, "
+            "$segment AS segment, '_all' AS segment_value, '_all' AS model_version, "
+            "$predictions AS predictions, 0 AS matured, 0 AS tp, 0 AS fp, 0 AS tn, 0 AS fn, "
+            "0.0 AS realized_value, 0.0 AS expected_value, 0.0 AS expected_value_matured, "
+            "0.0 AS variance_matured",
+            {"model": model, "day": day, "segment": segment, "predictions": predictions},
+        )
+    life = model_life(con, make_case(Path("/nowhere")))
+    assert life is not None
+    assert (life.first_day, life.last_day) == (dt.date(2026, 4, 2), dt.date(2026, 4, 9))
+    con.execute("DELETE FROM metrics_daily WHERE model = 'loans'")
+    assert model_life(con, make_case(Path("/nowhere"))) is None

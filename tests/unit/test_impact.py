@@ -191,8 +191,12 @@ def test_the_plan_takes_the_case_first_then_the_reference(tmp_path: Path) -> Non
     case = make_case(tmp_path, plan={"predictions_per_day": 2000})
     plan = make_plan(case, reference_value=45.0, reference_daily_volume=None)
     assert plan == Plan(
-        45.0, 2000.0, "value per prediction from the reference; daily volume from the business case"
+        45.0,
+        2000.0,
+        "value per prediction from the reference; daily volume from the business case",
+        value_from="the reference",
     )
+    assert not plan.is_a_budget
     assert make_plan(make_case(tmp_path), None, None) is None
     bare = make_plan(make_case(tmp_path), 12.0, None)
     assert bare is not None
@@ -388,3 +392,19 @@ def test_baselines_by_hand(tmp_path: Path) -> None:
         ).baselines
         is None
     )
+
+
+def test_bands_sort_in_their_natural_order_and_other_values_by_size() -> None:
+    """Before: salary bands sorted by size (30-50k, <30k, 50-80k, 80k+)."""
+    from bottomline.impact.slices import band_order
+
+    def natural(value: str) -> tuple[float, int]:
+        return band_order(value) or (0.0, 0)
+
+    assert sorted(["80k+", "<30k", "50-80k", "30-50k"], key=natural) == [
+        "<30k", "30-50k", "50-80k", "80k+",
+    ]  # fmt: skip
+    assert sorted(["over 65", "35-50", "under 25", "25-35"], key=natural) == [
+        "under 25", "25-35", "35-50", "over 65",
+    ]  # fmt: skip
+    assert band_order("north") is None

@@ -10,6 +10,13 @@ from bottomline.preflight import check_columns, sampled_files, source_columns
 from tests.helpers import make_case, write_case
 
 
+@pytest.fixture(autouse=True)
+def reference_file(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """The helper case's reference, present (one test takes it away)."""
+    if "matching_nothing" not in request.node.name:
+        (tmp_path / "reference.csv").write_text("p,y\n")
+
+
 def test_columns_are_read_from_each_file_type(tmp_path: Path) -> None:
     frame = pl.DataFrame({"id": ["a"], "p": [0.5]})
     frame.write_parquet(tmp_path / "f.parquet")
@@ -37,11 +44,18 @@ def test_a_column_the_sources_lack_is_a_config_error_with_key_and_line(tmp_path:
     assert error.line == path.read_text().splitlines().index("  features:") + 1
 
 
-def test_sources_with_the_columns_pass_and_missing_files_are_left_to_ingest(
+def test_sources_with_the_columns_pass_and_a_path_matching_nothing_is_named(
     tmp_path: Path,
 ) -> None:
+    """Before: a reference path that matched no file failed the model with a traceback; now
+    it is the case's error, naming its line (exit 2, or that model only). Prediction and
+    outcome paths may match nothing yet: ingest reports that."""
     case = make_case(tmp_path)
-    check_columns(case)  # no files yet: ingest reports that
+    with pytest.raises(ConfigError, match=r"reference.source.path: no file matches") as error:
+        check_columns(case)
+    assert error.value.line == 23
+    (tmp_path / "reference.csv").write_text("p,y\n")
+    check_columns(case)  # no predictions or outcomes yet
     (tmp_path / "predictions").mkdir()
     (tmp_path / "predictions" / "1.csv").write_text("id,ts,p,d,version,amount,band\n")
     (tmp_path / "outcomes").mkdir()

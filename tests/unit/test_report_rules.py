@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pytest
 
+from bottomline.config_errors import ConfigError
 from bottomline.drift.bins import ColumnBins
 from bottomline.drift.groups import DriftGroup, DriftGroups
 from bottomline.drift.stats import Statistic
@@ -24,6 +27,7 @@ from bottomline.report.narrative import (
 from bottomline.report.quality_context import maturity_by_age
 from bottomline.report.render import keep_money_whole
 from bottomline.report.score_bands import score_shares
+from tests.helpers import make_case
 
 UNITS = Units("application", "applications")
 D = dt.date
@@ -59,8 +63,12 @@ def test_the_largest_bridge_step_in_words() -> None:
         realized=50_000.0,
     )
     assert largest_bridge_step(bridge, "EUR", UNITS) == (
-        "Against a plan of EUR 90.0K, the biggest mover was the mix: the applications that came "
-        "promised less per application than planned (-EUR 20.0K)."
+        "Against a plan of EUR 90.0K, the biggest mover was the mix: by their scores, the "
+        "applications were worth less each than planned (-EUR 20.0K)."
+    )
+    assert largest_bridge_step(bridge, "EUR", UNITS, budget=False) == (
+        "Against a plan of EUR 90.0K (the reference's, not a budget), the biggest mover was the "
+        "mix: by their scores, the applications were worth less each than planned (-EUR 20.0K)."
     )
     gain = dataclasses.replace(bridge, performance=30_000.0)
     assert largest_bridge_step(gain, "EUR", UNITS) == (
@@ -70,22 +78,45 @@ def test_the_largest_bridge_step_in_words() -> None:
     assert largest_bridge_step(None, "EUR", UNITS) is None
 
 
-def test_the_worst_drifted_input_in_words() -> None:
+def test_the_worst_drifted_input_in_words(tmp_path: Path) -> None:
+    """In the case's words: its label for the column, its values in their format, no PSI
+    (before: "dti moved most (PSI 0.31): the share ... with dti above 0.3")."""
     drift = [
-        ColumnDrift("dti", "numeric", 1000, [GradedStatistic(Statistic("psi", 0.31), "alert")])
+        ColumnDrift("amount", "numeric", 1000, [GradedStatistic(Statistic("psi", 0.31), "alert")])
     ]
     where = DriftGroups(
-        "dti",
-        [DriftGroup("up to 0.3", 0.9, 0.7, 300.0), DriftGroup("above 0.3", 0.1, 0.3, -50.0)],
+        "amount",
+        [
+            DriftGroup("up to 6.068e+04", 0.9, 0.7, 300.0, (None, 60_680.4)),
+            DriftGroup("above 6.068e+04", 0.1, 0.3, -50.0, (60_680.4, None)),
+        ],
         -1000.0,
     )
-    assert worst_drift(where, drift, "EUR", UNITS) == (
-        "dti moved most (PSI 0.31): the share of applications with dti above 0.3 went from 10% "
+    plain = make_case(tmp_path)
+    assert worst_drift(where, drift, plain, UNITS) == (
+        "Amount moved most: the share of applications with a value above 60,680 went from 10% "
         "to 30%, earning -EUR 50 per application."
     )
-    assert worst_drift(None, [], "EUR", UNITS) == (
+    labelled = make_case(tmp_path, labels={"amount": "Loan amount"}, formats={"amount": "money"})
+    assert worst_drift(where, drift, labelled, UNITS) == (
+        "Loan amount moved most: the share of applications with a value above EUR 60.7K went "
+        "from 10% to 30%, earning -EUR 50 per application."
+    )
+    bands = DriftGroups("band", [DriftGroup("<30k", 0.2, 0.4, 10.0)], 5.0)
+    assert worst_drift(bands, drift, plain, UNITS) == (
+        "Band moved most: the share of applications in \u201c<30k\u201d went from 20% to 40%, "
+        "earning EUR 10 per application."
+    )
+    assert worst_drift(None, [], plain, UNITS) == (
         "No input moved beyond its thresholds since the reference."
     )
+
+
+def test_labels_and_formats_name_columns_the_case_keeps(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="labels: 'nope' is not a column this case keeps"):
+        make_case(tmp_path, labels={"nope": "Nope"})
+    with pytest.raises(ConfigError, match="formats"):
+        make_case(tmp_path, formats={"amount": "scientific"})
 
 
 def test_the_segment_losing_most() -> None:
@@ -95,13 +126,14 @@ def test_the_segment_losing_most() -> None:
         Slice("region", "north", figures(realized_value=65_000.0)),
     ]
     # B: 40,000 against 60,000 +- 1,960: beyond its range, and by a third of the promise
-    assert segment_losing_most(slices, "EUR") == (
-        "band B fell EUR 20.0K short of its promise (-33.3%), below its expected range: worth "
-        "a look."
+    assert segment_losing_most(slices, "EUR", label=str.title) == (
+        "Band \u201cB\u201d fell EUR 20.0K short of its promise (-33.3%), below its expected "
+        "range: worth a look."
     )
     near = [Slice("band", "C", figures(realized_value=59_000.0))]
     assert segment_losing_most(near, "EUR") == (
-        "band C fell EUR 1.00K short of its promise (-1.7%), within normal variation for its size."
+        "band \u201cC\u201d fell EUR 1.00K short of its promise (-1.7%), within normal "
+        "variation for its size."
     )
     assert segment_losing_most(slices[2:], "EUR") == (
         "Every segment met or beat what its scores promised."

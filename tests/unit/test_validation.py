@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -380,6 +381,16 @@ def test_hostile_values_reach_the_data_docs_escaped_and_capped(
     assert "x" * 201 not in pages
     assert f"{'x' * 200}… (5000 characters)" in pages
     assert "&amp;lt;" not in pages  # escaped once, not twice
+    # The index opens offline (before: GX's, built by scripts from CDNs, was blank here).
+    text = index.read_text()
+    assert "<script" not in text
+    assert "cdn" not in text.lower()
+    assert re.search(
+        r'<a href="validations/predictions[^"]*\.html">predictions</a></td>'
+        r'<td class="failed">failed</td><td>\d+ of \d+</td>',
+        text,
+    )
+    assert (tmp_path / "docs" / "gx_index.html").exists()
 
 
 def test_a_long_value_is_quoted_in_its_reason_cut_to_its_first_characters(
