@@ -89,10 +89,18 @@ def readdress(message: EmailMessage, recipients: list[str]) -> EmailMessage:
     return message
 
 
-def write_outbox(message: EmailMessage, outbox: Path, name: str) -> Path:
-    """Save the message as `<outbox>/<name>.eml` and return its path."""
+def write_outbox(
+    message: EmailMessage, outbox: Path, name: str, keep_earlier: bool = False
+) -> Path:
+    """Save the message as `<outbox>/<name>.eml` and return its path. A run writes the same
+    file again when re-run (nothing is sent twice); with `keep_earlier` (a message sent again)
+    an earlier file stays and this one is `<name>-2.eml`, `-3`, ..."""
     outbox.mkdir(parents=True, exist_ok=True)
     path = outbox / f"{name}.eml"
+    number = 1
+    while keep_earlier and path.exists():
+        number += 1
+        path = outbox / f"{name}-{number}.eml"
     path.write_bytes(bytes(message))
     return path
 

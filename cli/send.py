@@ -9,16 +9,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bottomline.delivery import read_message, readdress, refused_words, send_smtp, write_outbox
 from bottomline.sqlfiles import load_sql
-from bottomline.warehouse import first_row, run
-from tasks.settings import Paths, open_warehouse, smtp_settings
+from bottomline.warehouse import first_row
+from tasks.saved_messages import send_saved
+from tasks.settings import Paths, open_warehouse
 
 
 def send_report(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
     resolved = Paths.resolve(**paths)
     warehouse = resolved.warehouse
-    outbox = resolved.outbox
     if not warehouse.exists():
         print(f"bottomline: no warehouse at {warehouse}", file=sys.stderr)
         return 2
@@ -32,31 +31,20 @@ def send_report(arguments: argparse.Namespace, paths: dict[str, Any]) -> int:
     if message_path is None or not message_path.exists():
         print(
             f"bottomline: run {arguments.run_id} ({row[2]}, {row[5]}) has no message to send; "
-            "make the report again with `bottomline report`",
+            "make the report again with `bottomline report` (or `bottomline run --resend` for "
+            "a portfolio)",
             file=sys.stderr,
         )
         return 1
-    message = read_message(message_path)
-    if arguments.recipients:
-        message = readdress(message, arguments.recipients)
-    settings = smtp_settings()
-    refused: dict[str, tuple[int, bytes]] = {}
     try:
-        if settings is None:
-            delivered = f"outbox:{write_outbox(message, outbox, message_path.stem)}"
-        else:
-            refused = send_smtp(message, settings)
-            recipients = [address.strip() for address in str(message["To"]).split(",")]
-            delivered = ", ".join(address for address in recipients if address not in refused)
+        delivered, refused = send_saved(
+            resolved, message_path, arguments.recipients, arguments.run_id
+        )
     except (OSError, smtplib.SMTPException) as error:
         print(f"bottomline: could not send {report_path}: {error}", file=sys.stderr)
         return 1
-    with open_warehouse(resolved) as con:
-        run(
-            con, load_sql("runs/delivered"), {"run_id": arguments.run_id, "delivered_to": delivered}
-        )
     print(f"{row[2]}: {report_path} sent to {delivered}")
     if refused:
-        print(f"bottomline: the SMTP server refused {refused_words(refused)}", file=sys.stderr)
+        print(f"bottomline: {refused}", file=sys.stderr)
         return 1
     return 0

@@ -114,7 +114,7 @@ def model_report(
             deliver_report(
                 paths,
                 report,
-                recipients or case.report.recipients,
+                case.report.recipients if recipients is None else recipients,
                 run_id,
                 resend,
                 return_state=True,

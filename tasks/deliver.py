@@ -60,8 +60,21 @@ def deliver_report(
     """Send to the recipients (retried with backoff: SMTP servers go away)."""
     logger = get_run_logger()
     case, pdf = report.data.case, report.rendered.pdf_path
-    if not recipients:
-        logger.warning("no recipients for %s: the report is only saved", case.name)
+    if not recipients:  # none, or each gets tonight's portfolio: the message is kept to send
+        kept = compose(
+            Envelope(mail_sender(), case.report.recipients, subject_line(report.context)),
+            report.context,
+            pdf,
+            dt.datetime.now(dt.UTC),
+        )
+        pdf.with_suffix(".eml").write_bytes(bytes(kept))
+        logger.info(
+            "%s: nobody to send to in this run (%s); the message is kept beside the report",
+            case.name,
+            "its recipients get tonight's portfolio"
+            if case.report.recipients
+            else "the case has no recipients",
+        )
         return Delivery("")
     earlier = _earlier_delivery(paths, case.name, report, run_id)
     if earlier and not resend:

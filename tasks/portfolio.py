@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from prefect import get_run_logger, task
@@ -19,6 +20,7 @@ from bottomline.report.render import render_portfolio_html, write_report
 from bottomline.runs import RunEnd, RunStart, record_end, record_start
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import WarehouseBusyError, first_row
+from tasks.saved_messages import send_saved
 from tasks.settings import Paths, code_version, mail_sender, open_warehouse, smtp_settings, utc_now
 
 PORTFOLIO = "_portfolio"
@@ -31,9 +33,16 @@ def succeeded(models: list[str], states: list[Any]) -> list[str]:
 
 @task(cache_policy=NO_CACHE)
 def build_portfolio(
-    paths: Paths, models: list[str], as_of: dt.date | None, run_id: str, deliver: bool
+    paths: Paths,
+    models: list[str],
+    as_of: dt.date | None,
+    run_id: str,
+    deliver: bool,
+    recipients: list[str],
 ) -> str | None:
-    """Render (and deliver) the portfolio of the models; None for fewer than two."""
+    """Render the portfolio of the models and deliver it to `recipients` (those who follow two
+    or more of them); None for fewer than two models. Its message is kept beside the PDF, so
+    `bottomline send RUN_ID` sends it again."""
     if len(models) < 2:
         return None
     cases = load_cases(paths.models_dir, models)
@@ -63,7 +72,7 @@ def build_portfolio(
     portfolio = portfolio_context(datas)
     pdf = paths.reports_dir / "portfolio" / f"portfolio_{first}_{last}.pdf"
     rendered = write_report(render_portfolio_html(portfolio, contexts), pdf)
-    delivered = _deliver(paths, datas, portfolio, pdf) if deliver else None
+    delivered = _deliver(paths, datas, portfolio, pdf, recipients if deliver else [])
     with open_warehouse(paths) as con:
         record_end(con, run_id, RunEnd(utc_now(), "succeeded", 0, 0, str(pdf), delivered))
     get_run_logger().info("portfolio of %d models: %s (%d pages)", len(datas), pdf, rendered.pages)
@@ -71,11 +80,13 @@ def build_portfolio(
 
 
 def _deliver(
-    paths: Paths, datas: list[ReportData], portfolio: dict[str, Any], pdf: Any
+    paths: Paths,
+    datas: list[ReportData],
+    portfolio: dict[str, Any],
+    pdf: Any,
+    recipients: list[str],
 ) -> str | None:
-    recipients = sorted({address for data in datas for address in data.case.report.recipients})
-    if not recipients:
-        return None
+    followers = sorted({address for data in datas for address in data.case.report.recipients})
     currency = datas[0].case.currency
     realized = sum(data.figures.realized_value for data in datas)
     below = any(row.flag for row in portfolio["rows"])
@@ -104,8 +115,14 @@ def _deliver(
         f"{money(realized, currency)} realized"
     )
     message = compose(
-        Envelope(mail_sender(), recipients, subject), context, pdf, dt.datetime.now(dt.UTC)
+        Envelope(mail_sender(), recipients or followers, subject),
+        context,
+        pdf,
+        dt.datetime.now(dt.UTC),
     )
+    pdf.with_suffix(".eml").write_bytes(bytes(message))  # for `bottomline send RUN_ID`
+    if not recipients:
+        return None
     settings = smtp_settings()
     if settings is None:
         return f"outbox:{write_outbox(message, paths.outbox, pdf.stem)}"
@@ -113,6 +130,32 @@ def _deliver(
     if refused:
         get_run_logger().warning("the SMTP server refused %s", refused_words(refused))
     return ", ".join(address for address in recipients if address not in refused)
+
+
+def run_ids(models: list[str], states: list[Any]) -> dict[str, str]:
+    """Each model's run id (its subflow's flow-run id), as in the runs table."""
+    return {
+        model: str(state.state_details.flow_run_id)
+        for model, state in zip(models, states, strict=True)
+    }
+
+
+@task(cache_policy=NO_CACHE)
+def deliver_late(paths: Paths, late: dict[str, list[str]], runs: dict[str, str]) -> None:
+    """Send a model's kept message to those who waited for a portfolio that did not come to
+    two of their models (the others failed): they still get tonight's report of theirs."""
+    logger = get_run_logger()
+    for model, recipients in late.items():
+        with open_warehouse(paths, read_only=True) as con:
+            row = first_row(con, load_sql("runs/lookup"), {"run_id": runs[model]})
+        message = Path(row[6]).with_suffix(".eml") if row and row[6] else None
+        if message is None or not message.exists():
+            logger.warning("%s: no kept message to send to %s", model, ", ".join(recipients))
+            continue
+        delivered, refused = send_saved(paths, message, recipients, runs[model])
+        logger.info("%s: sent to %s (their other models failed tonight)", model, delivered)
+        if refused:
+            logger.warning("%s", refused)
 
 
 def portfolio_path(paths: Paths, run_id: str) -> str | None:

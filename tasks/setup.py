@@ -9,8 +9,10 @@ from prefect.cache_policies import NO_CACHE
 
 from bottomline import periods
 from bottomline.config import BusinessCase, case_files, load_cases
+from bottomline.config_errors import ConfigError
 from bottomline.ingest import file_errors
 from bottomline.preflight import check_columns
+from bottomline.recipients import RecipientPlan
 from bottomline.runs import RunEnd, RunStart, RunVerdict, record_end, record_failure, record_start
 from bottomline.warehouse import migrate
 from tasks.deliver import Delivery
@@ -33,6 +35,19 @@ def model_names(paths: Paths, models: list[str] | None) -> list[str]:
     """The models to run: all business cases in the folder, or those named (a case that
     cannot be read fails its own model's run, not this one)."""
     return list(case_files(paths.models_dir, models))
+
+
+@task(cache_policy=NO_CACHE)
+def recipient_plan(paths: Paths, models: list[str]) -> RecipientPlan:
+    """Who gets which message tonight (see bottomline.recipients); a case that cannot be read
+    fails its own model's run, and counts here as having no recipients."""
+    recipients = {}
+    for model in models:
+        try:
+            recipients[model] = load_cases(paths.models_dir, [model])[0].report.recipients
+        except ConfigError:
+            recipients[model] = []
+    return RecipientPlan.of(recipients)
 
 
 @task(cache_policy=NO_CACHE)

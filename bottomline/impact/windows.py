@@ -49,6 +49,20 @@ def figures_by_window(
     ]
 
 
+def earlier_windows(start: dt.date, end: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
+    """The `count` windows of the same length before [start, end], latest first."""
+    windows = []
+    for _ in range(count):
+        start, end = previous_window(start, end)
+        windows.append((start, end))
+    return windows
+
+
+def year_to_date(end: dt.date) -> tuple[dt.date, dt.date]:
+    """From 1 January of `end`'s year to `end`."""
+    return dt.date(end.year, 1, 1), end
+
+
 def previous_window(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     """The window of the same length just before [start, end]."""
     length = end - start + dt.timedelta(days=1)

@@ -13,11 +13,16 @@ from bottomline.config import BusinessCase
 from bottomline.drift.groups import DriftGroups, drift_groups
 from bottomline.drift.reference_bins import stored_bins
 from bottomline.drift.window import ColumnDrift, read_profiles, window_drift
-from bottomline.figures import PeriodFigures
+from bottomline.figures import PeriodFigures, period_figures
 from bottomline.impact.bridge import Plan, make_plan, reference_value_per_prediction
 from bottomline.impact.result import BusinessImpact, business_impact
 from bottomline.impact.uncertainty import CalibrationUncertainty
-from bottomline.impact.windows import ModelLife, previous_window
+from bottomline.impact.windows import (
+    ModelLife,
+    earlier_windows,
+    previous_window,
+    year_to_date,
+)
 from bottomline.metrics import STAKES_SCHEMA
 from bottomline.reference import ReferenceError, load_reference
 from bottomline.report.quality import DataStatus, gather_data_status
@@ -64,6 +69,8 @@ class ReportData:
     sources: list[SourceLineage]
     newest_files: list[SourceFileLine]
     reference_fingerprint: str | None
+    trend: list[PeriodFigures]  # the windows of the same length before, latest first (with data)
+    year_to_date: PeriodFigures | None  # 1 January to the window's end
     run_id: str
     code_version: str
     generated_at: dt.datetime  # UTC
@@ -114,6 +121,7 @@ def gather_report_data(
     drift, where, shares = drift_of_window(con, case, start, end)
     files = run(con, load_sql("report/lineage_files"), {"model": case.name, "limit": 6})
     fingerprint = first_row(con, load_sql("report/reference_fingerprint"), {"model": case.name})
+    trend = earlier_figures(con, case, start, end)
     return ReportData(
         case=case,
         impact=business_impact(
@@ -141,10 +149,30 @@ def gather_report_data(
         ],
         newest_files=[SourceFileLine(*row) for row in files],
         reference_fingerprint=fingerprint[0] if fingerprint else None,
+        trend=trend[1:],
+        year_to_date=trend[0],
         run_id=run_id,
         code_version=code_version,
         generated_at=generated_at,
     )
+
+
+EARLIER_WINDOWS = 6  # the trend: this window against each of the six before it
+
+
+def earlier_figures(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase, start: dt.date, end: dt.date
+) -> list[PeriodFigures]:
+    """Year to date, then the windows of the same length before this one that have data
+    (latest first), from the whole-model daily totals."""
+    windows = earlier_windows(start, end, EARLIER_WINDOWS)
+    ytd = year_to_date(end)
+    daily = con.sql(
+        load_sql("report/daily_totals"),
+        params={"model": case.name, "start": min(windows[-1][0], ytd[0]), "end": end},
+    ).pl()
+    earlier = [period_figures(daily, *window) for window in windows]
+    return [period_figures(daily, *ytd), *[f for f in earlier if f.predictions]]
 
 
 def model_life(con: duckdb.DuckDBPyConnection, case: BusinessCase) -> ModelLife | None:

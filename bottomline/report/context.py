@@ -17,6 +17,7 @@ from bottomline.report.impact_context import (
     comparable,
     impact_context,
     signed_money,
+    trend_rows,
 )
 from bottomline.report.narrative import (
     Units,
@@ -252,6 +253,7 @@ def build_context(data: ReportData) -> dict[str, Any]:
         ),
         "labels": {column: case.label(column) for column in case.kept_columns()},
         "impact": impact_context(data.impact, case.currency, units, case.verdict),
+        "trend": trend_rows(figures, data.trend, data.year_to_date, case.currency),
         "quality": quality_section(data),
         "maturity": maturity_by_age(data.series, figures.end),
         "data_docs": data.status.data_docs,

@@ -10,7 +10,7 @@ from bottomline.figures import Z_95, PeriodFigures
 from bottomline.impact.fairness import FairnessGroup, RateRatio
 from bottomline.impact.result import BusinessImpact
 from bottomline.impact.slices import VersionComparison
-from bottomline.report.formatting import count, money, percent, plural
+from bottomline.report.formatting import count, money, percent, period, plural
 from bottomline.report.narrative import Units
 from bottomline.validation.shown_values import capped
 from bottomline.verdict import judge
@@ -153,6 +153,40 @@ def previous_sentence(impact: BusinessImpact, currency: str, units: Units) -> st
         f"against {money(before, currency)} {_window_before(impact.previous)} "
         f"({percent(change, signed=True)})."
     )
+
+
+def trend_rows(
+    figures: PeriodFigures,
+    earlier: list[PeriodFigures],
+    year_to_date: PeriodFigures | None,
+    currency: str,
+) -> list[dict[str, str]]:
+    """This window, each of the six before it that has data, and the year to date, as rows.
+    Empty when there is nothing earlier to set beside this window."""
+    if not earlier:
+        return []
+    named = [("This period", figures), *[(period(f.start, f.end), f) for f in earlier]]
+    if year_to_date is not None and year_to_date.predictions:
+        named.append(
+            (f"Year to date ({period(year_to_date.start, year_to_date.end)})", year_to_date)
+        )
+    rows = []
+    for name, window in named:
+        per = window.value_per_prediction
+        rows.append(
+            {
+                "name": name,
+                "predictions": count(window.predictions),
+                "realized": money(window.realized_value, currency),
+                "promised": money(window.expected_value_matured, currency),
+                "gap": percent(window.gap_share, signed=True),
+                "per": money(per, currency) if per is not None else "n/a",
+                "known": percent(window.matured / window.predictions, decimals=0)
+                if window.predictions
+                else "n/a",
+            }
+        )
+    return rows
 
 
 def _window_before(previous: PeriodFigures) -> str:

@@ -25,6 +25,7 @@ class PortfolioRow:
     gap: str
     in_range: str
     against_plan: str
+    still_to_come: str
     data_level: str
     data_words: str
     drift_level: str
@@ -44,6 +45,7 @@ def portfolio_row(data: ReportData) -> PortfolioRow:
         gap=percent(figures.gap_share, signed=True),
         in_range=RANGE_WORDS[judge(figures, data.case.verdict)],
         against_plan=signed_money(bridge.realized - bridge.plan, currency) if bridge else "n/a",
+        still_to_come=money(figures.expected_value_pending, currency),
         data_level=data.status.level,
         data_words=LEVEL_WORDS[data.status.level],
         drift_level=drift_level,
@@ -95,15 +97,32 @@ def portfolio_verdict(datas: list[ReportData]) -> str:
     )
 
 
+def portfolio_total(datas: list[ReportData], currency: str) -> dict[str, str]:
+    """The "All models" row: realized, promised, the gap, against plan (only when every model
+    has a plan) and still to come, summed over models of one currency."""
+    realized = sum(d.figures.realized_value for d in datas)
+    promised = sum(d.figures.expected_value_matured for d in datas)
+    bridges = [d.impact.bridge for d in datas]
+    against = (
+        signed_money(sum(b.realized - b.plan for b in bridges if b), currency)
+        if all(bridges)
+        else "n/a"
+    )
+    return {
+        "realized": money(realized, currency),
+        "promised": money(promised, currency),
+        "gap": percent((realized - promised) / abs(promised) if promised else None, signed=True),
+        "against_plan": against,
+        "still_to_come": money(sum(d.figures.expected_value_pending for d in datas), currency),
+    }
+
+
 def portfolio_context(datas: list[ReportData]) -> dict[str, Any]:
     currencies = {data.case.currency for data in datas}
     total = None
     if len(currencies) == 1:
         currency = next(iter(currencies))
-        total = {
-            "realized": money(sum(d.figures.realized_value for d in datas), currency),
-            "promised": money(sum(d.figures.expected_value_matured for d in datas), currency),
-        }
+        total = portfolio_total(datas, currency)
     first = min(data.figures.start for data in datas)
     last = max(data.figures.end for data in datas)
     return {

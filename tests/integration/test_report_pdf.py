@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +12,7 @@ import duckdb
 import pytest
 
 from bottomline.config import load_case
+from bottomline.delivery import read_message
 from bottomline.report.content import gather_report_data
 from bottomline.report.context import build_context, kpi_tiles, things_to_know, units_of
 from bottomline.report.formatting import money
@@ -99,7 +101,17 @@ def test_a_title_with_markup_characters_is_printed_as_text(project: Project) -> 
 def test_the_two_model_demo_renders_a_portfolio(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """One message per recipient per night (before: leadership, who follows both models, got
+    three overlapping ones); the portfolio's is kept, so `send` sends it again, and a message
+    sent again joins the outbox rather than overwriting the night's."""
     shutil.copytree(REPO / "models", tmp_path / "models")
+    van = tmp_path / "models" / "van_loans.yaml"
+    van.write_text(
+        van.read_text().replace(
+            "recipients: [leadership@example.com]",
+            "recipients: [leadership@example.com, vans@example.com]",
+        )
+    )
     warehouse = tmp_path / "var" / "bottomline.duckdb"
     arguments = [
         "demo",
@@ -134,9 +146,33 @@ def test_the_two_model_demo_renders_a_portfolio(
     for title, model in (("Car loan approvals", "car_loans"), ("Van loan approvals", "van_loans")):
         assert f"{title} earned {money(totals[model], 'EUR')}" in text
     assert pdf_pages(portfolio) >= 1 + 2 * 3  # the portfolio page, then both models in full
-    subjects = sorted(path.name for path in (tmp_path / "var" / "outbox").glob("*.eml"))
-    assert subjects == [
-        "car_loans_2026-05-02_2026-05-31.eml",
-        "portfolio_2026-05-02_2026-05-31.eml",
-        "van_loans_2026-05-02_2026-05-31.eml",
-    ]
+    # The glossary once, no case file printed per model (before: both, for every model);
+    # the total row carries the gap, against plan and still to come.
+    assert text.count("How to read this report") == 1
+    assert "Business case (car_loans.yaml)" not in text
+    assert re.search(r"All models EUR \S+ EUR \S+ [-+]\d+\.\d% [-+]?EUR \S+ EUR \S+", text)
+    assert "Still to come" in text
+    outbox = tmp_path / "var" / "outbox"
+    received = {path.name: read_message(path)["To"] for path in outbox.glob("*.eml")}
+    assert received == {
+        "portfolio_2026-05-02_2026-05-31.eml": "leadership@example.com",
+        "van_loans_2026-05-02_2026-05-31.eml": "vans@example.com",
+    }
+    assert portfolio.with_suffix(".eml").exists()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        ((portfolio_run,),) = con.execute(
+            "SELECT run_id FROM runs WHERE model = '_portfolio'"
+        ).fetchall()
+    night = (outbox / "portfolio_2026-05-02_2026-05-31.eml").read_bytes()
+    assert main(["send", portfolio_run, *arguments[-8:]]) == 0
+    assert (outbox / "portfolio_2026-05-02_2026-05-31.eml").read_bytes() == night
+    again = read_message(outbox / "portfolio_2026-05-02_2026-05-31-2.eml")
+    assert again["Subject"].startswith(("Portfolio of 2 models", "[ALERT] Portfolio of 2 models"))
+    # A night the van model fails: leadership still gets one message, the car report.
+    (tmp_path / "var" / "demo" / "van_loans" / "reference.parquet").unlink()
+    rerun = ["run", "--as-of", "2026-05-31", "--resend", *arguments[-8:]]
+    assert main(rerun) == 1
+    late = read_message(outbox / "car_loans_2026-05-02_2026-05-31.eml")
+    assert late["To"] == "leadership@example.com"
+    assert late["Subject"].split(",")[0].endswith("Car loan approvals")
+    assert len(list(outbox.glob("*.eml"))) == 4  # 2 the first night, 1 sent again, 1 now

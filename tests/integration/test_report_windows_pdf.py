@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bottomline.report.formatting import money, period
 from flows.backfill import backfill
 from flows.report import report
-from tests.integration.conftest import SETTINGS, Project, make_project
+from tests.integration.conftest import SETTINGS, Project, make_project, pdf_text
 from tests.integration.test_nightly import PERIOD_START, run_nightly
 from tests.integration.test_report_pdf import page_text
 
@@ -95,3 +96,19 @@ def test_a_single_day_reads_as_one_day(reported: Project) -> None:
     assert "1 days" not in text
     assert "Over the period" not in text
     assert "Against a plan of" in page_text(pdf, 1)
+
+
+def test_the_window_is_set_against_the_periods_before_it_and_the_year(reported: Project) -> None:
+    """Before: no trend at all; a CFO asks how this month compares with the last six."""
+    start, end = SETTINGS.end - dt.timedelta(days=6), SETTINGS.end
+    text = " ".join(pdf_text(ad_hoc(reported, start, end)).split())
+    assert "Against earlier periods" in text
+    rows = reported.query(
+        "SELECT sum(predictions), sum(realized_value) FROM metrics_daily WHERE segment = '_all' "
+        f"AND day BETWEEN DATE '{start - dt.timedelta(days=7)}' "
+        f"AND DATE '{end - dt.timedelta(days=7)}'"
+    )
+    ((predictions, realized),) = rows
+    week_before = f"{period(start - dt.timedelta(days=7), end - dt.timedelta(days=7))}"
+    assert f"{week_before} {predictions:,} {money(realized, 'EUR')}" in text
+    assert "Year to date" in text
