@@ -17,6 +17,7 @@ from bottomline.impact.bridge import Bridge
 from bottomline.report.chart_style import (
     BAND,
     GAIN,
+    GRID,
     LOSS,
     MM,
     PENDING,
@@ -31,12 +32,17 @@ from bottomline.report.formatting import money
 SHORT_WINDOW = 7  # days: a shorter window is drawn on a week's width, every day ticked
 
 
-def value_over_time(series: pl.DataFrame, currency: str) -> bytes:
-    """Daily realized value, pending estimate and the promise with its 95% band."""
+def value_over_time(
+    series: pl.DataFrame, currency: str, life: tuple[dt.date, dt.date] | None = None
+) -> bytes:
+    """Daily realized value, pending estimate and the promise with its 95% band; days outside
+    the model's `life` (first, last day with predictions) shaded and named."""
     with mpl.rc_context(cast("Any", STYLE)):
-        figure = Figure(figsize=(170 * MM, 46 * MM))  # page one: room for the data's status
+        figure = Figure(figsize=(170 * MM, 42 * MM))  # page one: room for the data's status
         axes = figure.add_subplot()
         days = series["day"].to_list()
+        if life is not None:
+            _outside_life(axes, days, life)
         realized = series["realized_value"].to_numpy()
         pending = series["expected_value_pending"].to_numpy()
         axes.fill_between(
@@ -169,6 +175,24 @@ def bridge_waterfall(bridge: Bridge, currency: str) -> bytes:
         axes.set_ylabel(currency)
         figure.tight_layout()
         return to_svg(figure)
+
+
+def _outside_life(axes: Axes, days: list[dt.date], life: tuple[dt.date, dt.date]) -> None:
+    """Shade the window's days before the first prediction and after the last, saying so."""
+    first, last, one = days[0], days[-1], dt.timedelta(days=1)
+    spans = [(first, min(life[0] - one, last)), (max(life[1] + one, first), last)]
+    for (low, high), words in zip(
+        spans, ("before its first prediction", "after its last"), strict=True
+    ):
+        if low > high:
+            continue
+        left, right = float(date2num(low)) - 0.5, float(date2num(high)) + 0.5
+        axes.axvspan(left, right, color=GRID, alpha=0.5, linewidth=0)
+        if right - left >= 16:
+            axes.text(
+                (left + right) / 2, 0.5, words, transform=axes.get_xaxis_transform(),
+                ha="center", va="center", color="#6b7280", fontsize=7,
+            )  # fmt: skip
 
 
 def _dates_and_money(axes: Axes, currency: str, label: str, days: list[dt.date]) -> None:

@@ -36,7 +36,7 @@ from bottomline.report.quality_context import (
     timestamp_text,
 )
 from bottomline.validation.shown_values import capped
-from bottomline.verdict import NEEDS_A_LOOK, judge
+from bottomline.verdict import MIN_OUTCOMES_TO_JUDGE, NEEDS_A_LOOK, judge
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,19 @@ def units_of(case: BusinessCase) -> Units:
     return Units(case.report.unit, case.report.unit_plural)
 
 
+MATERIAL_CHANGE = 0.05  # a change per unit against the period before worth a colour
+
+
+def tone_of(share: float, material: float) -> str:
+    """Green or red only for a change that matters (a share of its base); else neutral, so
+    a 0.3% dip does not paint a tile red."""
+    if share >= material:
+        return "good"
+    if share <= -material:
+        return "bad"
+    return "neutral"
+
+
 def kpi_tiles(
     impact: BusinessImpact, currency: str, units: Units, rule: VerdictSpec | None = None
 ) -> list[Tile]:
@@ -58,7 +71,8 @@ def kpi_tiles(
     before, and what is still to come (each range at 95%)."""
     figures = impact.figures
     band = f"95% range {money(figures.band_low, currency)} to {money(figures.band_high, currency)}"
-    judged = judge(figures, rule or VerdictSpec())
+    rule = rule or VerdictSpec()
+    judged = judge(figures, rule)
     # red only for a shortfall that needs a look, green only when the promise was met
     gap_tone = (
         "neutral"
@@ -77,7 +91,7 @@ def kpi_tiles(
         Tile(
             "Realized vs promised",
             signed_money(figures.gap, currency),
-            f"{percent(figures.gap_share, signed=True)} of the promise",
+            _gap_words(figures.gap_share),
             gap_tone,
         ),
     ]
@@ -90,6 +104,8 @@ def kpi_tiles(
             Tile("Realized vs promised", "n/a", "no outcomes known yet"),
         ]
         tiles.append(Tile("Against plan", "n/a", "no outcomes known yet to set against it"))
+    elif bridge is not None and figures.matured < MIN_OUTCOMES_TO_JUDGE:
+        tiles.append(Tile("Against plan", "n/a", "too few known outcomes yet to set against it"))
     elif bridge is not None:
         against = bridge.realized - bridge.plan
         tiles.append(
@@ -98,7 +114,9 @@ def kpi_tiles(
                 signed_money(against, currency),
                 f"plan {money(bridge.plan, currency)} for these {units.many}"
                 + plan_basis(impact.plan, currency, units),
-                "good" if against >= 0 else "bad",
+                tone_of(against / abs(bridge.plan) if bridge.plan else 0.0, rule.material_share)
+                if impact.plan is None or impact.plan.is_a_budget
+                else "neutral",  # a yardstick from the reference: no alarm colour
             )
         )
     else:
@@ -110,9 +128,9 @@ def kpi_tiles(
             Tile(
                 f"Per {units.one}, vs before",
                 money(now, currency),
-                f"{percent(change, signed=True)} against "
+                f"per known outcome; {percent(change, signed=True)} against "
                 f"{money(before, currency)} the period before",
-                "good" if change >= 0 else "bad",
+                tone_of(change, MATERIAL_CHANGE),
             )
         )
     else:
@@ -145,6 +163,15 @@ def plan_basis(plan: Plan | None, currency: str, units: Units) -> str:
         return ""
     value = money(plan.value_per_prediction, currency)
     return f", at the reference's {value} each"
+
+
+def _gap_words(share: float | None) -> str:
+    """The gap as a share of the promise: "11.3% below the promise" (not "-11.3% of" it)."""
+    if share is None:
+        return "no promise to compare with"
+    if abs(share) < 0.0005:
+        return "in line with the promise"
+    return f"{percent(abs(share))} {'above' if share > 0 else 'below'} the promise"
 
 
 def things_to_know(data: ReportData, units: Units) -> list[str]:
@@ -204,8 +231,9 @@ def charts(data: ReportData) -> dict[str, str | None]:
 
     currency, impact = data.case.currency, data.impact
     shares = data.score_shares
+    life = (impact.life.first_day, impact.life.last_day) if impact.life else None
     return {
-        "daily": svg_data_uri(value_over_time(impact.series, currency)),
+        "daily": svg_data_uri(value_over_time(impact.series, currency, life)),
         "cumulative": svg_data_uri(cumulative_value(impact.series, currency))
         if impact.series.height > 1  # one day's running total is that day's bar
         else None,

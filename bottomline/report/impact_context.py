@@ -13,14 +13,14 @@ from bottomline.impact.slices import VersionComparison
 from bottomline.report.formatting import count, money, percent, period, plural
 from bottomline.report.narrative import Units
 from bottomline.validation.shown_values import capped
-from bottomline.verdict import judge
+from bottomline.verdict import MIN_OUTCOMES_TO_JUDGE, judge
 
 RANGE_WORDS = {  # the "in range" column of the slice tables, by verdict
     "within": "yes",
     "immaterial": "no, by little",
     "below": "no, below",
     "above": "no, above",
-    None: "n/a",
+    None: "too few outcomes",
 }
 
 
@@ -48,16 +48,16 @@ def signed_money(amount: float, currency: str) -> str:
 
 
 def slice_row(name: str, figures: PeriodFigures, currency: str, rule: VerdictSpec) -> SliceRow:
-    vpp = figures.value_per_prediction
+    vpp, known = figures.value_per_prediction, figures.matured > 0
     return SliceRow(
         name=capped(name),  # a segment value or version, as the source wrote it
         predictions=count(figures.predictions),
         realized=money(figures.realized_value, currency),
         promised=money(figures.expected_value_matured, currency),
         gap=percent(figures.gap_share, signed=True),
-        value_per_prediction=money(vpp, currency) if vpp is not None else "n/a",
-        precision=percent(figures.precision, decimals=0),
-        recall=percent(figures.recall, decimals=0),
+        value_per_prediction=money(vpp, currency) if vpp is not None and known else "n/a",
+        precision=percent(figures.precision, decimals=0) if known else "n/a",
+        recall=percent(figures.recall, decimals=0) if known else "n/a",
         within_band=RANGE_WORDS[judge(figures, rule)],
         flag=judge(figures, rule) == "below",
     )
@@ -132,7 +132,7 @@ def comparison_sentence(
     )
 
 
-MIN_OUTCOMES_TO_COMPARE = 30  # known outcomes in each window, for a change per prediction
+MIN_OUTCOMES_TO_COMPARE = MIN_OUTCOMES_TO_JUDGE  # in each window, for a change per prediction
 
 
 def comparable(impact: BusinessImpact) -> bool:
@@ -190,9 +190,12 @@ def trend_rows(
 
 
 def _window_before(previous: PeriodFigures) -> str:
-    """'on the day before', 'in the 30 days before'."""
+    """'on the day before', 'in the 30 days before', 'in the 90 days before (data on 30)'."""
     length = (previous.end - previous.start).days + 1
-    return "on the day before" if length == 1 else f"in the {plural(length, 'day')} before"
+    if length == 1:
+        return "on the day before"
+    partial = f" (data on {previous.days_with_data})" if previous.days_with_data < length else ""
+    return f"in the {plural(length, 'day')} before{partial}"
 
 
 def ratio_words(ratio: RateRatio, is_reference: bool) -> str:

@@ -23,7 +23,7 @@ from bottomline.report.formatting import (
     plural,
 )
 from bottomline.validation.shown_values import capped
-from bottomline.verdict import Verdict, judge
+from bottomline.verdict import MIN_OUTCOMES_TO_JUDGE, Verdict, judge
 
 IN_LINE_SHARE = 0.005  # a gap under 0.5% of the promise is "in line with"
 
@@ -42,6 +42,12 @@ def verdict(title: str, currency: str, figures: PeriodFigures, rule: VerdictSpec
         )
     earned = "earned" if figures.realized_value >= 0 else "lost"
     amount = money(abs(figures.realized_value), currency)
+    if figures.matured < MIN_OUTCOMES_TO_JUDGE:
+        return (
+            f"{title} {earned} {amount} {when} from the {count(figures.matured)} of "
+            f"{count(figures.predictions)} predictions whose outcomes are known: too few yet "
+            "to judge against what their scores promised."
+        )
     words = _band_words(judge(figures, rule), figures.gap, currency, rule)
     return f"{title} {earned} {amount} {when}, {_versus_promise(figures)}; {words}."
 
@@ -132,7 +138,7 @@ def largest_bridge_step(
 ) -> str | None:
     """Thing to know 1: what moved realized value most against plan (`budget`: the case set
     the plan's value, else it is the reference's)."""
-    if bridge is None or bridge.predictions == 0:  # no outcomes yet: nothing to set against it
+    if bridge is None or bridge.predictions < MIN_OUTCOMES_TO_JUDGE:  # too few to tell
         return None
     step, amount = bridge.largest_step
     words = STEP_WORDS[step].format(
@@ -143,7 +149,7 @@ def largest_bridge_step(
         unit=units.one,
     )
     sign = "+" if amount > 0 else ""
-    basis = "" if budget else " (the reference's, not a budget)"
+    basis = "" if budget else f" (its value per {units.one} from the reference, not a budget)"
     return (
         f"Against a plan of {money(bridge.plan, currency)}{basis}, the biggest mover was {words} "
         f"({sign}{money(amount, currency)})."
@@ -160,10 +166,13 @@ def worst_drift(
         tail = " (the scores themselves moved, though)" if scores_moved else ""
         return f"No input moved beyond its thresholds since the reference{tail}."
     grew = max(where.groups, key=lambda g: g.window_share - g.reference_share)
+    value = grew.value_per_prediction
     earning = (
-        f", earning {money(grew.value_per_prediction, case.currency)} per {units.one}"
-        if grew.value_per_prediction is not None
-        else ""
+        ""
+        if value is None
+        else f", earning {money(value, case.currency)} per {units.one}"
+        if value >= 0
+        else f", losing {money(-value, case.currency)} per {units.one}"
     )
     group = group_words(grew, case.formats.get(where.column, "number"), case.currency)
     which = f"with a value {group}" if grew.bounds is not None else f"in {group}"
@@ -199,7 +208,7 @@ def segment_losing_most(
     if not any(s.figures.matured for s in slices):
         return "No segment has known outcomes yet."
     if not short:
-        return "Every segment met or beat what its scores promised."
+        return "Every segment with known outcomes met or beat what its scores promised."
     worst = min(short, key=lambda s: s.figures.gap)
     judged = judge(worst.figures, rule or VerdictSpec())
     tail = (

@@ -91,7 +91,7 @@ def portfolio_verdict(datas: list[ReportData]) -> str:
     share = (realized - promised) / abs(promised) if promised else None
     direction = "below" if share is not None and share < 0 else "above"
     return (
-        f"Across {plural(len(datas), 'model')}, the models earned {money(realized, currency)}, "
+        f"Together, the {plural(len(datas), 'model')} earned {money(realized, currency)}, "
         f"{percent(abs(share) if share is not None else None)} {direction} what their scores "
         f"promised; {look}."
     )

@@ -33,7 +33,9 @@ def ad_hoc(project: Project, start: dt.date, end: dt.date) -> Path:
         **project.flow_paths(),
     )  # fmt: skip
     assert state.is_completed(), state.message
-    return project.reports / "car_loans" / f"car_loans_{start}_{end}.pdf"
+    pdf = project.reports / "car_loans" / f"car_loans_{start}_{end}.pdf"
+    assert "Can we trust the data?" in page_text(pdf, 1)  # whatever the window, on page one
+    return pdf
 
 
 def tile(first_page: str, label: str) -> str:

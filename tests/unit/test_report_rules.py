@@ -67,8 +67,9 @@ def test_the_largest_bridge_step_in_words() -> None:
         "applications were worth less each than planned (-EUR 20.0K)."
     )
     assert largest_bridge_step(bridge, "EUR", UNITS, budget=False) == (
-        "Against a plan of EUR 90.0K (the reference's, not a budget), the biggest mover was the "
-        "mix: by their scores, the applications were worth less each than planned (-EUR 20.0K)."
+        "Against a plan of EUR 90.0K (its value per application from the reference, not a "
+        "budget), the biggest mover was the mix: by their scores, the applications were worth "
+        "less each than planned (-EUR 20.0K)."
     )
     gain = dataclasses.replace(bridge, performance=30_000.0)
     assert largest_bridge_step(gain, "EUR", UNITS) == (
@@ -95,12 +96,12 @@ def test_the_worst_drifted_input_in_words(tmp_path: Path) -> None:
     plain = make_case(tmp_path)
     assert worst_drift(where, drift, plain, UNITS) == (
         "Amount moved most: the share of applications with a value above 60,680 went from 10% "
-        "to 30%, earning -EUR 50 per application."
+        "to 30%, losing EUR 50 per application."
     )
     labelled = make_case(tmp_path, labels={"amount": "Loan amount"}, formats={"amount": "money"})
     assert worst_drift(where, drift, labelled, UNITS) == (
         "Loan amount moved most: the share of applications with a value above EUR 60.7K went "
-        "from 10% to 30%, earning -EUR 50 per application."
+        "from 10% to 30%, losing EUR 50 per application."
     )
     bands = DriftGroups("band", [DriftGroup("<30k", 0.2, 0.4, 10.0)], 5.0)
     assert worst_drift(bands, drift, plain, UNITS) == (
@@ -136,7 +137,7 @@ def test_the_segment_losing_most() -> None:
         "variation for its size."
     )
     assert segment_losing_most(slices[2:], "EUR") == (
-        "Every segment met or beat what its scores promised."
+        "Every segment with known outcomes met or beat what its scores promised."
     )
 
 

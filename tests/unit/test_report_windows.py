@@ -100,3 +100,49 @@ def test_a_leading_sign_keeps_its_own_width() -> None:
         '<td class="num"><span class="sign">-</span>EUR 48.3K</td>'
         '<td><span class="sign">-</span>27.0%</td><td>EUR 5</td><p>a-b</p>'
     )
+
+
+def test_tiles_colour_only_changes_that_matter() -> None:
+    """Before: any dip against plan or the period before painted its tile red."""
+    from bottomline.report.context import tone_of
+
+    assert [tone_of(share, 0.02) for share in (-0.3, -0.02, -0.003, 0.0, 0.01, 0.05)] == [
+        "bad", "bad", "neutral", "neutral", "neutral", "good",
+    ]  # fmt: skip
+
+
+def test_a_change_per_unit_needs_outcomes_in_both_windows() -> None:
+    """Before: 14 and 9 known outcomes printed '+1141.7% against EUR 78 the period before'."""
+    from bottomline.impact.result import BusinessImpact
+    from bottomline.report.impact_context import comparable, previous_sentence
+    from bottomline.report.narrative import Units
+
+    def impact(matured_now: int, matured_before: int) -> BusinessImpact:
+        now = april(matured=matured_now, realized_value=973.0 * matured_now)
+        before = april(matured=matured_before, realized_value=78.0 * matured_before)
+        return BusinessImpact(now, before, pl.DataFrame(), None, None, [], None, {}, {}, None)
+
+    units = Units("application", "applications")
+    assert not comparable(impact(14, 9))
+    assert previous_sentence(impact(14, 9), "EUR", units) is None
+    assert comparable(impact(30, 400))
+    assert "in the 30 days before" in str(previous_sentence(impact(30, 400), "EUR", units))
+
+
+def test_a_window_with_few_known_outcomes_is_not_judged() -> None:
+    """Before, a day with 14 known outcomes of 2,143 read "199.2% above what their scores
+    promised" in green. Now its verdict says there are too few outcomes yet, with no colour."""
+    from bottomline.config import VerdictSpec
+    from bottomline.report.narrative import verdict
+    from bottomline.verdict import judge
+
+    day = april(
+        start=D(2026, 12, 1), end=D(2026, 12, 1), predictions=2_143, matured=14,
+        realized_value=13_600.0, expected_value_matured=4_550.0, variance_matured=1e6,
+    )  # fmt: skip
+    assert judge(day, VerdictSpec()) is None
+    assert verdict("Car loan approvals", "EUR", day, VerdictSpec()) == (
+        "Car loan approvals earned EUR 13.6K on 1 December 2026 from the 14 of 2,143 predictions "
+        "whose outcomes are known: too few yet to judge against what their scores promised."
+    )
+    assert judge(april(), VerdictSpec()) is not None
