@@ -82,6 +82,8 @@ def test_an_empty_period_gets_a_clear_no_data_page(project: Project) -> None:
     first = page_text(pdf, 1)
     assert "Car loan approvals made no predictions in January 2020" in first
     assert "No data for this period." in first
+    # Before: "Drift: no profiles yet; they are built when outcomes are aggregated."
+    assert "Drift: no predictions in this window to compare with the reference." in first
     assert "Where the money came from" not in " ".join(pdf_text(pdf).split())
 
 

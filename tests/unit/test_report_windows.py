@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -146,3 +147,31 @@ def test_a_window_with_few_known_outcomes_is_not_judged() -> None:
         "whose outcomes are known: too few yet to judge against what their scores promised."
     )
     assert judge(april(), VerdictSpec()) is not None
+
+
+def test_the_next_step_names_the_owner_and_where_to_start(tmp_path: Path) -> None:
+    """Before: a report that needed a look said nothing of who should look, or where."""
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from bottomline.impact.slices import Slice
+    from bottomline.report.context import next_step
+    from tests.helpers import make_case
+
+    case = make_case(tmp_path, owner="Credit risk (risk@example.com)", labels={"band": "Band"})
+    worse = april(realized_value=1_000_000.0)  # far below its promise: "below"
+    data = SimpleNamespace(
+        case=case,
+        impact=SimpleNamespace(
+            segments={"band": [Slice("band", "A", april()), Slice("band", "B", worse)]}
+        ),
+        status=SimpleNamespace(level="good"),
+        drift_where=None,
+    )
+    assert next_step(cast(Any, data), "below", "good") == (
+        "Next step for Credit risk (risk@example.com): find why value is off its promise, "
+        "starting with Band \u201cB\u201d (\u201cWhere the money came from\u201d)."
+    )
+    assert next_step(cast(Any, data), "within", "good") is None
+    data.status.level = "problem"
+    assert "fix the data problems" in str(next_step(cast(Any, data), "within", "good"))
