@@ -37,7 +37,7 @@ from pathlib import Path
 
 import polars as pl
 
-from bottomline.demo import DemoSettings, generate_demo
+from bottomline.demo.data import DemoSettings, generate_demo
 from cli.prefect_api import RECORDER_IN_BATCHES
 
 REPO = Path(__file__).resolve().parents[1]

@@ -18,15 +18,15 @@ from pathlib import Path
 
 import duckdb
 
-from bottomline.aggregate import bring_up_to_date, stale_days
-from bottomline.calibration import IDENTITY, Calibrator
-from bottomline.config import BusinessCase, load_case
-from bottomline.demo import DemoSettings, generate_demo
+from bottomline.case.config import BusinessCase, load_case
+from bottomline.demo.data import DemoSettings, generate_demo
 from bottomline.drift.profiles import profile
 from bottomline.drift.reference_bins import stored_bins
 from bottomline.drift.window import ColumnDrift, measure_window, read_profiles, window_drift
-from bottomline.ingest import IngestContext, ingest_model
-from bottomline.metrics import measure
+from bottomline.ingest.run import IngestContext, ingest_model
+from bottomline.measures.aggregate import bring_up_to_date, stale_days
+from bottomline.measures.calibration import IDENTITY, Calibrator
+from bottomline.measures.metrics import measure
 from bottomline.sqlfiles import load_sql
 from bottomline.validation.gx_runner import GxValidator
 from bottomline.warehouse import migrate

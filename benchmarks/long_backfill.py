@@ -26,7 +26,7 @@ import polars as pl
 
 from benchmarks.commands import Timing, run_timed
 from benchmarks.commands import running_server as running_server_at
-from bottomline.demo import DemoSettings, generate_demo
+from bottomline.demo.data import DemoSettings, generate_demo
 
 REPO = Path(__file__).resolve().parents[1]
 END = dt.date(2026, 10, 31)

@@ -33,10 +33,10 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from bottomline.aggregate import bring_up_to_date, stale_days
-from bottomline.config import BusinessCase, load_case
+from bottomline.case.config import BusinessCase, load_case
 from bottomline.drift.window import measure_window
-from bottomline.ingest import IngestContext, ingest_model
+from bottomline.ingest.run import IngestContext, ingest_model
+from bottomline.measures.aggregate import bring_up_to_date, stale_days
 from bottomline.report.content import ReportData, gather_report_data
 from bottomline.report.context import build_context
 from bottomline.report.render import render_html, write_report

@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from bottomline.calibration import Calibrator, fit_calibrator
-from bottomline.calibration_spread import CalibrationSpread, fit_spread
-from bottomline.figures import Z_95
+from bottomline.measures.calibration import Calibrator, fit_calibrator
+from bottomline.measures.calibration_spread import CalibrationSpread, fit_spread
+from bottomline.measures.figures import Z_95
 
 GAIN, LOSS = 100.0, -500.0  # a positive decision's value if the outcome is positive / negative
 THRESHOLD = 0.75  # positive decision when the score is at least this

@@ -13,7 +13,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from bottomline.identifiers import quote_identifier
+from bottomline.case.identifiers import quote_identifier
 from bottomline.resources import resource_dir
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")

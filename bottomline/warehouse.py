@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from bottomline.identifiers import quote_identifier
+from bottomline.case.identifiers import quote_identifier
 from bottomline.sqlfiles import load_sql, relative_name, sql_files
 
 Row = tuple[Any, ...]

@@ -16,11 +16,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bottomline.config import BusinessCase, load_cases
-from bottomline.config_errors import ConfigError
-from bottomline.demo import DemoSettings, DemoTruth, generate_demo
+from bottomline.case.config import BusinessCase, load_cases
+from bottomline.case.errors import ConfigError
+from bottomline.demo.data import DemoSettings, DemoTruth, generate_demo
+from bottomline.ingest.sources import resolve_pattern
 from bottomline.periods import yesterday
-from bottomline.sources import resolve_pattern
 from bottomline.warehouse import drop_model, migrate
 from cli.prefect_api import RENDERING_MODULES, VALIDATION_MODULES, prefect_api
 from tasks.settings import Paths, open_warehouse, utc_now

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bottomline.config import EMAIL_ADDRESS, case_files, load_case, load_cases
-from bottomline.config_errors import ConfigError
+from bottomline.case.config import EMAIL_ADDRESS, case_files, load_case, load_cases
+from bottomline.case.errors import ConfigError
+from bottomline.ingest.preflight import check_columns
 from bottomline.periods import PeriodError, checked_window
-from bottomline.preflight import check_columns
 from cli.prefect_api import (
     RENDERING_MODULES,
     TIMEOUT_VARIABLE,

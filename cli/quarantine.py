@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from bottomline.quarantine import forget_files_with_quarantine, list_quarantine
+from bottomline.ingest.quarantine import forget_files_with_quarantine, list_quarantine
 from tasks.settings import Paths, open_warehouse
 
 

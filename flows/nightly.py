@@ -31,7 +31,7 @@ def nightly(
     model's zone). A failing model fails the run, after the others have delivered. Each
     model's aggregation runs on `task_runner`: "threads", or "dask" (at `dask_address`).
     With several models, each recipient gets one message: the report of the one model they
-    follow, or the portfolio of theirs (see bottomline.recipients)."""
+    follow, or the portfolio of theirs (see bottomline.delivery.recipients)."""
     paths = resolve_paths(models_dir, warehouse, reports_dir, outbox)
     prepare_warehouse(paths)
     names = model_names(paths, models)

@@ -1,4 +1,4 @@
-"""Tasks: recompute daily aggregates, one task per unit of rows (see bottomline.aggregate).
+"""Tasks: recompute daily aggregates, one task per unit of rows (see bottomline.measures.aggregate).
 
 Planning and writing hold the warehouse for writing; the unit tasks only read it (read-only
 connections, which several processes may hold at once), so they can run in parallel on the
@@ -13,7 +13,8 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from bottomline import periods
-from bottomline.aggregate import (
+from bottomline.case.config import BusinessCase
+from bottomline.measures.aggregate import (
     AggregateSummary,
     AggregationPlan,
     AggregationUnit,
@@ -25,7 +26,6 @@ from bottomline.aggregate import (
     stale_days,
     write_aggregates,
 )
-from bottomline.config import BusinessCase
 from tasks.settings import Paths, open_warehouse, utc_now
 
 UNITS_AT_ONCE = 2  # units in memory together on the default (thread) runner

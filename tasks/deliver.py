@@ -15,7 +15,7 @@ from typing import Any
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from bottomline.delivery import (
+from bottomline.delivery.mail import (
     Envelope,
     SmtpSettings,
     compose,

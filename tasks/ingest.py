@@ -10,8 +10,8 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from bottomline.config import BusinessCase
-from bottomline.ingest import IngestContext, IngestReport, ingest_model
+from bottomline.case.config import BusinessCase
+from bottomline.ingest.run import IngestContext, IngestReport, ingest_model
 from bottomline.validation.gx_runner import GxValidator
 from tasks.settings import Paths, database_dsns, open_warehouse, source_retry_delays, utc_now
 

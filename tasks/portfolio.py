@@ -10,8 +10,8 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from bottomline import periods
-from bottomline.config import load_cases
-from bottomline.delivery import Envelope, compose, refused_words, send_smtp, write_outbox
+from bottomline.case.config import load_cases
+from bottomline.delivery.mail import Envelope, compose, refused_words, send_smtp, write_outbox
 from bottomline.report.content import ReportData, gather_report_data
 from bottomline.report.context import build_context
 from bottomline.report.formatting import money, plural

@@ -11,15 +11,15 @@ from typing import Any
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from bottomline.aggregate import AggregateSummary
-from bottomline.config import BusinessCase
+from bottomline.case.config import BusinessCase
 from bottomline.drift.window import store_drift
-from bottomline.ingest import file_errors
+from bottomline.impact.verdict import judge
+from bottomline.ingest.run import file_errors
+from bottomline.measures.aggregate import AggregateSummary
 from bottomline.report.content import ReportData, gather_report_data
 from bottomline.report.context import build_context
 from bottomline.report.render import RenderedReport, render_html, write_report
 from bottomline.runs import ReportedWindow, RunVerdict, window_reported
-from bottomline.verdict import judge
 from tasks.ingest import Ingested
 from tasks.settings import Paths, code_version, open_warehouse, published_link, utc_now
 

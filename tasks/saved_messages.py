@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bottomline.delivery import read_message, readdress, refused_words, send_smtp, write_outbox
+from bottomline.delivery.mail import read_message, readdress, refused_words, send_smtp, write_outbox
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import run
 from tasks.settings import Paths, open_warehouse, smtp_settings

@@ -14,8 +14,8 @@ import duckdb
 from pydantic import BaseModel, ConfigDict
 
 import bottomline
-from bottomline.config import BusinessCase
-from bottomline.delivery import Security, SmtpSettings
+from bottomline.case.config import BusinessCase
+from bottomline.delivery.mail import Security, SmtpSettings
 from bottomline.warehouse import DEFAULT_MEMORY_LIMIT, connect
 
 DEFAULT_WAREHOUSE = "var/bottomline.duckdb"

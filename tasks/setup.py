@@ -8,11 +8,11 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from bottomline import periods
-from bottomline.config import BusinessCase, case_files, load_cases
-from bottomline.config_errors import ConfigError
-from bottomline.ingest import file_errors
-from bottomline.preflight import check_columns
-from bottomline.recipients import RecipientPlan
+from bottomline.case.config import BusinessCase, case_files, load_cases
+from bottomline.case.errors import ConfigError
+from bottomline.delivery.recipients import RecipientPlan
+from bottomline.ingest.preflight import check_columns
+from bottomline.ingest.run import file_errors
 from bottomline.runs import RunEnd, RunStart, RunVerdict, record_end, record_failure, record_start
 from bottomline.warehouse import migrate
 from tasks.deliver import Delivery
@@ -39,8 +39,8 @@ def model_names(paths: Paths, models: list[str] | None) -> list[str]:
 
 @task(cache_policy=NO_CACHE)
 def recipient_plan(paths: Paths, models: list[str]) -> RecipientPlan:
-    """Who gets which message tonight (see bottomline.recipients); a case that cannot be read
-    fails its own model's run, and counts here as having no recipients."""
+    """Who gets which message tonight (see bottomline.delivery.recipients); a case that
+    cannot be read fails its own model's run, and counts here as having no recipients."""
     recipients = {}
     for model in models:
         try:

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from bottomline.config import BusinessCase, load_case
+from bottomline.case.config import BusinessCase, load_case
 
 
 def case_document(**overrides: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from bottomline.config import BusinessCase
+from bottomline.case.config import BusinessCase
 from bottomline.drift.edge_search import EdgeIndex
 from bottomline.validation.profile import column_kinds
 

@@ -12,11 +12,11 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from bottomline.calibration import IDENTITY, Calibrator
-from bottomline.config import BusinessCase
+from bottomline.case.config import BusinessCase
 from bottomline.drift.bins import ColumnBins, build_bins, reference_fingerprint
 from bottomline.drift.profiles import profile
-from bottomline.metrics import prediction_measures, valued_predictions
+from bottomline.measures.calibration import IDENTITY, Calibrator
+from bottomline.measures.metrics import prediction_measures, valued_predictions
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import run, transaction
 

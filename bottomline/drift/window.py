@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from bottomline.config import BusinessCase
+from bottomline.case.config import BusinessCase
 from bottomline.drift.bins import ColumnBins
 from bottomline.drift.reference_bins import stored_bins
 from bottomline.drift.stats import BinCounts, Statistic, column_statistics

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from bottomline.calibration import IDENTITY, Calibrator
-from bottomline.config import BusinessCase
-from bottomline.figures import PeriodFigures
-from bottomline.metrics import prediction_measures, valued_predictions
+from bottomline.case.config import BusinessCase
+from bottomline.measures.calibration import IDENTITY, Calibrator
+from bottomline.measures.figures import PeriodFigures
+from bottomline.measures.metrics import prediction_measures, valued_predictions
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from bottomline.config import FairnessSpec
-from bottomline.figures import Z_95
+from bottomline.case.config import FairnessSpec
 from bottomline.impact.slices import Slice, segment_slices
+from bottomline.measures.figures import Z_95
 
 FOUR_FIFTHS = 0.8  # a group whose ratio is surely below 80% of the reference's is flagged
 

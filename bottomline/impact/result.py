@@ -7,8 +7,7 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from bottomline.config import BusinessCase
-from bottomline.figures import PeriodFigures, daily_series, period_figures, with_calibration
+from bottomline.case.config import BusinessCase
 from bottomline.impact.bridge import Bridge, Plan, bridge
 from bottomline.impact.fairness import FairnessGroup, fairness_groups
 from bottomline.impact.slices import (
@@ -20,7 +19,13 @@ from bottomline.impact.slices import (
 )
 from bottomline.impact.uncertainty import CalibrationUncertainty
 from bottomline.impact.windows import ModelLife, previous_window
-from bottomline.metrics import ALL, MEASURES
+from bottomline.measures.figures import (
+    PeriodFigures,
+    daily_series,
+    period_figures,
+    with_calibration,
+)
+from bottomline.measures.metrics import ALL, MEASURES
 
 
 @dataclass(frozen=True)

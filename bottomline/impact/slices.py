@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from bottomline.figures import Z_95, PeriodFigures, period_figures
-from bottomline.metrics import ALL
+from bottomline.measures.figures import Z_95, PeriodFigures, period_figures
+from bottomline.measures.metrics import ALL
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from bottomline.calibration_spread import CalibrationSpread
-from bottomline.metrics import ALL, STAKES_SCHEMA
+from bottomline.measures.calibration_spread import CalibrationSpread
+from bottomline.measures.metrics import ALL, STAKES_SCHEMA
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Literal
 
 import polars as pl
 
-from bottomline.figures import PeriodFigures, period_figures
+from bottomline.measures.figures import PeriodFigures, period_figures
 
 Grain = Literal["day", "week", "month", "quarter"]
 

@@ -9,11 +9,10 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from bottomline.config import BusinessCase
+from bottomline.case.config import BusinessCase
 from bottomline.drift.groups import DriftGroups, drift_groups
 from bottomline.drift.reference_bins import stored_bins
 from bottomline.drift.window import ColumnDrift, read_profiles, window_drift
-from bottomline.figures import PeriodFigures, period_figures
 from bottomline.impact.bridge import Plan, make_plan, reference_value_per_prediction
 from bottomline.impact.result import BusinessImpact, business_impact
 from bottomline.impact.uncertainty import CalibrationUncertainty
@@ -23,12 +22,13 @@ from bottomline.impact.windows import (
     previous_window,
     year_to_date,
 )
-from bottomline.metrics import STAKES_SCHEMA
-from bottomline.reference import ReferenceError, load_reference
+from bottomline.ingest.reference import ReferenceError, load_reference
+from bottomline.ingest.sources import SourceError
+from bottomline.measures.figures import PeriodFigures, period_figures
+from bottomline.measures.metrics import STAKES_SCHEMA
+from bottomline.measures.spread_store import stored_spread
 from bottomline.report.quality import DataStatus, gather_data_status
 from bottomline.report.score_bands import score_shares
-from bottomline.sources import SourceError
-from bottomline.spread_store import stored_spread
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import first_row, run
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bottomline.config import BusinessCase, VerdictSpec
+from bottomline.case.config import BusinessCase, VerdictSpec
 from bottomline.impact.bridge import Plan
 from bottomline.impact.result import BusinessImpact
+from bottomline.impact.verdict import MIN_OUTCOMES_TO_JUDGE, NEEDS_A_LOOK, judge
 from bottomline.report.content import ReportData
 from bottomline.report.drift_context import drift_headline, drift_rows, where_context
 from bottomline.report.formatting import money, percent, period
@@ -36,7 +37,6 @@ from bottomline.report.quality_context import (
     timestamp_text,
 )
 from bottomline.validation.shown_values import capped
-from bottomline.verdict import MIN_OUTCOMES_TO_JUDGE, NEEDS_A_LOOK, judge
 
 
 @dataclass(frozen=True)

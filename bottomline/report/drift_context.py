@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bottomline.config import BusinessCase
+from bottomline.case.config import BusinessCase
 from bottomline.drift.groups import DriftGroups
 from bottomline.drift.window import ColumnDrift
 from bottomline.report.formatting import count, money, percent, plural

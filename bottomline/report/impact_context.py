@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bottomline.config import VerdictSpec
-from bottomline.figures import Z_95, PeriodFigures
+from bottomline.case.config import VerdictSpec
 from bottomline.impact.fairness import FairnessGroup, RateRatio
 from bottomline.impact.result import BusinessImpact
 from bottomline.impact.slices import VersionComparison
+from bottomline.impact.verdict import MIN_OUTCOMES_TO_JUDGE, judge
+from bottomline.measures.figures import Z_95, PeriodFigures
 from bottomline.report.formatting import count, money, percent, period, plural
 from bottomline.report.narrative import Units
 from bottomline.validation.shown_values import capped
-from bottomline.verdict import MIN_OUTCOMES_TO_JUDGE, judge
 
 RANGE_WORDS = {  # the "in range" column of the slice tables, by verdict
     "within": "yes",

@@ -6,13 +6,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bottomline.config import BusinessCase, VerdictSpec
+from bottomline.case.config import BusinessCase, VerdictSpec
 from bottomline.drift.groups import DriftGroup, DriftGroups
 from bottomline.drift.window import ColumnDrift
-from bottomline.figures import PeriodFigures
 from bottomline.impact.bridge import Bridge
 from bottomline.impact.slices import Slice
+from bottomline.impact.verdict import MIN_OUTCOMES_TO_JUDGE, Verdict, judge
 from bottomline.impact.windows import ModelLife
+from bottomline.measures.figures import PeriodFigures
 from bottomline.report.formatting import (
     column_value,
     count,
@@ -23,7 +24,6 @@ from bottomline.report.formatting import (
     plural,
 )
 from bottomline.validation.shown_values import capped
-from bottomline.verdict import MIN_OUTCOMES_TO_JUDGE, Verdict, judge
 
 IN_LINE_SHARE = 0.005  # a gap under 0.5% of the promise is "in line with"
 
@@ -31,7 +31,7 @@ IN_LINE_SHARE = 0.005  # a gap under 0.5% of the promise is "in line with"
 def verdict(title: str, currency: str, figures: PeriodFigures, rule: VerdictSpec) -> str:
     """One sentence: did the model make money, as promised, in this window? It says "needs a
     look" only when realized value is outside the 95% range by a gap that matters (see
-    `bottomline.verdict`)."""
+    `bottomline.impact.verdict`)."""
     when = period_phrase(figures.start, figures.end)
     if figures.predictions == 0:
         return f"{title} made no predictions {when}, so there is nothing to report."

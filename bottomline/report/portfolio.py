@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from bottomline.impact.verdict import NEEDS_A_LOOK, judge
 from bottomline.report.content import ReportData
 from bottomline.report.drift_context import drift_headline
 from bottomline.report.formatting import money, percent, period, plural
 from bottomline.report.impact_context import RANGE_WORDS, signed_money
 from bottomline.report.narrative import verdict
-from bottomline.verdict import NEEDS_A_LOOK, judge
 
 LEVEL_WORDS = {"good": "passed", "warning": "warnings", "problem": "problems"}
 

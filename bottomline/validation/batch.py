@@ -11,9 +11,9 @@ from typing import Protocol
 
 import polars as pl
 
-from bottomline.config import BusinessCase
-from bottomline.normalize import RAW, Standardized
-from bottomline.stored_ids import distinct_ids
+from bottomline.case.config import BusinessCase
+from bottomline.ingest.normalize import RAW, Standardized
+from bottomline.ingest.stored_ids import distinct_ids
 from bottomline.validation.checks import failing_rows
 from bottomline.validation.derive import (
     outcome_flags,

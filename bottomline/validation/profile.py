@@ -7,7 +7,7 @@ from typing import Literal
 
 import polars as pl
 
-from bottomline.config import BusinessCase
+from bottomline.case.config import BusinessCase
 
 Kind = Literal["numeric", "categorical"]
 

@@ -15,8 +15,8 @@ from typing import Literal
 
 import polars as pl
 
-from bottomline.config import BusinessCase
-from bottomline.normalize import raw
+from bottomline.case.config import BusinessCase
+from bottomline.ingest.normalize import raw
 from bottomline.validation.checks import Between, Check, InSet, NotNull, RowCountAtLeast
 from bottomline.validation.profile import ReferenceProfile
 from bottomline.validation.shown_values import LONGEST_SHOWN

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from bottomline.demo import DemoSettings, DemoTruth, generate_demo
+from bottomline.demo.data import DemoSettings, DemoTruth, generate_demo
 
 REPO = Path(__file__).resolve().parents[2]
 SETTINGS = DemoSettings(

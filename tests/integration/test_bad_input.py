@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from bottomline.demo import PREDICTION_COLUMNS
+from bottomline.demo.data import PREDICTION_COLUMNS
 from cli.main import main
 from tests.integration.conftest import SETTINGS, Project, make_project, pdf_text
 from tests.integration.test_nightly import run_nightly
@@ -329,7 +329,7 @@ def test_an_outcome_before_its_prediction_counts_when_the_prediction_arrives(
 def test_the_dirty_demo_recovers_its_truth_and_the_report_shows_the_dirt(
     tmp_path: Path,
 ) -> None:
-    from bottomline.demo import generate_demo
+    from bottomline.demo.data import generate_demo
 
     project = make_project(tmp_path)
     shutil.rmtree(project.data)

@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bottomline.aggregate import bring_up_to_date, stale_days
-from bottomline.config import BusinessCase, load_case
-from bottomline.demo import DemoSettings, DemoTruth, generate_demo
+from bottomline.case.config import BusinessCase, load_case
+from bottomline.demo.data import DemoSettings, DemoTruth, generate_demo
 from bottomline.drift.window import ColumnDrift, measure_window
-from bottomline.ingest import IngestContext, ingest_model
+from bottomline.ingest.run import IngestContext, ingest_model
+from bottomline.measures.aggregate import bring_up_to_date, stale_days
 from bottomline.validation.gx_runner import GxValidator
 from bottomline.warehouse import migrate
 from tests.integration.conftest import REPO

@@ -181,7 +181,7 @@ def test_the_drifted_period_shows_negative_mix_and_performance(project: Project)
     (performance): both steps of the bridge must come out negative."""
     import duckdb
 
-    from bottomline.config import load_case
+    from bottomline.case.config import load_case
     from bottomline.report.content import gather_report_data
 
     assert run_nightly(project).is_completed()

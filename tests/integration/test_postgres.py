@@ -10,8 +10,8 @@ from typing import Any
 import polars as pl
 import pytest
 
-from bottomline.config import PostgresSource
-from bottomline.postgres import PostgresReader, Watermark
+from bottomline.case.config import PostgresSource
+from bottomline.ingest.postgres import PostgresReader, Watermark
 from bottomline.report.formatting import money
 from tests.integration.conftest import SETTINGS, Project, make_project, pdf_text
 from tests.integration.pg import (

@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bottomline.config import load_case
-from bottomline.delivery import read_message
+from bottomline.case.config import load_case
+from bottomline.delivery.mail import read_message
 from bottomline.report.content import gather_report_data
 from bottomline.report.context import build_context, kpi_tiles, things_to_know, units_of
 from bottomline.report.formatting import money

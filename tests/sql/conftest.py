@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bottomline.config import BusinessCase
+from bottomline.case.config import BusinessCase
 from bottomline.warehouse import migrate
 from tests.helpers import make_case
 

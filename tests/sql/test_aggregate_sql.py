@@ -9,12 +9,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from bottomline.aggregate import aggregate_days, stale_days
-from bottomline.calibration import IDENTITY, Calibrator, fit_calibrator
-from bottomline.config import BusinessCase, ReferenceSpec, Window
-from bottomline.figures import period_figures
-from bottomline.ingest import IngestContext, ingest_model
-from bottomline.reference import load_reference
+from bottomline.case.config import BusinessCase, ReferenceSpec, Window
+from bottomline.ingest.reference import load_reference
+from bottomline.ingest.run import IngestContext, ingest_model
+from bottomline.measures.aggregate import aggregate_days, stale_days
+from bottomline.measures.calibration import IDENTITY, Calibrator, fit_calibrator
+from bottomline.measures.figures import period_figures
 from bottomline.sqlfiles import load_sql
 from bottomline.validation.gx_runner import GxValidator
 from tests.sql.conftest import NOW, write_outcomes, write_predictions
@@ -132,8 +132,8 @@ def test_freshness_and_lineage(con: duckdb.DuckDBPyConnection, case: BusinessCas
 def test_profiles_are_written_with_the_aggregates_and_drift_is_stored(
     con: duckdb.DuckDBPyConnection, case: BusinessCase
 ) -> None:
-    from bottomline.aggregate import bring_up_to_date
     from bottomline.drift.window import measure_window, store_drift
+    from bottomline.measures.aggregate import bring_up_to_date
 
     load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
     bring_up_to_date(con, case, stale_days(con, "loans"), NOW)
@@ -157,8 +157,8 @@ def test_profiles_are_written_with_the_aggregates_and_drift_is_stored(
 def test_a_unit_read_in_batches_sums_to_the_same_aggregates(
     con: duckdb.DuckDBPyConnection, case: BusinessCase
 ) -> None:
-    from bottomline.aggregate import plan_aggregation, read_unit
     from bottomline.drift.reference_bins import current_bins
+    from bottomline.measures.aggregate import plan_aggregation, read_unit
 
     load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
     bins, _ = current_bins(con, case, load_reference(case, con), NOW)
@@ -192,7 +192,7 @@ def test_a_unit_is_read_with_outcomes_hashed_and_the_planner_left_as_it_was(
     """The join keeps its hash table on the outcomes' side while the rows are read (however
     small DuckDB guesses a day's predictions to be), and only then, even when the reading
     stops half way."""
-    from bottomline.aggregate import AggregationUnit, _outcomes_as_build_side, read_unit
+    from bottomline.measures.aggregate import AggregationUnit, _outcomes_as_build_side, read_unit
 
     load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
     con.execute(  # outcomes still waiting for their predictions: more than a day's
@@ -216,7 +216,7 @@ def test_a_unit_is_read_with_outcomes_hashed_and_the_planner_left_as_it_was(
 
 
 def test_units_pack_days_and_keep_large_ones_apart() -> None:
-    from bottomline.aggregate import AggregationUnit, cut_units
+    from bottomline.measures.aggregate import AggregationUnit, cut_units
 
     days = [MAY_1 + dt.timedelta(days=n) for n in range(4)]
     counts = {days[0]: 3, days[1]: 4, days[2]: 25, days[3]: 1}

@@ -12,12 +12,12 @@ import duckdb
 import polars as pl
 import pytest
 
-import bottomline.loading
+import bottomline.ingest.loading
 import bottomline.warehouse
-from bottomline.aggregate import aggregate_days, stale_days
-from bottomline.calibration import IDENTITY, Calibrator
-from bottomline.config import BusinessCase
-from bottomline.ingest import IngestContext, IngestSummary, ingest_model
+from bottomline.case.config import BusinessCase
+from bottomline.ingest.run import IngestContext, IngestSummary, ingest_model
+from bottomline.measures.aggregate import aggregate_days, stale_days
+from bottomline.measures.calibration import IDENTITY, Calibrator
 from bottomline.sqlfiles import load_sql
 from bottomline.validation.gx_runner import GxValidator
 from bottomline.warehouse import migrate
@@ -270,12 +270,12 @@ def test_a_crash_inside_a_file_leaves_nothing_of_it(
             raise KeyboardInterrupt  # the process is stopped after the rows were inserted
         return real_load_sql(name, **identifiers)
 
-    monkeypatch.setattr(bottomline.loading, "load_sql", failing)
+    monkeypatch.setattr(bottomline.ingest.loading, "load_sql", failing)
     with pytest.raises(KeyboardInterrupt):
         ingest(con, case)
     assert scalar(con, "SELECT count(*) FROM loans.predictions") == 0
     assert scalar(con, "SELECT count(*) FROM stale_days") == 0
-    monkeypatch.setattr(bottomline.loading, "load_sql", real_load_sql)
+    monkeypatch.setattr(bottomline.ingest.loading, "load_sql", real_load_sql)
     assert ingest(con, case, "r2")["predictions"].rows_loaded == 2
     assert scalar(con, "SELECT count(*) FROM loans.predictions") == 2
 
@@ -349,12 +349,12 @@ def test_a_crash_inside_a_group_leaves_neither_its_rows_nor_its_results(
                 raise KeyboardInterrupt  # stopped inside the group's second file
         return real_load_sql(name, **identifiers)
 
-    monkeypatch.setattr(bottomline.loading, "load_sql", failing)
+    monkeypatch.setattr(bottomline.ingest.loading, "load_sql", failing)
     with pytest.raises(KeyboardInterrupt):
         ingest(con, case)
     assert scalar(con, "SELECT count(*) FROM loans.predictions") == 0
     assert scalar(con, "SELECT count(*) FROM validation_results") == 0
-    monkeypatch.setattr(bottomline.loading, "load_sql", real_load_sql)
+    monkeypatch.setattr(bottomline.ingest.loading, "load_sql", real_load_sql)
     ingest(con, case, "r2")
     clean = duckdb.connect()
     migrate(clean, NOW)
@@ -381,7 +381,7 @@ def test_a_file_that_does_not_fit_the_stored_types_is_named_and_its_group_still_
             raise duckdb.ConversionException("Could not convert string 'x' to DOUBLE")
         return real_run(connection, query, params)
 
-    monkeypatch.setattr(bottomline.loading, "run", run)
+    monkeypatch.setattr(bottomline.ingest.loading, "run", run)
     summary = ingest(con, case)["predictions"]
     assert (summary.files_loaded, summary.rows_loaded) == (1, 2)
     assert len(summary.errors) == 1

@@ -10,12 +10,12 @@ import duckdb
 import numpy as np
 import pytest
 
-from bottomline.aggregate import bring_up_to_date, stale_days
-from bottomline.calibration_spread import POOLED
-from bottomline.config import BusinessCase
-from bottomline.ingest import IngestContext, ingest_model
+from bottomline.case.config import BusinessCase
+from bottomline.ingest.run import IngestContext, ingest_model
+from bottomline.measures.aggregate import bring_up_to_date, stale_days
+from bottomline.measures.calibration_spread import POOLED
+from bottomline.measures.spread_store import stored_spread
 from bottomline.report.content import calibration_uncertainty
-from bottomline.spread_store import stored_spread
 from bottomline.validation.gx_runner import GxValidator
 from tests.helpers import make_case
 from tests.sql.conftest import NOW, write_outcomes, write_predictions

@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 from scipy.optimize import isotonic_regression
 
-from bottomline.calibration import (
+from bottomline.measures.calibration import (
     IDENTITY,
     CalibrationError,
     Calibrator,

@@ -7,8 +7,8 @@ import polars as pl
 import pytest
 
 from benchmarks.verdict_coverage import coverage, draw, stakes_of
-from bottomline.calibration import fit_calibrator
-from bottomline.calibration_spread import POOLED, REPLICATES, CalibrationSpread, fit_spread
+from bottomline.measures.calibration import fit_calibrator
+from bottomline.measures.calibration_spread import POOLED, REPLICATES, CalibrationSpread, fit_spread
 
 
 def test_a_windows_variance_is_the_replicates_variance_of_its_stake_weighted_shifts() -> None:

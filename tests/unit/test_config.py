@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bottomline.config import case_files, load_case, load_cases
-from bottomline.config_errors import ConfigError
+from bottomline.case.config import case_files, load_case, load_cases
+from bottomline.case.errors import ConfigError
 from tests.helpers import case_document, make_case, write_case
 
 REPO_MODELS = Path(__file__).resolve().parents[2] / "models"

@@ -6,7 +6,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from bottomline.demo import DemoSettings, case_value, generate_demo
+from bottomline.demo.data import DemoSettings, case_value, generate_demo
 
 SMALL = DemoSettings(
     end=dt.date(2026, 5, 31),

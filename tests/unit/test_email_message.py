@@ -7,7 +7,7 @@ import email
 import email.policy
 from pathlib import Path
 
-from bottomline.delivery import Envelope, compose, read_message, readdress, write_outbox
+from bottomline.delivery.mail import Envelope, compose, read_message, readdress, write_outbox
 
 SUBJECT = "[ALERT] Car loan approvals, 3 November - 2 December 2026: EUR 12.6M realized"
 CONTEXT: dict[str, object] = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from bottomline.expressions import ExpressionError, parse_value
+from bottomline.case.expressions import ExpressionError, parse_value
 
 
 def evaluate(rule: str | float, **columns: list[float]) -> list[float]:

@@ -6,7 +6,7 @@ import math
 import polars as pl
 import pytest
 
-from bottomline.figures import Z_95, daily_series, period_figures, with_calibration
+from bottomline.measures.figures import Z_95, daily_series, period_figures, with_calibration
 
 MAY_1, MAY_2, MAY_3 = dt.date(2026, 5, 1), dt.date(2026, 5, 2), dt.date(2026, 5, 3)
 

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from bottomline.config import BusinessCase
-from bottomline.normalize import standardize_outcomes, standardize_predictions
-from bottomline.stored_ids import distinct_ids
+from bottomline.case.config import BusinessCase
+from bottomline.ingest.normalize import standardize_outcomes, standardize_predictions
+from bottomline.ingest.stored_ids import distinct_ids
 from bottomline.validation.derive import (
     outcome_flags,
     prediction_flags,

@@ -14,15 +14,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bottomline.calibration import IDENTITY, Calibrator
-from bottomline.config import BusinessCase, FairnessSpec
-from bottomline.figures import Z_95, PeriodFigures, period_figures
+from bottomline.case.config import BusinessCase, FairnessSpec
 from bottomline.impact.bridge import Plan, bridge, make_plan, reference_value_per_prediction
 from bottomline.impact.fairness import fairness_groups
 from bottomline.impact.result import business_impact, whole_model_daily
 from bottomline.impact.slices import compare_versions, version_slices
 from bottomline.impact.windows import figures_by_window, window_containing, windows_between
-from bottomline.metrics import MEASURES, daily_metrics, prediction_measures, valued_predictions
+from bottomline.measures.calibration import IDENTITY, Calibrator
+from bottomline.measures.figures import Z_95, PeriodFigures, period_figures
+from bottomline.measures.metrics import (
+    MEASURES,
+    daily_metrics,
+    prediction_measures,
+    valued_predictions,
+)
 from tests.helpers import make_case
 
 D = dt.date

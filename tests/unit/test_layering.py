@@ -64,11 +64,11 @@ def test_every_flag_the_row_checks_add_is_a_name_no_case_may_use() -> None:
     """A case column named `kept_row` or `matured` was silently overwritten by a flag or a
     measure computed beside it. Names these modules give columns are reserved, unless
     tests/sql/test_ingest_sql.py shows a case column of that name is left as it was."""
-    from bottomline.config import RESERVED_COLUMNS
+    from bottomline.case.config import RESERVED_COLUMNS
     from tests.sql.test_ingest_sql import NAMES_LEFT_AS_THEY_WERE
 
     given = set()
-    for module in ("validation/derive.py", "metrics.py"):
+    for module in ("validation/derive.py", "measures/metrics.py"):
         text = (ROOT / "bottomline" / module).read_text(encoding="utf-8")
         given |= set(re.findall(r'alias\("([A-Za-z_]+)"\)', text))
     daily_volume = {"day", "earlier", "typical", "has_predictions", "volume_typical"}
@@ -76,3 +76,57 @@ def test_every_flag_the_row_checks_add_is_a_name_no_case_may_use() -> None:
     unsafe = given - RESERVED_COLUMNS - daily_volume - underscored - set(NAMES_LEFT_AS_THEY_WERE)
     assert {"kept_row", "matured", "segment"} <= given
     assert unsafe == set()
+
+
+# Which package of bottomline/ may import which (issue 19): the stages of README in order,
+# the warehouse and SQL loading at the bottom. Two pairs lean on each other by design:
+# validation checks ingest's standardised batches while ingest runs it, and drift's profiles
+# are built with the daily aggregates (measures) from the values measures compute.
+BOTTOM = {"warehouse", "sqlfiles", "resources", "periods", "runs"}
+MAY_IMPORT = {
+    "case": set(),
+    "ingest": {"case", "validation"},
+    "validation": {"case", "ingest"},
+    "measures": {"case", "ingest", "drift"},
+    "drift": {"case", "measures", "validation"},
+    "impact": {"case", "measures"},
+    "report": {"case", "ingest", "validation", "measures", "drift", "impact"},
+    "delivery": {"report"},
+    "demo": {"case"},
+    "warehouse": {"case"},  # quote_identifier only
+    "sqlfiles": {"case"},
+    "resources": set(),
+    "periods": set(),
+    "runs": set(),
+}
+
+
+def package_of(path: Path) -> str:
+    parts = path.relative_to(ROOT / "bottomline").parts
+    return parts[0] if len(parts) > 1 else parts[0].removesuffix(".py")
+
+
+def test_each_stage_imports_only_the_stages_it_may() -> None:
+    offenders = []
+    for path in LIBRARY:
+        if path.name == "__init__.py" and path.parent.name == "bottomline":
+            continue
+        own = package_of(path)
+        allowed = MAY_IMPORT[own] | BOTTOM | {own}
+        for module in imported_modules(path):
+            if module.startswith("bottomline."):
+                used = module.split(".")[1]
+                if used not in allowed:
+                    offenders.append(f"{path.relative_to(ROOT)} imports {module}")
+    assert offenders == []
+
+
+def test_every_stage_package_says_what_it_takes_and_gives() -> None:
+    for package in sorted(set(MAY_IMPORT) - BOTTOM):
+        doc = ast.get_docstring(
+            ast.parse((ROOT / "bottomline" / package / "__init__.py").read_text())
+        )
+        assert doc, package
+    assert not [
+        p.name for p in (ROOT / "bottomline").glob("*.py") if p.stem not in BOTTOM | {"__init__"}
+    ]

@@ -20,9 +20,9 @@ from typing import Any
 import polars as pl
 import pytest
 
-from bottomline.calibration import IDENTITY, Calibrator
-from bottomline.config import BusinessCase
-from bottomline.metrics import daily_metrics
+from bottomline.case.config import BusinessCase
+from bottomline.measures.calibration import IDENTITY, Calibrator
+from bottomline.measures.metrics import daily_metrics
 from tests.helpers import make_case
 
 MAY_1, MAY_2 = dt.date(2026, 5, 1), dt.date(2026, 5, 2)

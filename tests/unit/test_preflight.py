@@ -5,8 +5,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from bottomline.config_errors import ConfigError
-from bottomline.preflight import check_columns, sampled_files, source_columns
+from bottomline.case.errors import ConfigError
+from bottomline.ingest.preflight import check_columns, sampled_files, source_columns
 from tests.helpers import make_case, write_case
 
 

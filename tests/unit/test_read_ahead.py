@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from bottomline.file_reads import Candidate, read_ahead
-from bottomline.normalize import Standardized
-from bottomline.sources import SourceError, content_hash, list_files
+from bottomline.ingest.file_reads import Candidate, read_ahead
+from bottomline.ingest.normalize import Standardized
+from bottomline.ingest.sources import SourceError, content_hash, list_files
 from bottomline.validation.profile import column_kinds
 from tests.helpers import make_case
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bottomline.recipients import RecipientPlan
+from bottomline.delivery.recipients import RecipientPlan
 
 PLAN = RecipientPlan.of(
     {

@@ -10,14 +10,14 @@ import numpy as np
 import polars as pl
 import pytest
 
-from bottomline.config_errors import ConfigError
+from bottomline.case.errors import ConfigError
 from bottomline.drift.bins import ColumnBins
 from bottomline.drift.groups import DriftGroup, DriftGroups
 from bottomline.drift.stats import Statistic
 from bottomline.drift.window import ColumnDrift, GradedStatistic
-from bottomline.figures import PeriodFigures
 from bottomline.impact.bridge import Bridge
 from bottomline.impact.slices import Slice
+from bottomline.measures.figures import PeriodFigures
 from bottomline.report.narrative import (
     Units,
     largest_bridge_step,

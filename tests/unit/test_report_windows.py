@@ -9,10 +9,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from bottomline.figures import daily_series
 from bottomline.impact.bridge import Plan, bridge
 from bottomline.impact.windows import ModelLife
-from bottomline.metrics import MEASURES
+from bottomline.measures.figures import daily_series
+from bottomline.measures.metrics import MEASURES
 from bottomline.report.charts import cumulative_value, value_over_time
 from bottomline.report.narrative import life_sentence
 from bottomline.report.render import proportional_signs
@@ -133,9 +133,9 @@ def test_a_change_per_unit_needs_outcomes_in_both_windows() -> None:
 def test_a_window_with_few_known_outcomes_is_not_judged() -> None:
     """Before, a day with 14 known outcomes of 2,143 read "199.2% above what their scores
     promised" in green. Now its verdict says there are too few outcomes yet, with no colour."""
-    from bottomline.config import VerdictSpec
+    from bottomline.case.config import VerdictSpec
+    from bottomline.impact.verdict import judge
     from bottomline.report.narrative import verdict
-    from bottomline.verdict import judge
 
     day = april(
         start=D(2026, 12, 1), end=D(2026, 12, 1), predictions=2_143, matured=14,

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from bottomline.config import VerdictSpec
-from bottomline.delivery import subject_line
-from bottomline.figures import Z_95, PeriodFigures
+from bottomline.case.config import VerdictSpec
+from bottomline.delivery.mail import subject_line
+from bottomline.impact.verdict import judge
+from bottomline.measures.figures import Z_95, PeriodFigures
 from bottomline.report.formatting import count, money, percent, period, period_phrase
 from bottomline.report.impact_context import slice_row
 from bottomline.report.narrative import pending_sentence, verdict
-from bottomline.verdict import judge
 
 APRIL = (dt.date(2026, 4, 1), dt.date(2026, 4, 30))
 RULE = VerdictSpec()  # material: 2% of the promise, no floor in money

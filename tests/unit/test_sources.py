@@ -6,7 +6,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from bottomline.sources import SourceError, content_hash, list_files, read_file
+from bottomline.ingest.sources import SourceError, content_hash, list_files, read_file
 
 
 def test_globs_are_read_from_the_base_folder_sorted(tmp_path: Path) -> None:

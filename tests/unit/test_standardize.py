@@ -8,9 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from bottomline.config import BusinessCase
-from bottomline.normalize import standardize_outcomes, standardize_predictions
-from bottomline.sources import SourceError, SourceRead
+from bottomline.case.config import BusinessCase
+from bottomline.ingest.normalize import standardize_outcomes, standardize_predictions
+from bottomline.ingest.sources import SourceError, SourceRead
 from bottomline.validation.profile import column_kinds
 from tests.helpers import case_document, make_case
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from bottomline.config import BusinessCase
-from bottomline.normalize import standardize_outcomes, standardize_predictions
-from bottomline.sources import SourceRead
+from bottomline.case.config import BusinessCase
+from bottomline.ingest.normalize import standardize_outcomes, standardize_predictions
+from bottomline.ingest.sources import SourceRead
 from bottomline.validation.batch import BatchContext, validate_outcomes, validate_predictions
 from bottomline.validation.checks import passes
 from bottomline.validation.derive import daily_volume

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import polars as pl
 
-from bottomline.config import BusinessCase
-from bottomline.config_errors import ConfigError, read_yaml
-from bottomline.sources import READERS, list_files
+from bottomline.case.config import BusinessCase
+from bottomline.case.errors import ConfigError, read_yaml
+from bottomline.ingest.sources import READERS, list_files
 
 
 def source_columns(path: Path) -> list[str] | None:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from bottomline.config import BusinessCase
-from bottomline.sources import SourceError, SourceRead
+from bottomline.case.config import BusinessCase
+from bottomline.ingest.sources import SourceError, SourceRead
 from bottomline.validation.profile import Kind
 
 AMOUNT_LIMIT = 1e15  # a value input this large is a logging error, not an amount

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from bottomline.calibration import Calibrator
+from bottomline.measures.calibration import Calibrator
 
 REPLICATES = 100
 SCORE_BINS = 50

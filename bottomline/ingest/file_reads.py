@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import duckdb
 
-from bottomline.config import BusinessCase
-from bottomline.loading import IngestSummary, Kind
-from bottomline.normalize import Standardized, standardize_outcomes, standardize_predictions
-from bottomline.sources import SourceError, SourceFile, content_hash, read_file
+from bottomline.case.config import BusinessCase
+from bottomline.ingest.loading import IngestSummary, Kind
+from bottomline.ingest.normalize import Standardized, standardize_outcomes, standardize_predictions
+from bottomline.ingest.sources import SourceError, SourceFile, content_hash, read_file
 from bottomline.sqlfiles import load_sql
 from bottomline.validation.profile import Kind as ColumnKind
 from bottomline.warehouse import first_row, run
@@ -114,7 +114,7 @@ def text_columns(case: BusinessCase, kind: Kind) -> list[str]:
 def standardize(
     source: SourceFile, case: BusinessCase, kind: Kind, kinds: dict[str, ColumnKind]
 ) -> Standardized:
-    """The file's rows in the warehouse's columns and types (see `bottomline.normalize`)."""
+    """The file's rows in the warehouse's columns and types (see `bottomline.ingest.normalize`)."""
     spec = case.predictions if kind == "predictions" else case.outcomes
     rows = read_file(source.path, text_columns(case, kind), spec.source.encoding)
     if kind == "predictions":

@@ -22,13 +22,14 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from bottomline.calibration import IDENTITY, Calibrator, fit_calibrator
-from bottomline.calibration_spread import CalibrationSpread
-from bottomline.config import BusinessCase
+from bottomline.case.config import BusinessCase
 from bottomline.drift.bins import ColumnBins
 from bottomline.drift.profiles import PROFILE_SCHEMA, profile
 from bottomline.drift.reference_bins import current_bins
-from bottomline.metrics import (
+from bottomline.ingest.reference import load_reference
+from bottomline.measures.calibration import IDENTITY, Calibrator, fit_calibrator
+from bottomline.measures.calibration_spread import CalibrationSpread
+from bottomline.measures.metrics import (
     GRAIN,
     MEASURES,
     STAKE_GRAIN,
@@ -39,8 +40,7 @@ from bottomline.metrics import (
     summarize,
     valued_predictions,
 )
-from bottomline.reference import load_reference
-from bottomline.spread_store import current_spread, spread_is_current, wanted_fingerprint
+from bottomline.measures.spread_store import current_spread, spread_is_current, wanted_fingerprint
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import run, transaction
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bottomline.config import VerdictSpec
-from bottomline.figures import PeriodFigures
+from bottomline.case.config import VerdictSpec
+from bottomline.measures.figures import PeriodFigures
 
 Verdict = Literal["within", "immaterial", "below", "above"]
 MIN_OUTCOMES_TO_JUDGE = 30  # known outcomes: fewer judge nothing (14 of them read "+199%")

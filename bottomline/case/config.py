@@ -24,9 +24,9 @@ from pydantic import (
     model_validator,
 )
 
-from bottomline.config_errors import ConfigError, describe_validation_error, read_yaml
-from bottomline.expressions import ExpressionError, ValueExpression, parse_value
-from bottomline.identifiers import InvalidIdentifierError, check_identifier
+from bottomline.case.errors import ConfigError, describe_validation_error, read_yaml
+from bottomline.case.expressions import ExpressionError, ValueExpression, parse_value
+from bottomline.case.identifiers import InvalidIdentifierError, check_identifier
 
 # Column names Bottomline gives the fields it stores; a case's own columns cannot reuse them.
 RESERVED_COLUMNS = frozenset(

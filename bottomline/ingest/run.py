@@ -9,7 +9,7 @@ file is written in one transaction together with its rows set aside, its ledger 
 days it makes stale: a run killed at any point leaves every file wholly loaded or not at all.
 Rows are upserted by prediction id; a row replaced by a later file's row is kept in quarantine.
 Outcomes are matched to predictions by id whenever both are in, in whichever order they came.
-Database sources are read by watermark instead (`bottomline.ingest_database`).
+Database sources are read by watermark instead (`bottomline.ingest.database`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from bottomline.file_reads import candidates, read_ahead, record_same_bytes
-from bottomline.ingest_database import ingest_database
-from bottomline.loading import (
+from bottomline.ingest.database import ingest_database
+from bottomline.ingest.file_reads import candidates, read_ahead, record_same_bytes
+from bottomline.ingest.loading import (
     IngestContext,
     IngestSummary,
     Kind,
@@ -30,9 +30,9 @@ from bottomline.loading import (
     Progress,
     load_group,
 )
-from bottomline.normalize import Standardized
-from bottomline.reference import ReferenceError, load_reference
-from bottomline.sources import SourceError, SourceFile, list_files
+from bottomline.ingest.normalize import Standardized
+from bottomline.ingest.reference import ReferenceError, load_reference
+from bottomline.ingest.sources import SourceError, SourceFile, list_files
 from bottomline.sqlfiles import load_sql
 from bottomline.validation.batch import BatchContext, Validator
 from bottomline.validation.derive import daily_volume

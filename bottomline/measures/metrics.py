@@ -2,7 +2,7 @@
 
 Grain of the result (`metrics_daily`): day x segment x segment value x model version, with
 segment `_all` for the whole model. Every measure is a sum, so any window's figures are the
-sums of its days (see `bottomline.figures`).
+sums of its days (see `bottomline.measures.figures`).
 
 Per prediction i with decision d, label y (when known), calibrated probability q, and value
 v1 / v0 if the label turns out 1 / 0 given d (from the case's cell values):
@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from bottomline.calibration import Calibrator
-from bottomline.calibration_spread import CalibrationSpread
-from bottomline.config import BusinessCase
+from bottomline.case.config import BusinessCase
+from bottomline.measures.calibration import Calibrator
+from bottomline.measures.calibration_spread import CalibrationSpread
 
 ALL = "_all"
 MISSING = "_null"
@@ -145,7 +145,7 @@ def stake_sums(
 ) -> pl.DataFrame:
     """`calibration_stakes_daily` rows (without `model`): per day, slice, model version and
     score bin of the calibration's spread, the sum of stakes v1 - v0 (currency) over all
-    predictions and over matured ones (see `bottomline.calibration_spread`)."""
+    predictions and over matured ones (see `bottomline.measures.calibration_spread`)."""
     if spread is None or measured.is_empty():
         return pl.DataFrame(schema=STAKES_SCHEMA)
     stake = pl.col("value_if_positive") - pl.col("value_if_negative")

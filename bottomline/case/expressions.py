@@ -15,7 +15,7 @@ from functools import reduce
 
 import polars as pl
 
-from bottomline.identifiers import IDENTIFIER_PATTERN
+from bottomline.case.identifiers import IDENTIFIER_PATTERN
 
 
 class ExpressionError(ValueError):

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from bottomline.config import BusinessCase
-from bottomline.normalize import Standardized
-from bottomline.postgres import Watermark
-from bottomline.sources import SourceError
+from bottomline.case.config import BusinessCase
+from bottomline.ingest.normalize import Standardized
+from bottomline.ingest.postgres import Watermark
+from bottomline.ingest.sources import SourceError
+from bottomline.ingest.stored_ids import Kind as Kind
+from bottomline.ingest.stored_ids import StoredIds, lookup_stored_ids
 from bottomline.sqlfiles import load_sql
-from bottomline.stored_ids import Kind as Kind
-from bottomline.stored_ids import StoredIds, lookup_stored_ids
 from bottomline.validation.batch import (
     BatchContext,
     SplitRows,

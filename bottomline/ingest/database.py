@@ -1,5 +1,5 @@
 """Loading a PostgreSQL source: unit after unit past the stored watermark (see
-`bottomline.postgres`), each validated and written with its watermark in one transaction.
+`bottomline.ingest.postgres`), each validated and written with its watermark in one transaction.
 
 A lost connection raises `DatabaseUnavailableError` for the caller to retry; what was committed
 stays, and the retry resumes after it. A unit that cannot be stored (a missing column, a type
@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from bottomline.loading import (
+from bottomline.ingest.loading import (
     IngestContext,
     IngestSummary,
     Kind,
@@ -20,9 +20,9 @@ from bottomline.loading import (
     load_group,
     stored_watermark,
 )
-from bottomline.normalize import standardize_outcomes, standardize_predictions
-from bottomline.postgres import DatabaseUnit, PostgresReader, source_key
-from bottomline.sources import UNREADABLE_SCHEMA, SourceError, SourceRead
+from bottomline.ingest.normalize import standardize_outcomes, standardize_predictions
+from bottomline.ingest.postgres import DatabaseUnit, PostgresReader, source_key
+from bottomline.ingest.sources import UNREADABLE_SCHEMA, SourceError, SourceRead
 from bottomline.validation.batch import BatchContext, Validator
 from bottomline.validation.gx_runner import RuleResult
 from bottomline.validation.profile import Kind as ColumnKind

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from bottomline.config import PostgresSource
-from bottomline.sources import SourceError, without_row_column
+from bottomline.case.config import PostgresSource
+from bottomline.ingest.sources import SourceError, without_row_column
 from bottomline.sqlfiles import load_sql
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ over all, from calibrated scores. The test of the model's promise compares R wit
 expected value of the same matured predictions. Two things make R differ from that promise
 when the promise holds: the outcomes' randomness (under calibrated scores R has variance
 `variance_matured`) and the calibration's own error, fitted on a finite reference
-(`calibration_variance_matured`, see `bottomline.calibration_spread`). The 95% range is
+(`calibration_variance_matured`, see `bottomline.measures.calibration_spread`). The 95% range is
 `E_matured +- 1.96 * sqrt(variance_matured + calibration_variance_matured)`; what is still to
 come has its range the same way, from the pending predictions' variances.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from bottomline.metrics import MEASURES
+from bottomline.measures.metrics import MEASURES
 
 Z_95 = 1.959963984540054
 

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import polars as pl
 
-from bottomline.demo_dirt import spoil_labels, spoil_predictions
+from bottomline.demo.dirt import spoil_labels, spoil_predictions
 
 ZONE = ZoneInfo("Europe/Berlin")
 THRESHOLD = 0.85

@@ -9,10 +9,10 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from bottomline.calibration import Calibrator
-from bottomline.calibration_spread import CalibrationSpread, fingerprint, fit_spread
-from bottomline.config import BusinessCase
+from bottomline.case.config import BusinessCase
 from bottomline.drift.bins import reference_fingerprint
+from bottomline.measures.calibration import Calibrator
+from bottomline.measures.calibration_spread import CalibrationSpread, fingerprint, fit_spread
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import first_row, run, transaction
 

@@ -16,7 +16,7 @@ from typing import Literal
 import duckdb
 import polars as pl
 
-from bottomline.normalize import Standardized
+from bottomline.ingest.normalize import Standardized
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import first_row
 

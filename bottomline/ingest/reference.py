@@ -10,8 +10,8 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from bottomline.config import BusinessCase
-from bottomline.sources import SourceError, list_files, read_file
+from bottomline.case.config import BusinessCase
+from bottomline.ingest.sources import SourceError, list_files, read_file
 from bottomline.sqlfiles import load_sql
 
 
