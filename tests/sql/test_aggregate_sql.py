@@ -20,7 +20,7 @@ from bottomline.validation.gx_runner import GxValidator
 from tests.sql.conftest import NOW, write_outcomes, write_predictions
 
 MAY_1, MAY_2 = dt.date(2026, 5, 1), dt.date(2026, 5, 2)
-# The six rows of tests/unit/test_metrics.py, as a logger would write them.
+# The six rows of tests/unit/measures/test_metrics.py, as a logger would write them.
 SIX = [
     "1,2026-05-01T08:00:00,0.9,1,v1,100,A",
     "2,2026-05-01T09:00:00,0.8,1,v1,200,B",

@@ -368,7 +368,7 @@ def test_a_handful_of_rows_neither_sets_the_bar_nor_is_flagged() -> None:
 
 def test_baselines_by_hand(tmp_path: Path) -> None:
     """The six rows of test_metrics: matured rows 1, 2, 3 and 6."""
-    from tests.unit.test_metrics import six_rows
+    from tests.unit.measures.test_metrics import six_rows
 
     flagged = make_case(
         tmp_path,

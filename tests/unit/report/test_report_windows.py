@@ -16,7 +16,7 @@ from bottomline.measures.metrics import MEASURES
 from bottomline.report.charts import cumulative_value, value_over_time
 from bottomline.report.narrative import life_sentence
 from bottomline.report.render import proportional_signs
-from tests.unit.test_report_words import april
+from tests.unit.report.test_report_words import april
 
 LIFE = ModelLife(dt.date(2026, 8, 4), dt.date(2026, 11, 20))
 D = dt.date

@@ -9,7 +9,7 @@ from bottomline.case.config import case_files, load_case, load_cases
 from bottomline.case.errors import ConfigError
 from tests.helpers import case_document, make_case, write_case
 
-REPO_MODELS = Path(__file__).resolve().parents[2] / "models"
+REPO_MODELS = Path(__file__).resolve().parents[3] / "models"
 
 
 def test_the_demo_case_loads() -> None:

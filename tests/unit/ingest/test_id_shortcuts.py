@@ -21,7 +21,7 @@ from bottomline.validation.derive import (
 from bottomline.validation.profile import column_kinds
 from bottomline.validation.rules import Rule, outcome_rules, prediction_rules
 from tests.helpers import make_case
-from tests.unit.test_validation import NO_IDS, NOW, rows, source
+from tests.unit.validation.test_validation import NO_IDS, NOW, rows, source
 
 
 @pytest.fixture
