@@ -82,7 +82,7 @@ def _from_raw_rows(
     """The same statistics, from the quarter's raw rows binned on the spot."""
     days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
     rows = con.sql(
-        load_sql("aggregate/rows_for_days", schema=case.name),
+        load_sql("measures/aggregate/rows_for_days", schema=case.name),
         params={"days": days, "first_day": start, "last_day": end},
     ).pl()
     bins, _ = stored_bins(con, case.name)

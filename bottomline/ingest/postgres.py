@@ -88,9 +88,9 @@ class PostgresReader:
             self.source_query = source.query
         elif source.table is not None and "." in source.table:
             schema, table = source.table.split(".")
-            self.source_query = load_sql("postgres/schema_table", schema=schema, table=table)
+            self.source_query = load_sql("ingest/postgres/schema_table", schema=schema, table=table)
         else:
-            self.source_query = load_sql("postgres/table", table=source.table or "")
+            self.source_query = load_sql("ingest/postgres/table", table=source.table or "")
 
     def rows_without_watermark(self) -> int:
         """Rows that can never be read because their watermark is NULL."""
@@ -145,7 +145,7 @@ class PostgresReader:
         identifiers = {"watermark": self.watermark}
         if typed_as is not None:
             identifiers["watermark_type"] = WATERMARK_TYPES[typed_as.type_name]
-        return load_sql(f"postgres/{name}", source_query=self.source_query, **identifiers)
+        return load_sql(f"ingest/postgres/{name}", source_query=self.source_query, **identifiers)
 
     def _name(self, low: Watermark | None, high: Watermark) -> str:
         since = f"{low.value} < " if low else ""

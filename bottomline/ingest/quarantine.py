@@ -18,16 +18,16 @@ class QuarantineListing:
 
 def list_quarantine(con: duckdb.DuckDBPyConnection, model: str, limit: int) -> QuarantineListing:
     return QuarantineListing(
-        by_rule=run(con, load_sql("quarantine/by_rule", schema=model)),
-        rows=run(con, load_sql("quarantine/list", schema=model), {"limit": limit}),
+        by_rule=run(con, load_sql("ingest/quarantine/by_rule", schema=model)),
+        rows=run(con, load_sql("ingest/quarantine/list", schema=model), {"limit": limit}),
     )
 
 
 def forget_files_with_quarantine(con: duckdb.DuckDBPyConnection, model: str) -> int:
     """Make the next run read again every file that has rows set aside; returns how many."""
     with transaction(con):
-        count = load_sql("quarantine/ledger_count")
+        count = load_sql("ingest/quarantine/ledger_count")
         before = run(con, count, {"model": model})[0][0]
-        run(con, load_sql("quarantine/forget_files", schema=model), {"model": model})
+        run(con, load_sql("ingest/quarantine/forget_files", schema=model), {"model": model})
         after = run(con, count, {"model": model})[0][0]
     return int(before) - int(after)

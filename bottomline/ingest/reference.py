@@ -24,7 +24,7 @@ def load_reference(case: BusinessCase, con: duckdb.DuckDBPyConnection) -> pl.Dat
     spec = case.reference
     if spec.window is not None:
         frame: pl.DataFrame = con.sql(
-            load_sql("aggregate/reference_window", schema=case.name),
+            load_sql("measures/aggregate/reference_window", schema=case.name),
             params={"start": spec.window.start, "end": spec.window.end},
         ).pl()
         where = f"the window {spec.window.start} to {spec.window.end} of {case.name}"

@@ -137,7 +137,9 @@ def plan_aggregation(
     bins, rebuilt = current_bins(con, case, reference, now)
     spread_changed = not spread_is_current(con, case.name, wanted_fingerprint(case, reference))
     if rebuilt or spread_changed:
-        stored = [row[0] for row in run(con, load_sql("aggregate/all_days", schema=case.name))]
+        stored = [
+            row[0] for row in run(con, load_sql("measures/aggregate/all_days", schema=case.name))
+        ]
         if stored:
             changed = "reference bins" if rebuilt else "calibration spread"
             progress(f"{case.name}: new {changed}; recomputing all {len(stored)} days")
@@ -162,7 +164,7 @@ def plan_days(
     ordered = sorted(set(days))
     if not ordered:
         return AggregationPlan(days=[], units=[], calibrator=calibrator, bins=bins)
-    query = load_sql("aggregate/day_counts", schema=case.name)
+    query = load_sql("measures/aggregate/day_counts", schema=case.name)
     counts = {row[0]: int(row[1]) for row in run(con, query, {"days": ordered})}
     units = cut_units(ordered, counts, rows_per_unit)
     return AggregationPlan(ordered, units, calibrator, bins, batch_rows=rows_per_unit)
@@ -205,7 +207,7 @@ def reference_stakes(reference: pl.DataFrame, case: BusinessCase) -> np.ndarray 
 
 def stale_days(con: duckdb.DuckDBPyConnection, model: str) -> list[dt.date]:
     """Days of the model whose aggregates are out of date, in order."""
-    return [row[0] for row in run(con, load_sql("aggregate/stale_days"), {"model": model})]
+    return [row[0] for row in run(con, load_sql("measures/aggregate/stale_days"), {"model": model})]
 
 
 def read_unit(
@@ -218,7 +220,7 @@ def read_unit(
     `batch_rows` rows (streamed: the whole unit is never in memory at once)."""
     with _outcomes_as_build_side(con):
         reader = con.sql(
-            load_sql("aggregate/rows_for_days", schema=case.name),
+            load_sql("measures/aggregate/rows_for_days", schema=case.name),
             params={"days": list(unit.days), "first_day": unit.days[0], "last_day": unit.days[-1]},
         ).to_arrow_reader(batch_rows)
         try:
@@ -238,11 +240,11 @@ def _outcomes_as_build_side(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     otherwise puts it on the side it expects to be smaller: from a day's share of the rows it
     expected 99,000 predictions of a 10M-row day, and hashed every prediction with all its
     columns (6.0 s, against 3.2 s)."""
-    run(con, load_sql("aggregate/join_outcomes_as_build_side"))
+    run(con, load_sql("measures/aggregate/join_outcomes_as_build_side"))
     try:
         yield
     finally:
-        run(con, load_sql("aggregate/join_sides_by_estimate"))
+        run(con, load_sql("measures/aggregate/join_sides_by_estimate"))
 
 
 def _frame(arrow: Any) -> pl.DataFrame:
@@ -335,13 +337,13 @@ def _write(
     con.register("daily_stakes", sums.stakes)
     try:
         with transaction(con):
-            run(con, load_sql("aggregate/metrics_replace"), keys)
-            run(con, load_sql("aggregate/metrics_insert"), {"model": model})
-            run(con, load_sql("aggregate/profiles_replace"), keys)
-            run(con, load_sql("aggregate/profiles_insert"), {"model": model})
-            run(con, load_sql("aggregate/stakes_replace"), keys)
-            run(con, load_sql("aggregate/stakes_insert"), {"model": model})
-            run(con, load_sql("aggregate/stale_days_clear"), keys)
+            run(con, load_sql("measures/aggregate/metrics_replace"), keys)
+            run(con, load_sql("measures/aggregate/metrics_insert"), {"model": model})
+            run(con, load_sql("measures/aggregate/profiles_replace"), keys)
+            run(con, load_sql("measures/aggregate/profiles_insert"), {"model": model})
+            run(con, load_sql("measures/aggregate/stakes_replace"), keys)
+            run(con, load_sql("measures/aggregate/stakes_insert"), {"model": model})
+            run(con, load_sql("measures/aggregate/stale_days_clear"), keys)
     finally:
         for name in ("daily_metrics", "daily_profiles", "daily_stakes"):
             con.unregister(name)

@@ -28,7 +28,7 @@ def wanted_fingerprint(case: BusinessCase, reference: pl.DataFrame) -> str | Non
 
 def spread_is_current(con: duckdb.DuckDBPyConnection, model: str, wanted: str | None) -> bool:
     """Whether the stored spread (or its absence, when none is wanted) is the wanted one."""
-    stored = first_row(con, load_sql("calibration/spread_fingerprint"), {"model": model})
+    stored = first_row(con, load_sql("measures/calibration/spread_fingerprint"), {"model": model})
     return (stored[0] if stored else None) == wanted
 
 
@@ -54,7 +54,7 @@ def current_spread(
 
 def stored_spread(con: duckdb.DuckDBPyConnection, model: str) -> CalibrationSpread | None:
     """The model's stored spread; None before one was fitted."""
-    rows = con.sql(load_sql("calibration/spread_rows"), params={"model": model}).pl()
+    rows = con.sql(load_sql("measures/calibration/spread_rows"), params={"model": model}).pl()
     if rows.is_empty():
         return None
     bins = int(rows["score_bin"].max()) + 1
@@ -94,10 +94,10 @@ def _store(
     con.register("new_spread", pl.concat(frames))
     try:
         with transaction(con):
-            run(con, load_sql("calibration/spread_replace"), {"model": model})
+            run(con, load_sql("measures/calibration/spread_replace"), {"model": model})
             run(
                 con,
-                load_sql("calibration/spread_insert"),
+                load_sql("measures/calibration/spread_insert"),
                 {"model": model, "fingerprint": wanted, "now": now},
             )
     finally:

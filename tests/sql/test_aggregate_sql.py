@@ -1,4 +1,4 @@
-"""sql/aggregate/* and sql/report/*: daily aggregates written, replaced and read back."""
+"""sql/measures/aggregate/* and sql/report/*: daily aggregates written, replaced and read back."""
 
 from __future__ import annotations
 
@@ -200,7 +200,7 @@ def test_a_unit_is_read_with_outcomes_hashed_and_the_planner_left_as_it_was(
         "1 AS label, 'other.csv' AS source_file, range AS source_row, 'r' AS run_id, "
         "now()::TIMESTAMP AS ingested_at FROM range(5000)"
     )
-    query = load_sql("aggregate/rows_for_days", schema="loans")
+    query = load_sql("measures/aggregate/rows_for_days", schema="loans")
     params = {"days": [MAY_1], "first_day": MAY_1, "last_day": MAY_1}
     assert "Join Type: RIGHT" in con.execute("EXPLAIN " + query, params).fetchall()[0][1]
     with _outcomes_as_build_side(con):

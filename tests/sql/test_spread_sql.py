@@ -1,5 +1,5 @@
-"""sql/calibration/* and the stake sums: the calibration spread stored once per reference, and
-the ranges that use it."""
+"""sql/measures/calibration/* and the stake sums: the calibration spread stored once per
+reference, and the ranges that use it."""
 
 from __future__ import annotations
 
