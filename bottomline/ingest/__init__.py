@@ -8,3 +8,6 @@ stage), `sources` (listing and reading files), `file_reads` (reading ahead), `no
 `preflight` (the case's columns against the sources' before a run), `reference`,
 `quarantine`.
 """
+
+# No names are exported here: validation imports ingest's standardised batches while ingest
+# runs validation, so the stage's modules are imported directly (bottomline.ingest.run).

@@ -5,3 +5,10 @@ with calibrated probabilities (`metrics`, `calibration`, `calibration_spread`), 
 aggregates of `metrics_daily` (`aggregate`, `spread_store`), and a window's figures summed
 from them (`figures.PeriodFigures`), money in the case's currency.
 """
+
+from __future__ import annotations
+
+from bottomline.measures.figures import PeriodFigures, period_figures
+from bottomline.measures.metrics import MEASURES
+
+__all__ = ["MEASURES", "PeriodFigures", "period_figures"]
