@@ -38,7 +38,7 @@ def report(
         "report",
         start=start,
         end=end,
-        recipients=recipients,
+        recipients=recipients or None,  # none given: the case's recipients
         deliver=deliver,
         resend=resend,
         units_at_once=units_at_once_on(task_runner),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -61,13 +62,7 @@ def deliver_report(
     logger = get_run_logger()
     case, pdf = report.data.case, report.rendered.pdf_path
     if not recipients:  # none, or each gets tonight's portfolio: the message is kept to send
-        kept = compose(
-            Envelope(mail_sender(), case.report.recipients, subject_line(report.context)),
-            report.context,
-            pdf,
-            dt.datetime.now(dt.UTC),
-        )
-        pdf.with_suffix(".eml").write_bytes(bytes(kept))
+        _kept_message(report, case.report.recipients)
         logger.info(
             "%s: nobody to send to in this run (%s); the message is kept beside the report",
             case.name,
@@ -87,11 +82,7 @@ def deliver_report(
             earlier[0],
         )
         return Delivery(f"already sent by run {earlier[0]}")
-    envelope = Envelope(
-        sender=mail_sender(), recipients=recipients, subject=subject_line(report.context)
-    )
-    message = compose(envelope, report.context, pdf, dt.datetime.now(dt.UTC))
-    pdf.with_suffix(".eml").write_bytes(bytes(message))
+    message = _kept_message(report, recipients)
     settings = smtp_settings()
     if settings is None:  # the outbox: writing the same file again sends nothing twice
         saved = write_outbox(message, paths.outbox, pdf.stem)
@@ -107,6 +98,16 @@ def deliver_report(
     delivery = _send(message, settings, pdf, recipients)
     _record(paths, "runs/delivered", run_id, delivered_to=delivery.delivered_to)  # at once
     return delivery
+
+
+def _kept_message(report: BuiltReport, recipients: list[str]) -> EmailMessage:
+    """The report's message to `recipients`, kept beside its PDF (`<report>.eml`) so that
+    `bottomline send RUN_ID` can send it later."""
+    envelope = Envelope(mail_sender(), recipients, subject_line(report.context))
+    pdf = report.rendered.pdf_path
+    message = compose(envelope, report.context, pdf, dt.datetime.now(dt.UTC))
+    pdf.with_suffix(".eml").write_bytes(bytes(message))
+    return message
 
 
 def _send(message: Any, settings: SmtpSettings, pdf: Path, recipients: list[str]) -> Delivery:

@@ -42,9 +42,9 @@ class RecipientPlan:
     def late(self, succeeded: list[str]) -> dict[str, list[str]]:
         """Model: who gets its own report after all, once the night is over: those who waited
         for a portfolio that leaves them only this one model (the others failed)."""
-        done, together = set(succeeded), set(self.portfolio(succeeded))
+        done = set(succeeded)
         late: dict[str, list[str]] = {}
         for address, models in sorted(self.followed.items()):
-            if len(models) >= 2 and address not in together and len(models & done) == 1:
+            if len(models) >= 2 and len(models & done) == 1:  # so not in the portfolio
                 late.setdefault(next(iter(models & done)), []).append(address)
         return late

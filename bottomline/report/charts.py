@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from bottomline.impact.bridge import Bridge
+from bottomline.impact.windows import ModelLife
 from bottomline.report.chart_style import (
     BAND,
     GAIN,
@@ -32,9 +33,7 @@ from bottomline.report.formatting import money
 SHORT_WINDOW = 7  # days: a shorter window is drawn on a week's width, every day ticked
 
 
-def value_over_time(
-    series: pl.DataFrame, currency: str, life: tuple[dt.date, dt.date] | None = None
-) -> bytes:
+def value_over_time(series: pl.DataFrame, currency: str, life: ModelLife | None = None) -> bytes:
     """Daily realized value, pending estimate and the promise with its 95% band; days outside
     the model's `life` (first, last day with predictions) shaded and named."""
     with mpl.rc_context(cast("Any", STYLE)):
@@ -177,10 +176,10 @@ def bridge_waterfall(bridge: Bridge, currency: str) -> bytes:
         return to_svg(figure)
 
 
-def _outside_life(axes: Axes, days: list[dt.date], life: tuple[dt.date, dt.date]) -> None:
+def _outside_life(axes: Axes, days: list[dt.date], life: ModelLife) -> None:
     """Shade the window's days before the first prediction and after the last, saying so."""
     first, last, one = days[0], days[-1], dt.timedelta(days=1)
-    spans = [(first, min(life[0] - one, last)), (max(life[1] + one, first), last)]
+    spans = [(first, min(life.first_day - one, last)), (max(life.last_day + one, first), last)]
     for (low, high), words in zip(
         spans, ("before its first prediction", "after its last"), strict=True
     ):

@@ -231,9 +231,8 @@ def charts(data: ReportData) -> dict[str, str | None]:
 
     currency, impact = data.case.currency, data.impact
     shares = data.score_shares
-    life = (impact.life.first_day, impact.life.last_day) if impact.life else None
     return {
-        "daily": svg_data_uri(value_over_time(impact.series, currency, life)),
+        "daily": svg_data_uri(value_over_time(impact.series, currency, impact.life)),
         "cumulative": svg_data_uri(cumulative_value(impact.series, currency))
         if impact.series.height > 1  # one day's running total is that day's bar
         else None,
