@@ -37,7 +37,7 @@ def value_over_time(series: pl.DataFrame, currency: str, life: ModelLife | None 
     """Daily realized value, pending estimate and the promise with its 95% band; days outside
     the model's `life` (first, last day with predictions) shaded and named."""
     with mpl.rc_context(cast("Any", STYLE)):
-        figure = Figure(figsize=(170 * MM, 42 * MM))  # page one: room for the data's status
+        figure = Figure(figsize=(170 * MM, 38 * MM))  # page one: room for the data's status
         axes = figure.add_subplot()
         days = series["day"].to_list()
         if life is not None:

@@ -34,7 +34,9 @@ def ad_hoc(project: Project, start: dt.date, end: dt.date) -> Path:
     )  # fmt: skip
     assert state.is_completed(), state.message
     pdf = project.reports / "car_loans" / f"car_loans_{start}_{end}.pdf"
-    assert "Can we trust the data?" in page_text(pdf, 1)  # whatever the window, on page one
+    first = page_text(pdf, 1)  # whatever the window, the data's two lights are on page one
+    assert "Can we trust the data?" in first
+    assert "Drift: " in first
     return pdf
 
 
