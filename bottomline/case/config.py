@@ -28,6 +28,10 @@ from bottomline.case.errors import ConfigError, describe_validation_error, read_
 from bottomline.case.expressions import ExpressionError, ValueExpression, parse_value
 from bottomline.case.identifiers import InvalidIdentifierError, check_identifier
 
+# The names a regression value rule reads for the model's predicted and actual amounts.
+REGRESSION_FIELDS = frozenset({"prediction", "actual"})
+Task = Literal["binary_classification", "regression"]
+
 # Column names Bottomline gives the fields it stores; a case's own columns cannot reuse them.
 RESERVED_COLUMNS = frozenset(
     {
@@ -38,6 +42,8 @@ RESERVED_COLUMNS = frozenset(
         "decision",
         "model_version",
         "label",
+        "actual",
+        "prediction",
         "observed_at",
         "calibrated_score",
         "source_file",
@@ -168,7 +174,8 @@ class PredictionsSpec(_Strict):
     timestamp_format: str | None = None  # strftime-style, when not ISO 8601 or epoch seconds
     # Predictions dated earlier are set aside (a year 0001 or 1900 is a logging error).
     not_before: dt.date = dt.date(2000, 1, 1)
-    score: Identifier
+    score: Identifier | None = None  # a classifier's probability of the positive class
+    prediction: Identifier | None = None  # a regression model's predicted amount
     decision: Identifier | None = None
     threshold: float = Field(0.5, ge=0.0, le=1.0)
     model_version: Identifier | None = None
@@ -186,7 +193,8 @@ class PredictionsSpec(_Strict):
 class OutcomesSpec(_Strict):
     source: Source
     id: Identifier
-    label: Identifier
+    label: Identifier | None = None  # a classifier's outcome: 1 = the positive class
+    actual: Identifier | None = None  # a regression model's actual amount
     timestamp: Identifier | None = None  # when the outcome became known (optional)
     timestamp_format: str | None = None
     # True when outcomes are known whatever the decision (e.g. a bureau reports on declined
@@ -238,14 +246,17 @@ class ReferenceSpec(_Strict):
 
 
 class ValueSpec(_Strict):
-    """Value of each confusion cell, per prediction, in the case's currency."""
+    """What each prediction is worth, in the case's currency: for a classifier the value of
+    each confusion cell; for a regression model one rule over the row's columns and its
+    `prediction` and `actual` (`per_prediction`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
-    true_positive: ValueExpression
-    false_positive: ValueExpression
-    true_negative: ValueExpression
-    false_negative: ValueExpression
+    true_positive: ValueExpression | None = None
+    false_positive: ValueExpression | None = None
+    true_negative: ValueExpression | None = None
+    false_negative: ValueExpression | None = None
+    per_prediction: ValueExpression | None = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -262,15 +273,21 @@ class ValueSpec(_Strict):
         return parsed
 
     def cells(self) -> dict[str, ValueExpression]:
-        return {
+        """The rules the case gives, by key."""
+        rules = {
             "true_positive": self.true_positive,
             "false_positive": self.false_positive,
             "true_negative": self.true_negative,
             "false_negative": self.false_negative,
+            "per_prediction": self.per_prediction,
         }
+        return {key: rule for key, rule in rules.items() if rule is not None}
 
     def columns(self) -> frozenset[str]:
-        return frozenset().union(*(rule.columns for rule in self.cells().values()))
+        """The prediction columns the rules read (a regression rule's `prediction` and
+        `actual` are the model's own fields, not columns)."""
+        read = frozenset().union(*(rule.columns for rule in self.cells().values()))
+        return read - REGRESSION_FIELDS if self.per_prediction is not None else read
 
 
 class PlanSpec(_Strict):
@@ -363,6 +380,18 @@ class ReportSpec(_Strict):
 
 
 ColumnFormat = Literal["number", "integer", "money", "percent"]
+_CELLS = ["value.true_positive", "value.false_positive", "value.true_negative"]
+_CELLS += ["value.false_negative"]
+_TASK_KEYS: dict[str, tuple[list[str], list[str]]] = {  # task: (keys it needs, keys it refuses)
+    "binary_classification": (
+        ["predictions.score", "outcomes.label", *_CELLS],
+        ["predictions.prediction", "outcomes.actual", "value.per_prediction"],
+    ),
+    "regression": (
+        ["predictions.prediction", "outcomes.actual", "value.per_prediction"],
+        ["predictions.score", "predictions.decision", "outcomes.label", *_CELLS],
+    ),
+}
 
 
 class BusinessCase(_Strict):
@@ -372,7 +401,7 @@ class BusinessCase(_Strict):
     title: str = Field(min_length=1)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     timezone: str = "UTC"
-    task: Literal["binary_classification"] = "binary_classification"
+    task: Task = "binary_classification"
     predictions: PredictionsSpec
     outcomes: OutcomesSpec
     reference: ReferenceSpec
@@ -410,6 +439,30 @@ class BusinessCase(_Strict):
                 f"{zone!r} is not a time zone name such as 'UTC' or 'Europe/Berlin'"
             ) from None
         return zone
+
+    @model_validator(mode="after")
+    def _keys_fit_the_task(self) -> BusinessCase:
+        """A classifier names a score, a label and four cell values; a regression model a
+        prediction, an actual and one value rule."""
+        wanted, unwanted = _TASK_KEYS[self.task]
+        given = {
+            "predictions.score": self.predictions.score,
+            "predictions.prediction": self.predictions.prediction,
+            "predictions.decision": self.predictions.decision,
+            "outcomes.label": self.outcomes.label,
+            "outcomes.actual": self.outcomes.actual,
+            **{f"value.{key}": rule for key, rule in self.value.cells().items()},
+        }
+        missing = [key for key in wanted if given.get(key) is None]
+        extra = [key for key in unwanted if given.get(key) is not None]
+        if missing:  # the key named first: `describe_validation_error` points at it
+            raise ValueError(f"{missing[0]}: required key is missing (task: {self.task})")
+        if extra:
+            raise ValueError(
+                f"{extra[0]}: not a key of task {self.task} "
+                f"({'regression' if self.task == 'binary_classification' else 'classifier'} only)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _columns_not_reserved(self) -> BusinessCase:
@@ -451,7 +504,8 @@ class BusinessCase(_Strict):
             "fairness": list(self.fairness),
         }
         for cell, rule in self.value.cells().items():
-            uses[f"value.{cell}"] = sorted(rule.columns)
+            read = rule.columns - REGRESSION_FIELDS if cell == "per_prediction" else rule.columns
+            uses[f"value.{cell}"] = sorted(read)
         return uses
 
     def prediction_column_uses(self) -> dict[str, list[str]]:
@@ -460,7 +514,7 @@ class BusinessCase(_Strict):
         uses = {
             "predictions.id": [spec.id],
             "predictions.timestamp": [spec.timestamp],
-            "predictions.score": [spec.score],
+            f"predictions.{self.output_key}": [self.output_column],
         }
         if spec.decision:
             uses["predictions.decision"] = [spec.decision]
@@ -471,7 +525,7 @@ class BusinessCase(_Strict):
     def outcome_column_uses(self) -> dict[str, list[str]]:
         """Every column the outcomes source must have, by the key that names it."""
         spec = self.outcomes
-        uses = {"outcomes.id": [spec.id], "outcomes.label": [spec.label]}
+        uses = {"outcomes.id": [spec.id], f"outcomes.{self.outcome_key}": [self.outcome_column]}
         if spec.timestamp:
             uses["outcomes.timestamp"] = [spec.timestamp]
         return uses
@@ -482,6 +536,34 @@ class BusinessCase(_Strict):
         for columns in self.extra_column_uses().values():
             ordered.update(dict.fromkeys(columns))
         return list(ordered)
+
+    @property
+    def is_regression(self) -> bool:
+        return self.task == "regression"
+
+    @property
+    def output_key(self) -> str:
+        """The predictions key naming what the model gives: `score` or `prediction`."""
+        return "prediction" if self.is_regression else "score"
+
+    @property
+    def output_column(self) -> str:
+        """The source column of the model's output (a score, or a predicted amount)."""
+        column = self.predictions.prediction if self.is_regression else self.predictions.score
+        assert column is not None  # the task's keys are checked at load
+        return column
+
+    @property
+    def outcome_key(self) -> str:
+        """The outcomes key naming what is observed: `label` or `actual`."""
+        return "actual" if self.is_regression else "label"
+
+    @property
+    def outcome_column(self) -> str:
+        """The source column of the outcome (a label, or an actual amount)."""
+        column = self.outcomes.actual if self.is_regression else self.outcomes.label
+        assert column is not None  # the task's keys are checked at load
+        return column
 
     @property
     def base_dir(self) -> Path:

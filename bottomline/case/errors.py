@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import reprlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,13 +126,20 @@ def describe_validation_error(
     problems = []
     for item in error.errors(include_url=False):
         location = tuple(part for part in item["loc"] if not _is_union_tag(part))
+        expected = _expectation(item)
+        named = _NAMED_KEY.match(expected) if not location else None
+        if named:  # a check across keys names the key at fault first ("a.b: ...")
+            location, expected = tuple(named[1].split(".")), named[2]
         key = ".".join(str(part) for part in location) or None
-        problems.append((document.line_of(location), key, _expectation(item)))
+        problems.append((document.line_of(location), key, expected))
     line, key, expected = problems[0]
     if len(problems) > 1:
         others = "; ".join(f"{k or 'file'}: {e}" for _, k, e in problems[1:])
         expected = f"{expected} (also: {others})"
     return ConfigError(path, line, key, expected)
+
+
+_NAMED_KEY = re.compile(r"^([a-z_]+(?:\.[a-z_]+)+): (.*)$", re.DOTALL)
 
 
 def _is_union_tag(part: str | int) -> bool:

@@ -9,7 +9,7 @@ Polars; nothing is ever evaluated as Python.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import reduce
 
@@ -49,9 +49,10 @@ class ValueExpression:
             return None
         return float(pl.select(compile_expression(self.tree)).item())
 
-    def to_polars(self) -> pl.Expr:
-        """A Polars expression of the value, in currency, as Float64."""
-        return compile_expression(self.tree).cast(pl.Float64)
+    def to_polars(self, names: Mapping[str, pl.Expr] | None = None) -> pl.Expr:
+        """A Polars expression of the value, in currency, as Float64; `names` gives some
+        names an expression of their own instead of the column of that name."""
+        return compile_expression(self.tree, names or {}).cast(pl.Float64)
 
 
 def parse_value(rule: float | int | str) -> ValueExpression:
@@ -106,19 +107,22 @@ def _check_call(node: ast.Call, name: str, text: str) -> set[str]:
     return columns
 
 
-def compile_expression(node: ast.expr) -> pl.Expr:
-    """Compile a checked tree to a Polars expression."""
+def compile_expression(node: ast.expr, names: Mapping[str, pl.Expr] | None = None) -> pl.Expr:
+    """Compile a checked tree to a Polars expression; a name in `names` compiles to the
+    expression given for it, any other to the column of that name."""
+    names = names or {}
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
         return pl.lit(float(node.value))
     if isinstance(node, ast.Name):
-        return pl.col(node.id).cast(pl.Float64)
+        return names[node.id] if node.id in names else pl.col(node.id).cast(pl.Float64)
     if isinstance(node, ast.UnaryOp):
-        operand = compile_expression(node.operand)
+        operand = compile_expression(node.operand, names)
         return -operand if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.BinOp):
-        return _BINARY[type(node.op)](compile_expression(node.left), compile_expression(node.right))
+        left, right = compile_expression(node.left, names), compile_expression(node.right, names)
+        return _BINARY[type(node.op)](left, right)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        arguments = [compile_expression(argument) for argument in node.args]
+        arguments = [compile_expression(argument, names) for argument in node.args]
         if node.func.id == "abs":
             return arguments[0].abs()
         combine = pl.min_horizontal if node.func.id == "min" else pl.max_horizontal

@@ -30,6 +30,7 @@ MODEL_COLUMNS: dict[str, Kind] = {
     "decision": "categorical",
     "label": "categorical",
 }
+REGRESSION_COLUMNS: dict[str, Kind] = {"score": "numeric"}  # a regression model's prediction
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,7 +72,8 @@ class ColumnBins:
 def profiled_columns(case: BusinessCase, reference_schema: pl.Schema) -> dict[str, Kind]:
     """The columns drift watches, and how each is binned."""
     kinds = column_kinds(case, reference_schema)
-    return {**{column: kinds[column] for column in case.predictions.features}, **MODEL_COLUMNS}
+    model_columns = REGRESSION_COLUMNS if case.is_regression else MODEL_COLUMNS
+    return {**{column: kinds[column] for column in case.predictions.features}, **model_columns}
 
 
 def build_bins(reference: pl.DataFrame, case: BusinessCase) -> list[ColumnBins]:

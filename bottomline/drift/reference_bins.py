@@ -15,8 +15,7 @@ import polars as pl
 from bottomline.case.config import BusinessCase
 from bottomline.drift.bins import ColumnBins, build_bins, reference_fingerprint
 from bottomline.drift.profiles import profile
-from bottomline.measures.calibration import IDENTITY, Calibrator
-from bottomline.measures.metrics import prediction_measures, valued_predictions
+from bottomline.measures.metrics import measure_reference
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import run, transaction
 
@@ -90,10 +89,9 @@ def _measured_reference(reference: pl.DataFrame, case: BusinessCase) -> pl.DataF
     """Reference rows as profiles need them: every row matured, its realized value when the
     reference has the value rules' columns (else 0)."""
     rows = reference.with_columns(pl.lit(None, pl.Date).alias("day"))
-    if "model_version" not in rows.columns:
-        rows = rows.with_columns(pl.lit(None, pl.String).alias("model_version"))
-    if case.value.columns() <= set(rows.columns):
-        return prediction_measures(valued_predictions(rows, case, Calibrator(pooled=IDENTITY)))
+    measured = measure_reference(rows, case)
+    if measured is not None:
+        return measured
     return rows.with_columns(
         pl.lit(1, pl.Int64).alias("matured"), pl.lit(0.0).alias("realized_value")
     )

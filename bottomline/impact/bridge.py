@@ -23,9 +23,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from bottomline.case.config import BusinessCase
-from bottomline.measures.calibration import IDENTITY, Calibrator
 from bottomline.measures.figures import PeriodFigures
-from bottomline.measures.metrics import prediction_measures, valued_predictions
+from bottomline.measures.metrics import measure_reference
 
 
 @dataclass(frozen=True)
@@ -66,13 +65,9 @@ class Bridge:
 def reference_value_per_prediction(reference: pl.DataFrame, case: BusinessCase) -> float | None:
     """Realized value per prediction on the labelled reference (None when it lacks the value
     rules' columns)."""
-    needed = case.value.columns() | {"score", "decision", "label"}
-    if reference.height == 0 or not needed <= set(reference.columns):
+    measured = measure_reference(reference, case)
+    if measured is None:
         return None
-    rows = reference.with_columns(pl.col("label").cast(pl.Int8))
-    if "model_version" not in rows.columns:
-        rows = rows.with_columns(pl.lit(None, pl.String).alias("model_version"))
-    measured = prediction_measures(valued_predictions(rows, case, Calibrator(pooled=IDENTITY)))
     return float(measured["realized_value"].mean())  # type: ignore[arg-type]
 
 

@@ -54,18 +54,21 @@ def raw(column: str) -> pl.Expr:
 def standardize_predictions(
     read: SourceRead, case: BusinessCase, source_file: str, kinds: dict[str, Kind]
 ) -> Standardized:
-    """Standard columns: prediction_id, predicted_at (UTC), day (case zone), score, decision,
-    model_version, and the case's kept columns typed as `kinds` says."""
+    """Standard columns: prediction_id, predicted_at (UTC), day (case zone), score (a
+    regression model's predicted amount), decision (NULL for regression), model_version, and
+    the case's kept columns typed as `kinds` says."""
     spec = case.predictions
     frame = read.rows
     _require_columns(frame, case.prediction_column_uses(), source_file)
     value_inputs = case.value.columns()
-    score = pl.col(spec.score).cast(pl.Float64, strict=False)
-    decision = (
-        _small_integer(frame.schema[spec.decision], spec.decision)
-        if spec.decision
-        else (score >= spec.threshold).cast(pl.Int8)
-    )
+    score = pl.col(case.output_column).cast(pl.Float64, strict=False)
+    if case.is_regression:
+        score = pl.when(score.is_finite()).then(score)  # inf and NaN are no amount
+        decision = pl.lit(None, pl.Int8)
+    elif spec.decision:
+        decision = _small_integer(frame.schema[spec.decision], spec.decision)
+    else:
+        decision = (score >= spec.threshold).cast(pl.Int8)
     version = (
         pl.col(spec.model_version).cast(pl.String).fill_null("unknown")
         if spec.model_version
@@ -89,7 +92,8 @@ def standardize_predictions(
 
 
 def standardize_outcomes(read: SourceRead, case: BusinessCase, source_file: str) -> Standardized:
-    """Standard columns: prediction_id, label (0/1), observed_at (UTC, optional)."""
+    """Standard columns: prediction_id, label (0/1; NULL for regression), actual (a regression
+    model's actual amount), observed_at (UTC, optional)."""
     spec = case.outcomes
     frame = read.rows
     _require_columns(frame, case.outcome_column_uses(), source_file)
@@ -98,11 +102,16 @@ def standardize_outcomes(read: SourceRead, case: BusinessCase, source_file: str)
         if spec.timestamp
         else pl.lit(None, pl.Datetime("us"))
     )
-    standard = [
-        _text_id(spec.id).alias("prediction_id"),
-        _small_integer(frame.schema[spec.label], spec.label).alias("label"),
-        observed.alias("observed_at"),
-    ]
+    column = case.outcome_column
+    if case.is_regression:
+        actual = pl.col(column).cast(pl.Float64, strict=False)
+        outcome = [
+            pl.lit(None, pl.Int8).alias("label"),
+            pl.when(actual.is_finite()).then(actual).alias("actual"),
+        ]
+    else:
+        outcome = [_small_integer(frame.schema[column], column).alias("label")]
+    standard = [_text_id(spec.id).alias("prediction_id"), *outcome, observed.alias("observed_at")]
     return _standardized(read, source_file, standard, day_zone=None)
 
 

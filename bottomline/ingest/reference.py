@@ -32,13 +32,18 @@ def load_reference(case: BusinessCase, con: duckdb.DuckDBPyConnection) -> pl.Dat
         assert spec.source is not None  # the config requires a source or a window
         frame = _read_reference_files(case, spec.source.pattern, spec.source.encoding)
         where = spec.source.pattern
-    usable = frame.filter(
-        pl.col("score").is_finite()
-        & pl.col("score").is_between(0, 1)
-        & pl.col("label").is_in([0, 1])
-    )
+    if case.is_regression:
+        usable = frame.filter(pl.col("score").is_finite() & pl.col("actual").is_finite())
+        wanted = "prediction and actual"
+    else:
+        usable = frame.filter(
+            pl.col("score").is_finite()
+            & pl.col("score").is_between(0, 1)
+            & pl.col("label").is_in([0, 1])
+        )
+        wanted = "score and label"
     if usable.height == 0:
-        raise ReferenceError(f"reference {where}: no rows with a valid score and label")
+        raise ReferenceError(f"reference {where}: no rows with a valid {wanted}")
     return usable
 
 
@@ -61,23 +66,33 @@ def _read_reference_files(case: BusinessCase, pattern: str, encoding: str | None
 
 def _standard_reference(raw: pl.DataFrame, case: BusinessCase, name: str) -> pl.DataFrame:
     spec = case.predictions
-    required = {spec.score: "score", case.outcomes.label: "label"}
-    missing = [column for column in required if column not in raw.columns]
+    output, outcome = case.output_column, case.outcome_column
+    missing = [column for column in (output, outcome) if column not in raw.columns]
     if missing:
         raise SourceError(
             name,
-            f"reference lacks column(s) {', '.join(missing)} (the score "
-            "and label columns of the case)",
+            f"reference lacks column(s) {', '.join(missing)} (the {case.output_key} "
+            f"and {case.outcome_key} columns of the case)",
         )
-    columns = [
-        pl.col(spec.score).cast(pl.Float64, strict=False).alias("score"),
-        pl.col(case.outcomes.label).cast(pl.Int8, strict=False).alias("label"),
-    ]
-    if spec.decision and spec.decision in raw.columns:
-        columns.append(pl.col(spec.decision).cast(pl.Int8, strict=False).alias("decision"))
-    else:
-        columns.append((pl.col(spec.score) >= spec.threshold).cast(pl.Int8).alias("decision"))
+    columns = [pl.col(output).cast(pl.Float64, strict=False).alias("score")]
+    columns += _outcome_and_decision(raw, case)
     if spec.model_version and spec.model_version in raw.columns:
         columns.append(pl.col(spec.model_version).cast(pl.String).alias("model_version"))
     columns += [pl.col(column) for column in case.kept_columns() if column in raw.columns]
     return raw.select(columns)
+
+
+def _outcome_and_decision(raw: pl.DataFrame, case: BusinessCase) -> list[pl.Expr]:
+    """label and decision (a classifier's), or actual (a regression model's; no label, no
+    decision)."""
+    spec, output, outcome = case.predictions, case.output_column, case.outcome_column
+    if case.is_regression:
+        return [
+            pl.lit(None, pl.Int8).alias("label"),
+            pl.col(outcome).cast(pl.Float64, strict=False).alias("actual"),
+            pl.lit(None, pl.Int8).alias("decision"),
+        ]
+    label = pl.col(outcome).cast(pl.Int8, strict=False).alias("label")
+    if spec.decision and spec.decision in raw.columns:
+        return [label, pl.col(spec.decision).cast(pl.Int8, strict=False).alias("decision")]
+    return [label, (pl.col(output) >= spec.threshold).cast(pl.Int8).alias("decision")]

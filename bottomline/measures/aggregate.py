@@ -40,6 +40,7 @@ from bottomline.measures.metrics import (
     summarize,
     valued_predictions,
 )
+from bottomline.measures.regression import ErrorModel, fit_errors
 from bottomline.measures.spread_store import current_spread, spread_is_current, wanted_fingerprint
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import run, transaction
@@ -75,6 +76,7 @@ class AggregationPlan:
     bins: list[ColumnBins]
     batch_rows: int = ROWS_PER_UNIT  # rows reduced together, at most
     spread: CalibrationSpread | None = None  # the calibration's replicates, for stake sums
+    errors: ErrorModel | None = None  # a regression model's, in place of a calibration
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,9 @@ def plan_aggregation(
     built, every stored day (calibration and bins both come from the reference)."""
     reference = load_reference(case, con)
     bins, rebuilt = current_bins(con, case, reference, now)
-    spread_changed = not spread_is_current(con, case.name, wanted_fingerprint(case, reference))
+    spread_changed = not case.is_regression and not spread_is_current(
+        con, case.name, wanted_fingerprint(case, reference)
+    )
     if rebuilt or spread_changed:
         stored = [
             row[0] for row in run(con, load_sql("measures/aggregate/all_days", schema=case.name))
@@ -146,6 +150,9 @@ def plan_aggregation(
         days = sorted(set(days) | set(stored))
     if not days:
         return AggregationPlan(days=[], units=[], calibrator=Calibrator(pooled=IDENTITY), bins=bins)
+    if case.is_regression:
+        plan = plan_days(con, case, days, Calibrator(pooled=IDENTITY), bins)
+        return replace(plan, errors=fit_errors(reference))
     stakes = reference_stakes(reference, case)
     calibrator = fit_calibrator(reference, case.calibration, stakes)
     spread = current_spread(con, case, reference, calibrator, stakes, now)
@@ -259,7 +266,7 @@ def aggregate_unit(
     """A unit's metrics and profiles, summed over its batches (pure: no warehouse)."""
     parts = []
     for rows in batches:
-        measured = measure(rows, case, plan.calibrator)
+        measured = measure(rows, case, plan.calibrator, plan.errors)
         parts.append(
             UnitAggregates(
                 summarize(measured, case),

@@ -48,6 +48,7 @@ class PeriodFigures:
     variance_pending: float = 0.0  # currency squared: outcomes' randomness, pending
     calibration_variance_matured: float = 0.0  # currency squared: the calibration's error
     calibration_variance_pending: float = 0.0
+    errors: ForecastErrors | None = None  # a regression model's, over matured predictions
 
     @property
     def pending(self) -> int:
@@ -140,10 +141,70 @@ class PeriodFigures:
         return self.matured / self.predictions if self.predictions else None
 
 
+@dataclass(frozen=True)
+class ForecastErrors:
+    """A regression model's errors over matured predictions: sums of prediction minus actual
+    (in the model's unit), and what under- and over-prediction cost against a perfect
+    forecast (currency)."""
+
+    matured: int
+    abs_error: float
+    squared_error: float
+    signed_error: float
+    abs_percent_error: float
+    percent_error_rows: int
+    under_predicted: int
+    over_predicted: int
+    cost_under: float
+    cost_over: float
+
+    @property
+    def mean_absolute_error(self) -> float | None:
+        return self.abs_error / self.matured if self.matured else None
+
+    @property
+    def root_mean_squared_error(self) -> float | None:
+        return math.sqrt(self.squared_error / self.matured) if self.matured else None
+
+    @property
+    def bias(self) -> float | None:
+        """Mean of prediction minus actual: positive when the model predicts too much."""
+        return self.signed_error / self.matured if self.matured else None
+
+    @property
+    def mean_absolute_percent_error(self) -> float | None:
+        """Share (0.12 = 12%), over predictions whose actual is not 0."""
+        rows = self.percent_error_rows
+        return self.abs_percent_error / rows if rows else None
+
+
+def forecast_errors(totals: dict[str, float]) -> ForecastErrors:
+    """The errors of summed measures (`MEASURES` by name)."""
+    return ForecastErrors(
+        matured=int(totals["matured"]),
+        abs_error=float(totals["abs_error"]),
+        squared_error=float(totals["squared_error"]),
+        signed_error=float(totals["signed_error"]),
+        abs_percent_error=float(totals["abs_percent_error"]),
+        percent_error_rows=int(totals["percent_error_rows"]),
+        under_predicted=int(totals["under_predicted"]),
+        over_predicted=int(totals["over_predicted"]),
+        cost_under=float(totals["cost_under"]),
+        cost_over=float(totals["cost_over"]),
+    )
+
+
+def with_every_measure(daily: pl.DataFrame) -> pl.DataFrame:
+    """Daily rows with every measure of `MEASURES`, those they lack as 0 (rows summed
+    before a measure existed, or by a query that does not need it)."""
+    missing = [name for name in MEASURES if name not in daily.columns]
+    return daily.with_columns(pl.lit(0).alias(name) for name in missing) if missing else daily
+
+
 def period_figures(daily: pl.DataFrame, start: dt.date, end: dt.date) -> PeriodFigures:
     """Sum the daily aggregates of a window: any rows with `day` and the measures (the
     whole-model totals of `sql/report/daily_totals.sql`, or one slice's rows)."""
-    window = daily.filter(pl.col("day").is_between(start, end))
+    window = with_every_measure(daily).filter(pl.col("day").is_between(start, end))
     totals = window.select(pl.col(MEASURES).sum().fill_null(0)).row(0, named=True)
     days = window.filter(pl.col("predictions") > 0).select(pl.col("day").n_unique()).item()
     return PeriodFigures(
@@ -165,6 +226,9 @@ def period_figures(daily: pl.DataFrame, start: dt.date, end: dt.date) -> PeriodF
         realized_if_all_positive=float(totals["realized_if_all_positive"]),
         realized_if_all_negative=float(totals["realized_if_all_negative"]),
         variance_pending=float(totals["variance_pending"]),
+        errors=forecast_errors(totals)
+        if totals["under_predicted"] or totals["over_predicted"]
+        else None,
     )
 
 
@@ -186,7 +250,9 @@ def daily_series(
     each day's 95% range; `calibration` (day, calibration_variance_matured) adds the
     calibration's part."""
     calendar = pl.DataFrame({"day": pl.date_range(start, end, "1d", eager=True)})
-    filled = calendar.join(daily, on="day", how="left").with_columns(pl.col(MEASURES).fill_null(0))
+    filled = calendar.join(with_every_measure(daily), on="day", how="left").with_columns(
+        pl.col(MEASURES).fill_null(0)
+    )
     if calibration is None:
         calibration = pl.DataFrame(
             schema={"day": pl.Date, "calibration_variance_matured": pl.Float64}

@@ -19,8 +19,15 @@ from __future__ import annotations
 import polars as pl
 
 from bottomline.case.config import BusinessCase
-from bottomline.measures.calibration import Calibrator
+from bottomline.measures.calibration import IDENTITY, Calibrator
 from bottomline.measures.calibration_spread import CalibrationSpread
+from bottomline.measures.regression import (
+    COUNTS,
+    REGRESSION_MEASURES,
+    ErrorModel,
+    fit_errors,
+    regression_measures,
+)
 
 ALL = "_all"
 MISSING = "_null"
@@ -41,6 +48,7 @@ MEASURES = [
     "realized_value_sq",
     "realized_if_all_positive",
     "realized_if_all_negative",
+    *REGRESSION_MEASURES,  # a regression model's errors and their cost (0 for classifiers)
 ]
 
 
@@ -51,14 +59,14 @@ def valued_predictions(
 ) -> pl.DataFrame:
     """Rows with `calibrated_score`, `value_if_positive` / `value_if_negative` given the
     decision made, and the four cell values themselves (currency)."""
-    cells = case.value
+    cells = case.value.cells()  # a classifier's four (checked at load)
     approved = pl.col("decision") == 1
     return rows.with_columns(
         calibrator.calibrate(rows["score"], rows["model_version"]).alias("calibrated_score"),
-        cells.true_positive.to_polars().alias("value_tp"),
-        cells.false_positive.to_polars().alias("value_fp"),
-        cells.true_negative.to_polars().alias("value_tn"),
-        cells.false_negative.to_polars().alias("value_fn"),
+        cells["true_positive"].to_polars().alias("value_tp"),
+        cells["false_positive"].to_polars().alias("value_fp"),
+        cells["true_negative"].to_polars().alias("value_tn"),
+        cells["false_negative"].to_polars().alias("value_fn"),
     ).with_columns(
         pl.when(approved)
         .then(pl.col("value_tp"))
@@ -107,16 +115,43 @@ def prediction_measures(valued: pl.DataFrame) -> pl.DataFrame:
         .then(label * pl.col("value_fn") + (1 - label) * pl.col("value_tn"))
         .otherwise(0.0)
         .alias("realized_if_all_negative"),
+        *[
+            pl.lit(0, pl.Int64 if name in COUNTS else pl.Float64).alias(name)
+            for name in REGRESSION_MEASURES
+        ],
     )
 
 
-def measure(rows: pl.DataFrame, case: BusinessCase, calibrator: Calibrator) -> pl.DataFrame:
+def measure(
+    rows: pl.DataFrame,
+    case: BusinessCase,
+    calibrator: Calibrator,
+    errors: ErrorModel | None = None,
+) -> pl.DataFrame:
     """Prediction rows with every measure of `MEASURES` per row (model_version '_all' when
     the case has none). `rows` needs day, score, decision, model_version, label (null while
-    pending) and the case's segment and value columns."""
-    return prediction_measures(valued_predictions(rows, case, calibrator)).with_columns(
-        pl.col("model_version").fill_null(ALL)
-    )
+    pending; a regression model's actual instead) and the case's segment and value columns;
+    a regression model's rows are valued with `errors` (see `bottomline.measures.regression`)."""
+    if case.is_regression:
+        assert errors is not None  # a regression plan fits its error model
+        measured = regression_measures(rows, case, errors)
+    else:
+        measured = prediction_measures(valued_predictions(rows, case, calibrator))
+    return measured.with_columns(pl.col("model_version").fill_null(ALL))
+
+
+def measure_reference(reference: pl.DataFrame, case: BusinessCase) -> pl.DataFrame | None:
+    """The labelled reference's rows measured as matured predictions (scores at face value;
+    realized value per row in currency); None when it lacks a column the value rules read."""
+    if reference.height == 0 or not case.value.columns() <= set(reference.columns):
+        return None
+    rows = reference
+    if "model_version" not in rows.columns:
+        rows = rows.with_columns(pl.lit(None, pl.String).alias("model_version"))
+    if case.is_regression:
+        return regression_measures(rows, case, fit_errors(rows))
+    rows = rows.with_columns(pl.col("label").cast(pl.Int8))
+    return prediction_measures(valued_predictions(rows, case, Calibrator(pooled=IDENTITY)))
 
 
 def summarize(measured: pl.DataFrame, case: BusinessCase) -> pl.DataFrame:

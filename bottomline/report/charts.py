@@ -33,7 +33,12 @@ from bottomline.report.formatting import money
 SHORT_WINDOW = 7  # days: a shorter window is drawn on a week's width, every day ticked
 
 
-def value_over_time(series: pl.DataFrame, currency: str, life: ModelLife | None = None) -> bytes:
+def value_over_time(
+    series: pl.DataFrame,
+    currency: str,
+    life: ModelLife | None = None,
+    promised: str = "Promised by scores",
+) -> bytes:
     """Daily realized value, pending estimate and the promise with its 95% band; days outside
     the model's `life` (first, last day with predictions) shaded and named."""
     with mpl.rc_context(cast("Any", STYLE)):
@@ -73,7 +78,7 @@ def value_over_time(series: pl.DataFrame, currency: str, life: ModelLife | None 
             color=PROMISE,
             linestyle=(0, (3, 2)),
             linewidth=1.0,
-            label="Promised by scores",
+            label=promised,
         )
         _dates_and_money(axes, currency, f"{currency} per day", days)
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, frameon=False)
@@ -81,7 +86,9 @@ def value_over_time(series: pl.DataFrame, currency: str, life: ModelLife | None 
         return to_svg(figure)
 
 
-def cumulative_value(series: pl.DataFrame, currency: str) -> bytes:
+def cumulative_value(
+    series: pl.DataFrame, currency: str, promise: str = "Promised by scores"
+) -> bytes:
     """Running totals: realized, promised for the same predictions, and realized plus the
     estimate of outcomes still pending."""
     with mpl.rc_context(cast("Any", STYLE)):
@@ -108,7 +115,7 @@ def cumulative_value(series: pl.DataFrame, currency: str) -> bytes:
             color=PROMISE,
             linestyle=(0, (3, 2)),
             linewidth=1.0,
-            label="Promised by scores",
+            label=promise,
         )
         dots = "o" if len(days) <= SHORT_WINDOW else None  # a short window's days, each seen
         axes.plot(

@@ -209,7 +209,8 @@ def drift_of_window(
         column = next(b for b in bins if b.column == moved.column)
         same = pl.col("column_name") == moved.column
         where = drift_groups(column, reference.filter(same), window.filter(same))
-    score = next((b for b in bins if b.column == "score"), None)
+    # The score's bands are probabilities: a regression model's prediction has none.
+    score = None if case.is_regression else next((b for b in bins if b.column == "score"), None)
     shares = None
     if score is not None:
         same = pl.col("column_name") == "score"

@@ -12,6 +12,7 @@ from bottomline.impact.result import BusinessImpact
 from bottomline.impact.verdict import MIN_OUTCOMES_TO_JUDGE, NEEDS_A_LOOK, judge
 from bottomline.report.content import ReportData
 from bottomline.report.drift_context import drift_headline, drift_rows, where_context
+from bottomline.report.forecast_context import forecast_cost_sentence, forecast_errors_context
 from bottomline.report.formatting import money, percent, period
 from bottomline.report.impact_context import (
     MIN_OUTCOMES_TO_COMPARE,
@@ -36,6 +37,7 @@ from bottomline.report.quality_context import (
     quality_section,
     timestamp_text,
 )
+from bottomline.report.vocabulary import promise_label
 from bottomline.validation.shown_values import capped
 
 
@@ -180,6 +182,7 @@ def things_to_know(data: ReportData, units: Units) -> list[str]:
     currency = data.case.currency
     slices = [s for segment in data.impact.segments.values() for s in segment]
     things = [
+        forecast_cost_sentence(data.figures.errors, currency, units),
         largest_bridge_step(
             data.impact.bridge,
             currency,
@@ -191,7 +194,7 @@ def things_to_know(data: ReportData, units: Units) -> list[str]:
         if slices
         else None,
     ]
-    return [thing for thing in things if thing]
+    return [thing for thing in things if thing][:3]
 
 
 def next_step(data: ReportData, judged: str | None, drift_level: str) -> str | None:
@@ -231,9 +234,10 @@ def charts(data: ReportData) -> dict[str, str | None]:
 
     currency, impact = data.case.currency, data.impact
     shares = data.score_shares
+    promised = promise_label(data.case.is_regression)
     return {
-        "daily": svg_data_uri(value_over_time(impact.series, currency, impact.life)),
-        "cumulative": svg_data_uri(cumulative_value(impact.series, currency))
+        "daily": svg_data_uri(value_over_time(impact.series, currency, impact.life, promised)),
+        "cumulative": svg_data_uri(cumulative_value(impact.series, currency, promised))
         if impact.series.height > 1  # one day's running total is that day's bar
         else None,
         "waterfall": svg_data_uri(bridge_waterfall(impact.bridge, currency))
@@ -253,6 +257,13 @@ def build_context(data: ReportData) -> dict[str, Any]:
     return {
         "title": case.title,
         "model": case.name,
+        "regression": case.is_regression,
+        "slice_quality": ("Mean abs. error", "Bias")
+        if case.is_regression
+        else ("Precision", "Recall"),
+        "forecast_errors": forecast_errors_context(figures.errors, case.currency)
+        if has_data
+        else None,
         "currency": case.currency,
         "timezone": case.timezone,
         "units": units.many,

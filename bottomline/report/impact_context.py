@@ -56,11 +56,27 @@ def slice_row(name: str, figures: PeriodFigures, currency: str, rule: VerdictSpe
         promised=money(figures.expected_value_matured, currency),
         gap=percent(figures.gap_share, signed=True),
         value_per_prediction=money(vpp, currency) if vpp is not None and known else "n/a",
-        precision=percent(figures.precision, decimals=0) if known else "n/a",
-        recall=percent(figures.recall, decimals=0) if known else "n/a",
+        precision=_first_quality(figures) if known else "n/a",
+        recall=_second_quality(figures) if known else "n/a",
         within_band=RANGE_WORDS[judge(figures, rule)],
         flag=judge(figures, rule) == "below",
     )
+
+
+def _first_quality(figures: PeriodFigures) -> str:
+    """Precision; a regression model's mean absolute error (in its unit)."""
+    if figures.errors is not None:
+        error = figures.errors.mean_absolute_error
+        return "n/a" if error is None else f"{error:,.3g}"
+    return percent(figures.precision, decimals=0)
+
+
+def _second_quality(figures: PeriodFigures) -> str:
+    """Recall; a regression model's bias (mean prediction minus actual, in its unit)."""
+    if figures.errors is not None:
+        bias = figures.errors.bias
+        return "n/a" if bias is None else f"{bias:+,.3g}"
+    return percent(figures.recall, decimals=0)
 
 
 def bridge_rows(impact: BusinessImpact, currency: str, units: Units) -> list[tuple[str, str, str]]:

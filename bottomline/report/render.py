@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from bottomline.report.vocabulary import in_model_words
 from bottomline.resources import resource_dir
 
 
@@ -54,8 +55,9 @@ def render_template(name: str, context: dict[str, Any], autoescape: bool = True)
 
 
 def render_html(context: dict[str, Any], kind: str = "business_impact") -> str:
-    """One model's report as HTML."""
-    return render_template(f"{kind}/report.html.j2", {"report": context})
+    """One model's report as HTML, in the words of the model's kind."""
+    html = render_template(f"{kind}/report.html.j2", {"report": context})
+    return in_model_words(html, bool(context.get("regression")))
 
 
 def render_portfolio_html(portfolio: dict[str, Any], models: list[dict[str, Any]]) -> str:

@@ -88,7 +88,10 @@ def check_predictions(
     """Predictions of the files; `loaded_elsewhere`: ids already stored from other files."""
     rules = prediction_rules(context.case, context.profile)
     earlier = rules[: _index(rules, "id_unique_in_file")]
-    values = [rule.to_polars() for rule in context.case.value.cells().values()]
+    # A regression rule is checked at a perfect forecast (actual = prediction): its actual
+    # is not known yet, and a division by a zero input shows there as anywhere.
+    forecast = {"prediction": pl.col("score"), "actual": pl.col("score")}
+    values = [rule.to_polars(forecast) for rule in context.case.value.cells().values()]
 
     def flags(rows: pl.DataFrame, distinct: bool) -> pl.DataFrame:
         flagged = prediction_flags(
@@ -116,13 +119,17 @@ def check_outcomes(
     of them, when `every_id_has_prediction`)."""
     rules = outcome_rules(context.case)
     earlier = rules[: _index(rules, "id_unique_in_file")]
+    outcome = "actual" if context.case.is_regression else "label"
 
     def flags(rows: pl.DataFrame, distinct: bool) -> pl.DataFrame:
-        flagged = outcome_flags(rows, ids_with_prediction, distinct, every_id_has_prediction)
+        flagged = outcome_flags(
+            rows, ids_with_prediction, distinct, every_id_has_prediction, outcome
+        )
         return repeats_in_file(flagged, earlier, distinct)
 
     batch = _flagged(files, flags)
-    return CheckedBatch("outcomes", rules, batch, files, OUTCOME_COLUMNS, with_day=False)
+    kept = [*OUTCOME_COLUMNS, "actual"] if context.case.is_regression else OUTCOME_COLUMNS
+    return CheckedBatch("outcomes", rules, batch, files, kept, with_day=False)
 
 
 def _flagged(

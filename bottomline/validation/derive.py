@@ -54,13 +54,15 @@ def outcome_flags(
     ids_with_prediction: pl.Series,
     distinct: bool = False,
     every_id_has_prediction: bool = False,
+    outcome: str = "label",
 ) -> pl.DataFrame:
-    """label_conflict (one id, two labels in the batch), no_prediction_yet. `distinct`: no id
+    """label_conflict (one id, two different `outcome` values in the batch: labels, or a
+    regression model's actuals), no_prediction_yet. `distinct`: no id
     comes twice (`stored_ids.distinct_ids`), so no id has two labels;
     `every_id_has_prediction`: every id of the batch is among `ids_with_prediction`, so none
     needs looking up."""
-    label = pl.col("label")
-    conflict = label.max().over("prediction_id") != label.min().over("prediction_id")
+    value = pl.col(outcome)
+    conflict = value.max().over("prediction_id") != value.min().over("prediction_id")
     if distinct:
         conflict = pl.lit(False)
     has_id = pl.col("prediction_id").is_not_null()

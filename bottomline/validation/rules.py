@@ -86,38 +86,8 @@ def prediction_rules(case: BusinessCase, profile: ReferenceProfile | None) -> li
                 pl.lit(spec.not_before.isoformat()),
             ),
         ),
-        _critical(
-            "score_is_number",
-            "Every score is a number",
-            NotNull("score"),
-            spec.score,
-            pl.format("score {} is not a number", shown(spec.score)),
-        ),
-        _critical(
-            "score_is_probability",
-            "Scores are probabilities between 0 and 1",
-            Between("score", 0.0, 1.0),
-            spec.score,
-            pl.format("score {} is not a probability between 0 and 1", shown(spec.score)),
-        ),
     ]
-    if spec.decision:
-        rules += [
-            _critical(
-                "decision_readable",
-                "Every decision is 0 or 1",
-                NotNull("decision"),
-                spec.decision,
-                pl.format("decision {} is not 0 or 1", shown(spec.decision)),
-            ),
-            _critical(
-                "decision_is_0_or_1",
-                "Every decision is 0 or 1",
-                InSet("decision", (0, 1)),
-                spec.decision,
-                pl.format("decision {} is not 0 or 1", shown(spec.decision)),
-            ),
-        ]
+    rules += _output_rules(case)
     for column, cells in _value_inputs(case).items():
         keys = ", ".join(f"value.{cell}" for cell in cells)
         rules.append(
@@ -162,6 +132,57 @@ def prediction_rules(case: BusinessCase, profile: ReferenceProfile | None) -> li
     return rules + _reference_rules(case, profile)
 
 
+def _output_rules(case: BusinessCase) -> list[Rule]:
+    """A regression model's prediction is a finite number; a classifier's score is a
+    probability and its decision (when the source has one) 0 or 1."""
+    spec, column = case.predictions, case.output_column
+    if case.is_regression:
+        return [
+            _critical(
+                "prediction_is_number",
+                "Every prediction is a finite number",
+                NotNull("score"),
+                column,
+                pl.format("prediction {} is not a finite number", shown(column)),
+            )
+        ]
+    rules = [
+        _critical(
+            "score_is_number",
+            "Every score is a number",
+            NotNull("score"),
+            column,
+            pl.format("score {} is not a number", shown(column)),
+        ),
+        _critical(
+            "score_is_probability",
+            "Scores are probabilities between 0 and 1",
+            Between("score", 0.0, 1.0),
+            column,
+            pl.format("score {} is not a probability between 0 and 1", shown(column)),
+        ),
+    ]
+    if spec.decision:
+        decision_reason = pl.format("decision {} is not 0 or 1", shown(spec.decision))
+        rules += [
+            _critical(
+                "decision_readable",
+                "Every decision is 0 or 1",
+                NotNull("decision"),
+                spec.decision,
+                decision_reason,
+            ),
+            _critical(
+                "decision_is_0_or_1",
+                "Every decision is 0 or 1",
+                InSet("decision", (0, 1)),
+                spec.decision,
+                decision_reason,
+            ),
+        ]
+    return rules
+
+
 def _unique_in_file(id_column: str) -> Rule:
     """Of the rows of one id in one file, the last usable one is kept (see `derive`)."""
     return _critical(
@@ -177,7 +198,7 @@ def _value_inputs(case: BusinessCase) -> dict[str, list[str]]:
     """Each column the value rules read, with the cells that read it."""
     inputs: dict[str, list[str]] = {}
     for cell, rule in case.value.cells().items():
-        for column in sorted(rule.columns):
+        for column in sorted(rule.columns & case.value.columns()):
             inputs.setdefault(column, []).append(cell)
     return dict(sorted(inputs.items()))
 
@@ -243,7 +264,6 @@ def _reference_rules(case: BusinessCase, profile: ReferenceProfile | None) -> li
 
 def outcome_rules(case: BusinessCase) -> list[Rule]:
     spec = case.outcomes
-    label_reason = pl.format("label {} is not 0 or 1", shown(spec.label))
     return [
         _critical(
             "id_present",
@@ -252,23 +272,7 @@ def outcome_rules(case: BusinessCase) -> list[Rule]:
             spec.id,
             pl.lit("id is empty"),
         ),
-        _critical(
-            "label_readable", "Every label is 0 or 1", NotNull("label"), spec.label, label_reason
-        ),
-        _critical(
-            "label_is_0_or_1",
-            "Every label is 0 or 1",
-            InSet("label", (0, 1)),
-            spec.label,
-            label_reason,
-        ),
-        _critical(
-            "label_consistent",
-            "No id has two different labels",
-            InSet("label_conflict", (False,)),
-            spec.label,
-            pl.lit("the same id has different labels in this batch"),
-        ),
+        *_outcome_value_rules(case),
         _unique_in_file(spec.id),
         _warning(
             "outcome_has_prediction",
@@ -277,6 +281,36 @@ def outcome_rules(case: BusinessCase) -> list[Rule]:
             InSet("no_prediction_yet", (False,)),
             spec.id,
         ),
+    ]
+
+
+def _outcome_value_rules(case: BusinessCase) -> list[Rule]:
+    """A classifier's label is 0 or 1, a regression model's actual a finite number; one id
+    has one outcome in a batch (`label_conflict`)."""
+    column = case.outcome_column
+    conflict = _critical(
+        f"{case.outcome_key}_consistent",
+        f"No id has two different {case.outcome_key}s",
+        InSet("label_conflict", (False,)),
+        column,
+        pl.lit(f"the same id has different {case.outcome_key}s in this batch"),
+    )
+    if case.is_regression:
+        actual_reason = pl.format("actual {} is not a finite number", shown(column))
+        readable = _critical(
+            "actual_is_number", "Every actual is a finite number", NotNull("actual"), column,
+            actual_reason,
+        )  # fmt: skip
+        return [readable, conflict]
+    label_reason = pl.format("label {} is not 0 or 1", shown(column))
+    return [
+        _critical(
+            "label_readable", "Every label is 0 or 1", NotNull("label"), column, label_reason
+        ),
+        _critical(
+            "label_is_0_or_1", "Every label is 0 or 1", InSet("label", (0, 1)), column, label_reason
+        ),
+        conflict,
     ]
 
 

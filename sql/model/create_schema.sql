@@ -6,8 +6,9 @@ CREATE TABLE IF NOT EXISTS {{ schema }}.predictions (
     prediction_id VARCHAR NOT NULL,
     predicted_at TIMESTAMP NOT NULL,    -- UTC
     day DATE NOT NULL,                  -- in the case's time zone
-    score DOUBLE NOT NULL,              -- probability of the positive class
-    decision TINYINT NOT NULL,          -- 1 = positive decision
+    score DOUBLE NOT NULL,              -- probability of the positive class; a regression
+                                        -- model's predicted amount
+    decision TINYINT,                   -- 1 = positive decision; NULL for regression
     model_version VARCHAR,
     source_file VARCHAR NOT NULL,
     source_row BIGINT NOT NULL,         -- 1-based data row in the source file
@@ -28,13 +29,16 @@ CREATE TABLE IF NOT EXISTS {{ schema }}.id_hash_probe (
 
 CREATE TABLE IF NOT EXISTS {{ schema }}.outcomes (
     prediction_id VARCHAR NOT NULL,
-    label TINYINT NOT NULL,             -- 1 = positive class
+    label TINYINT,                      -- 1 = positive class; NULL for regression
     observed_at TIMESTAMP,              -- UTC, when the outcome became known
     source_file VARCHAR NOT NULL,
     source_row BIGINT NOT NULL,
     run_id VARCHAR,
     ingested_at TIMESTAMP NOT NULL
 );
+
+-- A regression model's actual amount (schemas made before regression get the column here).
+ALTER TABLE {{ schema }}.outcomes ADD COLUMN IF NOT EXISTS actual DOUBLE;
 
 CREATE TABLE IF NOT EXISTS {{ schema }}.quarantine (
     kind VARCHAR NOT NULL,              -- predictions | outcomes

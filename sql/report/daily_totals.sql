@@ -15,7 +15,16 @@ SELECT
     sum(decided_positive)::BIGINT AS decided_positive,
     sum(realized_value_sq) AS realized_value_sq,
     sum(realized_if_all_positive) AS realized_if_all_positive,
-    sum(realized_if_all_negative) AS realized_if_all_negative
+    sum(realized_if_all_negative) AS realized_if_all_negative,
+    sum(abs_error) AS abs_error,
+    sum(squared_error) AS squared_error,
+    sum(signed_error) AS signed_error,
+    sum(abs_percent_error) AS abs_percent_error,
+    sum(percent_error_rows)::BIGINT AS percent_error_rows,
+    sum(under_predicted)::BIGINT AS under_predicted,
+    sum(over_predicted)::BIGINT AS over_predicted,
+    sum(cost_under) AS cost_under,
+    sum(cost_over) AS cost_over
 FROM metrics_daily
 WHERE model = $model AND segment = '_all' AND day BETWEEN $start AND $end
 GROUP BY day

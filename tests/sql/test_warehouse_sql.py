@@ -6,6 +6,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from bottomline.measures.regression import REGRESSION_MEASURES
 from bottomline.report.content import model_life
 from bottomline.runs import ReportedWindow, RunVerdict, window_reported
 from bottomline.sqlfiles import load_sql
@@ -48,6 +49,7 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "realized_if_all_positive",
         "realized_if_all_negative",
         "variance_pending",
+        *REGRESSION_MEASURES,
     ]
     assert columns(con, "main", "runs")[:13] == [
         "run_id",
@@ -65,7 +67,7 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "delivered_to",
     ]
     assert migrate(con, NOW) == []
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (7,)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (8,)
     assert "data_docs_path" in columns(con, "main", "runs")
     assert columns(con, "main", "validation_results")[:7] == [
         "run_id",
@@ -169,6 +171,7 @@ def test_migration_3_recomputes_aggregates_written_before_it() -> None:
         "0005_watermarks",
         "0006_verdict_range",
         "0007_email_attempts",
+        "0008_regression_measures",
     ]
     assert con.execute("SELECT model, day FROM stale_days").fetchall() == [
         ("loans", __import__("datetime").date(2026, 5, 1))

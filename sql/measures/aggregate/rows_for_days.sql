@@ -3,7 +3,7 @@
 -- as text doubles the time and memory of a large day).
 SELECT p.* EXCLUDE (prediction_id, predicted_at, source_file, source_row, run_id, ingested_at,
         id_hash),
-    o.label
+    o.label, o.actual
 FROM {{ schema }}.predictions AS p
 LEFT JOIN {{ schema }}.outcomes AS o ON o.prediction_id = p.prediction_id
 WHERE p.day BETWEEN $first_day AND $last_day

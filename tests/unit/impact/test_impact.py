@@ -28,6 +28,7 @@ from bottomline.measures.metrics import (
     prediction_measures,
     valued_predictions,
 )
+from bottomline.measures.regression import REGRESSION_MEASURES
 from tests.helpers import make_case
 
 D = dt.date
@@ -112,7 +113,7 @@ def test_any_window_merged_from_days_equals_the_raw_rows(
     merged = period_figures(whole_model_daily(metrics), start, end)
     raw = prediction_measures(valued_predictions(frame, case, Calibrator(pooled=IDENTITY)))
     direct = raw.filter(pl.col("day").is_between(start, end)).select(pl.col(MEASURES).sum())
-    for measure in MEASURES:
+    for measure in [m for m in MEASURES if m not in REGRESSION_MEASURES]:  # a classifier's
         assert getattr(merged, measure) == pytest.approx(direct[measure][0], rel=1e-9, abs=1e-6)
     by_grain = figures_by_window(whole_model_daily(metrics), start, end, grain)
     assert sum(f.predictions for f in by_grain) == merged.predictions

@@ -1,0 +1,78 @@
+"""A regression model's measures: realized value exact, expected value from the reference's
+errors, errors and their cost."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from bottomline.case.config import BusinessCase
+from bottomline.measures.regression import fit_errors, regression_measures
+
+RULE = "margin * min(prediction, actual) - cost * max(prediction - actual, 0)"
+
+
+def case() -> BusinessCase:
+    return BusinessCase.model_validate(
+        {
+            "name": "demand",
+            "title": "Demand",
+            "currency": "EUR",
+            "task": "regression",
+            "predictions": {"source": {"path": "p.csv"}, "id": "id", "timestamp": "t",
+                            "prediction": "forecast"},
+            "outcomes": {"source": {"path": "o.csv"}, "id": "id", "actual": "sold"},
+            "reference": {"source": {"path": "r.csv"}},
+            "value": {"per_prediction": RULE},
+        }
+    )  # fmt: skip
+
+
+def test_realized_value_errors_and_costs_are_exact_per_row() -> None:
+    rows = pl.DataFrame(
+        {
+            "score": [10.0, 10.0, 4.0],
+            "actual": [8.0, 12.0, None],
+            "margin": [2.0, 2.0, 2.0],
+            "cost": [1.0, 1.0, 1.0],
+            "model_version": [None, None, None],
+        },
+        schema_overrides={"model_version": pl.String},
+    )
+    reference = pl.DataFrame({"score": [9.0, 10.0, 11.0, 4.0], "actual": [9.0, 11.0, 10.0, 5.0]})
+    measured = regression_measures(rows, case(), fit_errors(reference))
+    # 2*min(10,8) - 1*max(2,0) = 14; 2*min(10,12) - 0 = 20; pending row: 0
+    assert measured["realized_value"].to_list() == [14.0, 20.0, 0.0]
+    assert measured["matured"].to_list() == [1, 1, 0]
+    assert measured["signed_error"].to_list() == [2.0, -2.0, 0.0]
+    assert measured["squared_error"].sum() == 8.0
+    # perfect: 16 and 24; cost of over-predicting 16-14, of under-predicting 24-20
+    assert measured["cost_over"].to_list() == [2.0, 0.0, 0.0]
+    assert measured["cost_under"].to_list() == [0.0, 4.0, 0.0]
+    assert measured["expected_value"][2] > 0  # a pending prediction has an estimate
+
+
+def test_expected_value_recovers_realized_value_on_data_like_the_reference() -> None:
+    generator = np.random.default_rng(7)
+
+    def draw(size: int) -> pl.DataFrame:
+        forecast = generator.uniform(5, 50, size)
+        sold = np.maximum(forecast + generator.normal(0, 0.2 * forecast), 0)
+        return pl.DataFrame({"score": forecast, "actual": sold, "margin": 2.0, "cost": 1.0})
+
+    errors = fit_errors(draw(50_000))
+    rows = draw(20_000).with_columns(pl.lit(None, pl.String).alias("model_version"))
+    measured = regression_measures(rows, case(), errors)
+    realized, expected = measured["realized_value"].sum(), measured["expected_value"].sum()
+    half_width = 1.96 * np.sqrt(measured["variance_matured"].sum())
+    assert abs(realized - expected) < half_width
+    assert expected == pytest.approx(realized, rel=0.01)
+
+
+def test_a_regression_case_needs_its_own_keys() -> None:
+    document = case().model_dump(exclude={"path"})
+    document["value"] = {"true_positive": 1, "false_positive": -1, "true_negative": 0,
+                         "false_negative": 0}  # fmt: skip
+    with pytest.raises(ValueError, match="value.per_prediction: required key is missing"):
+        BusinessCase.model_validate(document)
