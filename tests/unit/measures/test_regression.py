@@ -74,5 +74,5 @@ def test_a_regression_case_needs_its_own_keys() -> None:
     document = case().model_dump(exclude={"path"})
     document["value"] = {"true_positive": 1, "false_positive": -1, "true_negative": 0,
                          "false_negative": 0}  # fmt: skip
-    with pytest.raises(ValueError, match="value.per_prediction: required key is missing"):
+    with pytest.raises(ValueError, match=r"value\.per_prediction: required key is missing"):
         BusinessCase.model_validate(document)
