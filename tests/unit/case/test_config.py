@@ -17,7 +17,7 @@ def test_the_demo_case_loads() -> None:
     assert case.name == "car_loans"
     assert case.currency == "EUR"
     assert case.predictions.threshold == 0.85
-    assert case.value.true_positive.columns == {"loan_amount"}
+    assert case.value.cells()["true_positive"].columns == {"loan_amount"}
     assert case.kept_columns()[:2] == ["loan_amount", "car_value"]
 
 

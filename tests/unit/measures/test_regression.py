@@ -64,8 +64,9 @@ def test_expected_value_recovers_realized_value_on_data_like_the_reference() -> 
     errors = fit_errors(draw(50_000))
     rows = draw(20_000).with_columns(pl.lit(None, pl.String).alias("model_version"))
     measured = regression_measures(rows, case(), errors)
-    realized, expected = measured["realized_value"].sum(), measured["expected_value"].sum()
-    half_width = 1.96 * np.sqrt(measured["variance_matured"].sum())
+    realized = float(measured["realized_value"].sum())
+    expected = float(measured["expected_value"].sum())
+    half_width = 1.96 * float(np.sqrt(float(measured["variance_matured"].sum())))
     assert abs(realized - expected) < half_width
     assert expected == pytest.approx(realized, rel=0.01)
 
