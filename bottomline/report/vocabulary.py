@@ -3,10 +3,12 @@
 The report's sentences are written for classifiers ("what their scores promised"); a
 regression model has no scores, so its report says the same of its predictions. The
 replacements are whole phrases, longest first, applied to the rendered text of a regression
-model's section (the email and the PDF alike).
+model's report (wherever a template wraps the phrase across lines).
 """
 
 from __future__ import annotations
+
+import re
 
 REGRESSION_PHRASES = [
     ("the calibrated scores promised", "the predictions promised, from the reference's errors"),
@@ -34,7 +36,8 @@ def in_model_words(text: str, regression: bool) -> str:
     if not regression:
         return text
     for classifier_words, regression_words in REGRESSION_PHRASES:
-        text = text.replace(classifier_words, regression_words)
+        words = r"\s+".join(re.escape(word) for word in classifier_words.split())
+        text = re.sub(words, regression_words, text)  # a template may wrap a phrase
     return text
 
 
