@@ -283,11 +283,17 @@ class ValueSpec(_Strict):
         }
         return {key: rule for key, rule in rules.items() if rule is not None}
 
+    def inputs(self) -> dict[str, frozenset[str]]:
+        """The prediction columns each rule reads, by key (a regression rule's `prediction`
+        and `actual` are the model's own fields, not columns)."""
+        return {
+            key: rule.columns - REGRESSION_FIELDS if key == "per_prediction" else rule.columns
+            for key, rule in self.cells().items()
+        }
+
     def columns(self) -> frozenset[str]:
-        """The prediction columns the rules read (a regression rule's `prediction` and
-        `actual` are the model's own fields, not columns)."""
-        read = frozenset().union(*(rule.columns for rule in self.cells().values()))
-        return read - REGRESSION_FIELDS if self.per_prediction is not None else read
+        """The prediction columns the rules read."""
+        return frozenset().union(*self.inputs().values())
 
 
 class PlanSpec(_Strict):
@@ -503,8 +509,7 @@ class BusinessCase(_Strict):
             "segments": list(self.segments),
             "fairness": list(self.fairness),
         }
-        for cell, rule in self.value.cells().items():
-            read = rule.columns - REGRESSION_FIELDS if cell == "per_prediction" else rule.columns
+        for cell, read in self.value.inputs().items():
             uses[f"value.{cell}"] = sorted(read)
         return uses
 
@@ -549,8 +554,8 @@ class BusinessCase(_Strict):
     @property
     def output_column(self) -> str:
         """The source column of the model's output (a score, or a predicted amount)."""
-        column = self.predictions.prediction if self.is_regression else self.predictions.score
-        assert column is not None  # the task's keys are checked at load
+        column = getattr(self.predictions, self.output_key)
+        assert isinstance(column, str)  # the task's keys are checked at load
         return column
 
     @property
@@ -561,8 +566,8 @@ class BusinessCase(_Strict):
     @property
     def outcome_column(self) -> str:
         """The source column of the outcome (a label, or an actual amount)."""
-        column = self.outcomes.actual if self.is_regression else self.outcomes.label
-        assert column is not None  # the task's keys are checked at load
+        column = getattr(self.outcomes, self.outcome_key)
+        assert isinstance(column, str)  # the task's keys are checked at load
         return column
 
     @property

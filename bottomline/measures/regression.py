@@ -157,15 +157,16 @@ def _expected(
     its bin's error quantiles."""
     predictions = rows["prediction"].cast(pl.Float64).to_numpy()
     bins = errors.prediction_bin(predictions)
+    draws = errors.errors.shape[1]
     total = np.zeros(rows.height)
     squares = np.zeros(rows.height)
-    for draw in range(errors.errors.shape[1]):
+    for draw in range(draws):
         drawn = np.clip(
             predictions + errors.errors[bins, draw], errors.lowest_actual, errors.highest_actual
         )
         value = rows.select(_value(rule, pl.lit(pl.Series(drawn)))).to_series().to_numpy()
         total += value
         squares += value**2
-    mean = total / max(errors.errors.shape[1], 1)
-    variance = np.maximum(squares / max(errors.errors.shape[1], 1) - mean**2, 0.0)
+    mean = total / draws
+    variance = np.maximum(squares / draws - mean**2, 0.0)
     return pl.Series("expected_value", mean), pl.Series("variance", variance)

@@ -119,7 +119,7 @@ def check_outcomes(
     of them, when `every_id_has_prediction`)."""
     rules = outcome_rules(context.case)
     earlier = rules[: _index(rules, "id_unique_in_file")]
-    outcome = "actual" if context.case.is_regression else "label"
+    outcome = context.case.outcome_key  # the standard column: label, or actual
 
     def flags(rows: pl.DataFrame, distinct: bool) -> pl.DataFrame:
         flagged = outcome_flags(
@@ -128,7 +128,7 @@ def check_outcomes(
         return repeats_in_file(flagged, earlier, distinct)
 
     batch = _flagged(files, flags)
-    kept = [*OUTCOME_COLUMNS, "actual"] if context.case.is_regression else OUTCOME_COLUMNS
+    kept = [*OUTCOME_COLUMNS, "actual"] if outcome == "actual" else OUTCOME_COLUMNS
     return CheckedBatch("outcomes", rules, batch, files, kept, with_day=False)
 
 

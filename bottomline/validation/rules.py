@@ -197,8 +197,8 @@ def _unique_in_file(id_column: str) -> Rule:
 def _value_inputs(case: BusinessCase) -> dict[str, list[str]]:
     """Each column the value rules read, with the cells that read it."""
     inputs: dict[str, list[str]] = {}
-    for cell, rule in case.value.cells().items():
-        for column in sorted(rule.columns & case.value.columns()):
+    for cell, columns in case.value.inputs().items():
+        for column in sorted(columns):
             inputs.setdefault(column, []).append(cell)
     return dict(sorted(inputs.items()))
 
