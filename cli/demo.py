@@ -1,7 +1,9 @@
 """`bottomline demo`: fresh demo data where the demo cases expect it, then the nightly flow.
 
-Two demo models: car-loan approvals (with a drift three weeks before the end) and a smaller
-sister product, van-loan approvals (no drift). Together they make a portfolio report.
+Three demo models: car-loan approvals (with a drift three weeks before the end), a smaller
+sister product, van-loan approvals (no drift), and a store demand forecast (a regression whose
+express stores' forecasts turn 20% too high, with a heat wave, three weeks before the end).
+Together they make a portfolio report.
 """
 
 from __future__ import annotations
@@ -19,17 +21,19 @@ from typing import Any
 from bottomline.case.config import BusinessCase, load_cases
 from bottomline.case.errors import ConfigError
 from bottomline.demo.data import DemoSettings, DemoTruth, generate_demo
+from bottomline.demo.demand import DemandTruth, generate_demand_demo
 from bottomline.ingest.sources import resolve_pattern
 from bottomline.periods import yesterday
 from bottomline.warehouse import drop_model, migrate
 from cli.prefect_api import RENDERING_MODULES, VALIDATION_MODULES, prefect_api
 from tasks.settings import Paths, open_warehouse, utc_now
 
-DEMO_MODELS = ["car_loans", "van_loans"]
+DEMO_MODELS = ["car_loans", "van_loans", "demand_forecast"]
 
 
 def demo_settings(model: str, arguments: argparse.Namespace, end: dt.date) -> DemoSettings:
-    """The car-loan demo as asked; the van-loan one smaller, on its own seed, without drift."""
+    """The car-loan demo as asked; the van-loan one smaller, on its own seed, without drift;
+    the demand forecast on its own seed (about as many forecasts a day as loan applications)."""
     settings = DemoSettings(
         end=end,
         days=arguments.days,
@@ -43,11 +47,14 @@ def demo_settings(model: str, arguments: argparse.Namespace, end: dt.date) -> De
             seed=11,
             drift_after_days=arguments.days,
         )
+    if model == "demand_forecast":
+        settings = dataclasses.replace(settings, seed=23, dirty_share=0.0)
     return settings
 
 
-def write_demo_data(case: BusinessCase, settings: DemoSettings) -> DemoTruth:
-    """The case's demo files, beside its reference file, written afresh."""
+def write_demo_data(case: BusinessCase, settings: DemoSettings) -> DemoTruth | DemandTruth:
+    """The case's demo files, beside its reference file, written afresh: a regression case
+    gets the demand forecast's, a classifier the loan approvals'."""
     if case.reference.source is None:
         raise ConfigError(
             case.path,
@@ -57,6 +64,8 @@ def write_demo_data(case: BusinessCase, settings: DemoSettings) -> DemoTruth:
         )
     folder = Path(resolve_pattern(case.reference.source.pattern, case.base_dir)).parent
     shutil.rmtree(folder, ignore_errors=True)
+    if case.is_regression:
+        return _write_demand_data(case, folder, settings)
     truth = generate_demo(folder, settings)
     drift = (
         f"; drift in {truth.drift_feature} from {truth.drift_start}"
@@ -75,6 +84,23 @@ def write_demo_data(case: BusinessCase, settings: DemoSettings) -> DemoTruth:
             f"unseen region, {truth.bad_labels:,} labels",
             flush=True,
         )
+    return truth
+
+
+def _write_demand_data(case: BusinessCase, folder: Path, settings: DemoSettings) -> DemandTruth:
+    truth = generate_demand_demo(folder, settings)
+    change = (
+        f"; {truth.changed_segment} stores over-forecast by {truth.forecast_bias:.0%} and a "
+        f"heat wave from {truth.change_start}"
+        if truth.change_start <= settings.end
+        else ""
+    )
+    print(
+        f"  {case.title}: {truth.predictions:,} forecasts ({truth.stores} stores x "
+        f"{truth.products} products a day), {truth.matured:,} with sales counted{change} "
+        f"({folder})",
+        flush=True,
+    )
     return truth
 
 

@@ -123,7 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--days", type=int, default=120, help="days of history (default: 120)")
     demo.add_argument(
-        "--per-day", type=int, default=2000, help="loan applications per day (default: 2000)"
+        "--per-day",
+        type=int,
+        default=2000,
+        help="car-loan applications (and store forecasts) per day (default: 2000)",
     )
     demo.add_argument(
         "--dirty",

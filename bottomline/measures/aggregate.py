@@ -29,6 +29,7 @@ from bottomline.drift.reference_bins import current_bins
 from bottomline.ingest.reference import load_reference
 from bottomline.measures.calibration import IDENTITY, Calibrator, fit_calibrator
 from bottomline.measures.calibration_spread import CalibrationSpread
+from bottomline.measures.error_model import ErrorModel, fit_errors
 from bottomline.measures.metrics import (
     GRAIN,
     MEASURES,
@@ -40,8 +41,12 @@ from bottomline.measures.metrics import (
     summarize,
     valued_predictions,
 )
-from bottomline.measures.regression import ErrorModel, fit_errors
-from bottomline.measures.spread_store import current_spread, spread_is_current, wanted_fingerprint
+from bottomline.measures.spread_store import (
+    current_error_spread,
+    current_spread,
+    spread_is_current,
+    wanted_fingerprint,
+)
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import run, transaction
 
@@ -137,9 +142,7 @@ def plan_aggregation(
     built, every stored day (calibration and bins both come from the reference)."""
     reference = load_reference(case, con)
     bins, rebuilt = current_bins(con, case, reference, now)
-    spread_changed = not case.is_regression and not spread_is_current(
-        con, case.name, wanted_fingerprint(case, reference)
-    )
+    spread_changed = not spread_is_current(con, case.name, wanted_fingerprint(case, reference))
     if rebuilt or spread_changed:
         stored = [
             row[0] for row in run(con, load_sql("measures/aggregate/all_days", schema=case.name))
@@ -151,8 +154,11 @@ def plan_aggregation(
     if not days:
         return AggregationPlan(days=[], units=[], calibrator=Calibrator(pooled=IDENTITY), bins=bins)
     if case.is_regression:
+        errors = fit_errors(reference)
         plan = plan_days(con, case, days, Calibrator(pooled=IDENTITY), bins)
-        return replace(plan, errors=fit_errors(reference))
+        return replace(
+            plan, errors=errors, spread=current_error_spread(con, case, reference, errors, now)
+        )
     stakes = reference_stakes(reference, case)
     calibrator = fit_calibrator(reference, case.calibration, stakes)
     spread = current_spread(con, case, reference, calibrator, stakes, now)

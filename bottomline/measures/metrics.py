@@ -21,12 +21,12 @@ import polars as pl
 from bottomline.case.config import BusinessCase
 from bottomline.measures.calibration import IDENTITY, Calibrator
 from bottomline.measures.calibration_spread import CalibrationSpread
+from bottomline.measures.error_model import ErrorModel, fit_errors
 from bottomline.measures.regression import (
     COUNTS,
     REGRESSION_MEASURES,
-    ErrorModel,
-    fit_errors,
     regression_measures,
+    stake_cells,
 )
 
 ALL = "_all"
@@ -180,25 +180,29 @@ def stake_sums(
 ) -> pl.DataFrame:
     """`calibration_stakes_daily` rows (without `model`): per day, slice, model version and
     score bin of the calibration's spread, the sum of stakes v1 - v0 (currency) over all
-    predictions and over matured ones (see `bottomline.measures.calibration_spread`)."""
+    predictions and over matured ones (see `bottomline.measures.calibration_spread`); a
+    regression model's by cell of its error model's spread (`regression.stake_cells`)."""
     if spread is None or measured.is_empty():
         return pl.DataFrame(schema=STAKES_SCHEMA)
-    stake = pl.col("value_if_positive") - pl.col("value_if_negative")
     columns = sliced_by(case)
     # One pass over the rows, by every slice column at once; each slice is then summed from
     # those combinations (far fewer than rows), not from the rows again.
-    combinations = (
-        measured.with_columns(
-            pl.Series("score_bin", spread.score_bin(measured["score"].cast(pl.Float64).to_numpy())),
-            stake.alias("stake_all"),
-            pl.when(pl.col("label").is_not_null())
-            .then(stake)
-            .otherwise(0.0)
-            .alias("stake_matured"),
+    keys = ["day", "model_version", *columns]
+    if case.is_regression:
+        combinations = stake_cells(measured, keys)
+    else:
+        stake = pl.col("value_if_positive") - pl.col("value_if_negative")
+        combinations = (
+            measured.with_columns(
+                pl.Series(
+                    "score_bin", spread.score_bin(measured["score"].cast(pl.Float64).to_numpy())
+                ),
+                stake.alias("stake_all"),
+                pl.when(pl.col("matured") == 1).then(stake).otherwise(0.0).alias("stake_matured"),
+            )
+            .group_by(*keys, "score_bin")
+            .agg(pl.col(STAKES).sum())
         )
-        .group_by("day", "model_version", "score_bin", *columns)
-        .agg(pl.col(STAKES).sum())
-    )
     segments = [_group(combinations, column, ["score_bin"], STAKES) for column in columns]
     whole = _group(combinations, None, ["score_bin"], STAKES)
     return pl.concat([whole, *segments]).select(list(STAKES_SCHEMA)).cast(STAKES_SCHEMA)  # type: ignore[arg-type]

@@ -3,14 +3,18 @@
 The value of a prediction p whose actual turns out a is the case's rule value(p, a)
 (`value.per_prediction`, currency; e.g. the margin on what sold minus the cost of what was
 stocked and not sold). Realized value is exact once a is known. Before that, a is unknown:
-given p, it is drawn from what the reference saw at similar predictions. The reference's
-predictions are cut into (at most) `PREDICTION_BINS` quantile bins; in each bin its errors
-e = a - p are summarized by `DRAWS` quantiles, at levels (k + 1/2) / DRAWS. A prediction's
-expected value is the mean of value(p, p + e_k) over its bin's quantiles, and the variance of
-those values is its outcome's randomness (what q(1-q)(v1-v0)^2 is for a classifier). Each draw
-p + e_k is kept within the reference's range of actuals (a demand never below the least the
-reference saw). The same holds for every model version (one error model, fitted on the whole
-reference).
+given p, it is drawn from what the reference saw at similar predictions (the error model,
+`bottomline.measures.error_model`). A prediction's expected value is the mean of
+value(p, p + e_k) over its bin's draws e_k, and the variance of those values is its outcome's
+randomness (what q(1-q)(v1-v0)^2 is for a classifier). Each draw p + e_k is kept within the
+reference's range of actuals (a demand never below the least the reference saw). The same
+holds for every model version (one error model, fitted on the whole reference).
+
+For the range, each prediction also has a stake in each cell of the error model's spread: the
+derivative of its expected value in a shift of that group of its bin's draws (currency per
+unit of the model, by a forward difference); its day's stake sums per cell go to
+`calibration_stakes_daily`, and a window's variance from the error model is the variance over
+replicates of sum_cells shift * stake sum, as for a classifier's calibration.
 
 Errors are measured as prediction minus actual (positive: the model predicted too much). What
 a wrong prediction cost is measured against a perfect one: value(a, a) - value(p, a), split
@@ -19,16 +23,14 @@ into under-prediction (p < a) and over-prediction (p > a).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
 import polars as pl
 
 from bottomline.case.config import BusinessCase
 from bottomline.case.expressions import ValueExpression
+from bottomline.measures.error_model import SHAPE_GROUPS, ErrorModel
 
-PREDICTION_BINS = 20
-DRAWS = 40
+STAKE_COLUMNS = [f"error_stake_{group}" for group in range(SHAPE_GROUPS)]
+
 REGRESSION_MEASURES = [
     "abs_error",
     "squared_error",
@@ -53,48 +55,6 @@ COUNTS = {"tp", "fp", "tn", "fn", "decided_positive", "percent_error_rows"}
 COUNTS |= {"under_predicted", "over_predicted"}
 
 
-@dataclass(frozen=True, eq=False)
-class ErrorModel:
-    """What the reference says an actual is, given the prediction: `upper_edges` of the
-    prediction bins (the last bin is open), `errors` (bins x DRAWS: quantiles of actual minus
-    prediction, in the model's unit), and the reference's least and greatest actual."""
-
-    upper_edges: np.ndarray
-    errors: np.ndarray
-    lowest_actual: float
-    highest_actual: float
-
-    def prediction_bin(self, predictions: np.ndarray) -> np.ndarray:
-        """The bin (0-based) of each prediction."""
-        return _bins(self.upper_edges, predictions)
-
-
-def _bins(upper_edges: np.ndarray, predictions: np.ndarray) -> np.ndarray:
-    found = np.searchsorted(upper_edges, predictions, side="left")
-    bins: np.ndarray = np.minimum(found, len(upper_edges))
-    return bins
-
-
-def fit_errors(reference: pl.DataFrame) -> ErrorModel:
-    """The error model of a reference with `score` (the prediction) and `actual`."""
-    predictions = reference["score"].cast(pl.Float64).to_numpy()
-    actuals = reference["actual"].cast(pl.Float64).to_numpy()
-    levels = np.linspace(0, 1, PREDICTION_BINS + 1)[1:-1]
-    upper_edges = np.unique(np.quantile(predictions, levels))
-    lowest, highest = float(actuals.min()), float(actuals.max())
-    bins = _bins(upper_edges, predictions)
-    draws = (np.arange(DRAWS) + 0.5) / DRAWS
-    errors = actuals - predictions
-    overall = np.quantile(errors, draws)
-    table = np.vstack(
-        [
-            np.quantile(errors[bins == b], draws) if np.any(bins == b) else overall
-            for b in range(len(upper_edges) + 1)
-        ]
-    )
-    return ErrorModel(upper_edges, table, lowest, highest)
-
-
 def regression_measures(rows: pl.DataFrame, case: BusinessCase, errors: ErrorModel) -> pl.DataFrame:
     """Per prediction: every measure of `metrics.MEASURES` (a classifier's own as 0) and of
     `REGRESSION_MEASURES`. `rows` has score (the prediction), actual (null while pending) and
@@ -102,7 +62,10 @@ def regression_measures(rows: pl.DataFrame, case: BusinessCase, errors: ErrorMod
     rule = case.value.per_prediction
     assert rule is not None  # a regression case has its rule (checked at load)
     rows = rows.with_columns(pl.col("score").alias("prediction"))
-    expected_values, variances = _expected(rows, rule, errors)
+    rows = rows.with_columns(
+        pl.Series("error_bin", errors.prediction_bin(rows["prediction"].to_numpy()), pl.UInt32)
+    )
+    expected_values, variances, stakes = _expected(rows, rule, errors)
     expected, variance = pl.lit(expected_values), pl.lit(variances)
     prediction, actual = pl.col("prediction"), pl.col("actual")
     matured = actual.is_not_null()
@@ -138,6 +101,7 @@ def regression_measures(rows: pl.DataFrame, case: BusinessCase, errors: ErrorMod
         (matured & (error > 0)).cast(pl.Int64).alias("over_predicted"),
         pl.when(matured & (error < 0)).then(perfect - realized).otherwise(0.0).alias("cost_under"),
         pl.when(matured & (error > 0)).then(perfect - realized).otherwise(0.0).alias("cost_over"),
+        *[pl.lit(stake) for stake in stakes],
     )
 
 
@@ -152,21 +116,53 @@ def _value(rule: ValueExpression, actual: pl.Expr, prediction: pl.Expr | None = 
 
 def _expected(
     rows: pl.DataFrame, rule: ValueExpression, errors: ErrorModel
-) -> tuple[pl.Series, pl.Series]:
-    """Each prediction's expected value (currency) and its variance (currency squared) over
-    its bin's error quantiles."""
-    predictions = rows["prediction"].cast(pl.Float64).to_numpy()
-    bins = errors.prediction_bin(predictions)
+) -> tuple[pl.Series, pl.Series, list[pl.Series]]:
+    """Each prediction's expected value (currency), its variance (currency squared) over its
+    bin's draws, and its stake in each group of its bin's draws (`STAKE_COLUMNS`, currency
+    per unit of the model)."""
     draws = errors.errors.shape[1]
-    total = np.zeros(rows.height)
-    squares = np.zeros(rows.height)
-    for draw in range(draws):
-        drawn = np.clip(
-            predictions + errors.errors[bins, draw], errors.lowest_actual, errors.highest_actual
-        )
-        value = rows.select(_value(rule, pl.lit(pl.Series(drawn)))).to_series().to_numpy()
-        total += value
-        squares += value**2
-    mean = total / draws
-    variance = np.maximum(squares / draws - mean**2, 0.0)
-    return pl.Series("expected_value", mean), pl.Series("variance", variance)
+    per_group = draws // SHAPE_GROUPS
+    bin_of_row = pl.col("error_bin")
+
+    def drawn_value(draw: int, shift: float) -> pl.Expr:
+        error = pl.lit(pl.Series(errors.errors[:, draw] + shift)).gather(bin_of_row)
+        actual = (pl.col("prediction") + error).clip(errors.lowest_actual, errors.highest_actual)
+        return _value(rule, actual)
+
+    step = errors.step
+    values = [drawn_value(draw, 0.0) for draw in range(draws)]
+    moved = [drawn_value(draw, step) - value for draw, value in enumerate(values)]
+    found = rows.select(
+        (pl.sum_horizontal(values) / draws).alias("expected_value"),
+        (pl.sum_horizontal([value**2 for value in values]) / draws).alias("squares"),
+        *[
+            (
+                pl.sum_horizontal(moved[group * per_group : (group + 1) * per_group]) / step / draws
+            ).alias(name)
+            for group, name in enumerate(STAKE_COLUMNS)
+        ],
+    )
+    variance = (found["squares"] - found["expected_value"] ** 2).clip(lower_bound=0.0)
+    return found["expected_value"], variance.alias("variance"), [found[n] for n in STAKE_COLUMNS]
+
+
+def stake_cells(measured: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Stake sums (currency per unit) of measured rows by `keys` and cell of the error
+    model's spread (`score_bin`: bin * SHAPE_GROUPS + group), over all and matured rows."""
+    matured = pl.col("matured") == 1
+    grouped = measured.group_by(*keys, "error_bin").agg(
+        *[pl.col(name).sum().alias(f"{name}_all") for name in STAKE_COLUMNS],
+        *[pl.col(name).filter(matured).sum().alias(f"{name}_matured") for name in STAKE_COLUMNS],
+    )
+    cell = pl.col("error_bin").cast(pl.Int32) * SHAPE_GROUPS
+    return pl.concat(
+        [
+            grouped.select(
+                *keys,
+                (cell + group).alias("score_bin"),
+                pl.col(f"{name}_all").alias("stake_all"),
+                pl.col(f"{name}_matured").alias("stake_matured"),
+            )
+            for group, name in enumerate(STAKE_COLUMNS)
+        ]
+    )

@@ -1,9 +1,11 @@
 """The calibration spread in the warehouse (`calibration_spread`): fitted again only when the
-reference, the value rules or the calibration method change."""
+reference, the value rules or the calibration method change. A regression model's spread is
+its error model's (`bottomline.measures.regression`), stored the same way."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import duckdb
 import numpy as np
@@ -13,6 +15,7 @@ from bottomline.case.config import BusinessCase
 from bottomline.drift.bins import reference_fingerprint
 from bottomline.measures.calibration import Calibrator
 from bottomline.measures.calibration_spread import CalibrationSpread, fingerprint, fit_spread
+from bottomline.measures.error_model import DRAWS, PREDICTION_BINS, SHAPE_GROUPS, ErrorModel
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import first_row, run, transaction
 
@@ -20,6 +23,11 @@ from bottomline.warehouse import first_row, run, transaction
 def wanted_fingerprint(case: BusinessCase, reference: pl.DataFrame) -> str | None:
     """The fingerprint a spread for this reference and case has; None when the case takes
     scores at face value (no spread)."""
+    if case.is_regression:
+        rule = case.value.per_prediction
+        assert rule is not None  # a regression case has its rule (checked at load)
+        method = f"regression errors: {PREDICTION_BINS} bins, {DRAWS} draws, {SHAPE_GROUPS} groups"
+        return fingerprint(reference_fingerprint(reference), method, rule.text)
     if case.calibration == "none":
         return None
     rules = "\n".join(f"{name}={rule.text}" for name, rule in case.value.cells().items())
@@ -40,14 +48,43 @@ def current_spread(
     stakes: np.ndarray | None,
     now: dt.datetime,
 ) -> CalibrationSpread | None:
-    """The spread for this reference and case: the stored one, or fitted and stored now."""
+    """A classifier's spread for this reference and case: the stored one, or fitted and
+    stored now."""
+
+    def fit() -> CalibrationSpread:
+        spread = fit_spread(reference, case.calibration, stakes, calibrator)
+        assert spread is not None  # a spread is wanted (calibration is not 'none')
+        return spread
+
+    return _current(con, case, reference, fit, now)
+
+
+def current_error_spread(
+    con: duckdb.DuckDBPyConnection,
+    case: BusinessCase,
+    reference: pl.DataFrame,
+    errors: ErrorModel,
+    now: dt.datetime,
+) -> CalibrationSpread:
+    """A regression model's spread (its error model's replicates), stored when new."""
+    spread = _current(con, case, reference, lambda: errors.spread(reference), now)
+    assert spread is not None  # a regression case always wants one
+    return spread
+
+
+def _current(
+    con: duckdb.DuckDBPyConnection,
+    case: BusinessCase,
+    reference: pl.DataFrame,
+    fit: Callable[[], CalibrationSpread],
+    now: dt.datetime,
+) -> CalibrationSpread | None:
     wanted = wanted_fingerprint(case, reference)
     if wanted is None:
         return None
     if spread_is_current(con, case.name, wanted):
         return stored_spread(con, case.name)
-    spread = fit_spread(reference, case.calibration, stakes, calibrator)
-    assert spread is not None
+    spread = fit()
     _store(con, case.name, wanted, spread, now)
     return spread
 

@@ -12,6 +12,7 @@ from bottomline.report.drift_context import drift_headline
 from bottomline.report.formatting import money, percent, period, plural
 from bottomline.report.impact_context import RANGE_WORDS, signed_money
 from bottomline.report.narrative import verdict
+from bottomline.report.vocabulary import in_model_words
 
 LEVEL_WORDS = {"good": "passed", "warning": "warnings", "problem": "problems"}
 
@@ -74,8 +75,8 @@ def portfolio_verdict(datas: list[ReportData]) -> str:
     below = [data.case.title for data in datas if judge(data.figures, data.case.verdict) == "below"]
     above = [data.case.title for data in datas if judge(data.figures, data.case.verdict) == "above"]
     looks = [
-        f"{plural(len(titles), 'model')} {side} its expected range by an amount that matters: "
-        f"{', '.join(titles)}"
+        f"{plural(len(titles), 'model')} {side} {'its' if len(titles) == 1 else 'their'} "
+        f"expected range by an amount that matters: {', '.join(titles)}"
         for side, titles in (("below", below), ("above", above))
         if titles
     ]
@@ -92,8 +93,8 @@ def portfolio_verdict(datas: list[ReportData]) -> str:
     direction = "below" if share is not None and share < 0 else "above"
     return (
         f"Together, the {plural(len(datas), 'model')} earned {money(realized, currency)}, "
-        f"{percent(abs(share) if share is not None else None)} {direction} what their scores "
-        f"promised; {look}."
+        f"{percent(abs(share) if share is not None else None)} {direction} what their "
+        f"predictions promised; {look}."
     )
 
 
@@ -130,7 +131,10 @@ def portfolio_context(datas: list[ReportData]) -> dict[str, Any]:
         "verdict": portfolio_verdict(datas),
         "rows": [portfolio_row(data) for data in datas],
         "verdicts": [
-            verdict(data.case.title, data.case.currency, data.figures, data.case.verdict)
+            in_model_words(
+                verdict(data.case.title, data.case.currency, data.figures, data.case.verdict),
+                data.case.is_regression,
+            )
             for data in datas
         ],
         "total": total,

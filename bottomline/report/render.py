@@ -50,14 +50,14 @@ def render_template(name: str, context: dict[str, Any], autoescape: bool = True)
         lstrip_blocks=True,
     )
     environment.filters["amounts"] = keep_money_whole
+    environment.filters["model_words"] = in_model_words
     html = environment.get_template(name).render(context)
     return proportional_signs(html) if autoescape else html
 
 
 def render_html(context: dict[str, Any], kind: str = "business_impact") -> str:
-    """One model's report as HTML, in the words of the model's kind."""
-    html = render_template(f"{kind}/report.html.j2", {"report": context})
-    return in_model_words(html, bool(context.get("regression")))
+    """One model's report as HTML (its section speaks in the words of the model's kind)."""
+    return render_template(f"{kind}/report.html.j2", {"report": context})
 
 
 def render_portfolio_html(portfolio: dict[str, Any], models: list[dict[str, Any]]) -> str:
