@@ -13,7 +13,7 @@ from bottomline.impact.verdict import MIN_OUTCOMES_TO_JUDGE, NEEDS_A_LOOK, judge
 from bottomline.report.content import ReportData
 from bottomline.report.drift_context import drift_headline, drift_rows, where_context
 from bottomline.report.forecast_context import forecast_cost_sentence, forecast_errors_context
-from bottomline.report.formatting import money, percent, period
+from bottomline.report.formatting import money, money_each, percent, period
 from bottomline.report.impact_context import (
     MIN_OUTCOMES_TO_COMPARE,
     comparable,
@@ -129,9 +129,9 @@ def kpi_tiles(
         tiles.append(
             Tile(
                 f"Per {units.one}, vs before",
-                money(now, currency),
+                money_each(now, currency),
                 f"per known outcome; {percent(change, signed=True)} against "
-                f"{money(before, currency)} the period before",
+                f"{money_each(before, currency)} the period before",
                 tone_of(change, MATERIAL_CHANGE),
             )
         )
@@ -163,7 +163,7 @@ def plan_basis(plan: Plan | None, currency: str, units: Units) -> str:
     """Where a plan's value per prediction came from, when it is not the case's own budget."""
     if plan is None or plan.is_a_budget:
         return ""
-    value = money(plan.value_per_prediction, currency)
+    value = money_each(plan.value_per_prediction, currency)
     return f", at the reference's {value} each"
 
 

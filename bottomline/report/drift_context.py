@@ -8,7 +8,7 @@ from typing import Any
 from bottomline.case.config import BusinessCase
 from bottomline.drift.groups import DriftGroups
 from bottomline.drift.window import ColumnDrift
-from bottomline.report.formatting import count, money, percent, plural
+from bottomline.report.formatting import count, money, money_each, percent, plural
 from bottomline.report.impact_context import signed_money
 from bottomline.report.narrative import group_words
 
@@ -91,7 +91,7 @@ def where_context(
                 "label": g.label if g.bounds is None else group_words(g, column_format, currency),
                 "reference": percent(g.reference_share, decimals=0),
                 "window": percent(g.window_share, decimals=0),
-                "value": money(g.value_per_prediction, currency)
+                "value": money_each(g.value_per_prediction, currency)
                 if g.value_per_prediction is not None
                 else "n/a",
             }

@@ -22,6 +22,15 @@ def money(amount: float, currency: str) -> str:
     return f"{sign}{currency} {size:,.0f}"
 
 
+def money_each(amount: float, currency: str) -> str:
+    """An amount per prediction: as `money`, with cents under 100 unless it is whole
+    (EUR 11.34 against EUR 10.71, where `money` would print EUR 11 against EUR 11)."""
+    cents = round(abs(amount) * 100) if math.isfinite(amount) else 0
+    if 0 < cents < 9999.5 and cents % 100:
+        return f"{'-' if amount < 0 else ''}{currency} {abs(amount):.2f}"
+    return money(amount, currency)
+
+
 def count(number: int) -> str:
     """A whole number with thousands separators: 14,302."""
     return f"{number:,}"

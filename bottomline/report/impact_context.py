@@ -11,7 +11,7 @@ from bottomline.impact.result import BusinessImpact
 from bottomline.impact.slices import VersionComparison
 from bottomline.impact.verdict import MIN_OUTCOMES_TO_JUDGE, judge
 from bottomline.measures.figures import Z_95, PeriodFigures
-from bottomline.report.formatting import count, money, percent, period, plural
+from bottomline.report.formatting import count, money, money_each, percent, period, plural
 from bottomline.report.narrative import Units
 from bottomline.validation.shown_values import capped
 
@@ -55,7 +55,7 @@ def slice_row(name: str, figures: PeriodFigures, currency: str, rule: VerdictSpe
         realized=money(figures.realized_value, currency),
         promised=money(figures.expected_value_matured, currency),
         gap=percent(figures.gap_share, signed=True),
-        value_per_prediction=money(vpp, currency) if vpp is not None and known else "n/a",
+        value_per_prediction=money_each(vpp, currency) if vpp is not None and known else "n/a",
         precision=_first_quality(figures) if known else "n/a",
         recall=_second_quality(figures) if known else "n/a",
         within_band=RANGE_WORDS[judge(figures, rule)],
@@ -89,7 +89,7 @@ def bridge_rows(impact: BusinessImpact, currency: str, units: Units) -> list[tup
             "Plan",
             money(bridge.plan, currency),
             f"{count(round(bridge.planned_predictions))} {units.many} at "
-            f"{money(impact.plan.value_per_prediction if impact.plan else 0, currency)} each",
+            f"{money_each(impact.plan.value_per_prediction if impact.plan else 0, currency)} each",
         ),
         (
             "Volume",
@@ -116,10 +116,10 @@ def _mix_meaning(impact: BusinessImpact, currency: str, units: Units) -> str:
     figures, plan = impact.figures, impact.plan
     if not figures.matured or plan is None:
         return f"a different mix of {units.many}"
-    each = money(figures.expected_value_matured / figures.matured, currency)
+    each = money_each(figures.expected_value_matured / figures.matured, currency)
     return (
         f"a different mix of {units.many}: by their scores worth {each} each, "
-        f"against the plan's {money(plan.value_per_prediction, currency)}"
+        f"against the plan's {money_each(plan.value_per_prediction, currency)}"
     )
 
 
@@ -165,8 +165,8 @@ def previous_sentence(impact: BusinessImpact, currency: str, units: Units) -> st
         return None
     change = (now - before) / abs(before) if before else None
     return (
-        f"Per {units.one} with a known outcome the model realized {money(now, currency)}, "
-        f"against {money(before, currency)} {_window_before(impact.previous)} "
+        f"Per {units.one} with a known outcome the model realized {money_each(now, currency)}, "
+        f"against {money_each(before, currency)} {_window_before(impact.previous)} "
         f"({percent(change, signed=True)})."
     )
 
@@ -196,7 +196,7 @@ def trend_rows(
                 "realized": money(window.realized_value, currency),
                 "promised": money(window.expected_value_matured, currency),
                 "gap": percent(window.gap_share, signed=True),
-                "per": money(per, currency) if per is not None else "n/a",
+                "per": money_each(per, currency) if per is not None else "n/a",
                 "known": percent(window.matured / window.predictions, decimals=0)
                 if window.predictions
                 else "n/a",

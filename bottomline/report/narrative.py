@@ -19,6 +19,7 @@ from bottomline.report.formatting import (
     count,
     day,
     money,
+    money_each,
     percent,
     period_phrase,
     plural,
@@ -170,9 +171,9 @@ def worst_drift(
     earning = (
         ""
         if value is None
-        else f", earning {money(value, case.currency)} per {units.one}"
+        else f", earning {money_each(value, case.currency)} per {units.one}"
         if value >= 0
-        else f", losing {money(-value, case.currency)} per {units.one}"
+        else f", losing {money_each(-value, case.currency)} per {units.one}"
     )
     group = group_words(grew, case.formats.get(where.column, "number"), case.currency)
     which = f"with a value {group}" if grew.bounds is not None else f"in {group}"

@@ -28,6 +28,8 @@ REGRESSION_PHRASES = [
     ),
     ("what their scores promise", "what their predictions promise"),
     ("Score (model output)", "Prediction (model output)"),
+    ("what the decisions earned", "what the predictions earned"),
+    ("the model's decisions", "the model's predictions"),
 ]
 
 

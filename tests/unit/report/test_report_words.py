@@ -12,7 +12,14 @@ from bottomline.case.config import VerdictSpec
 from bottomline.delivery.mail import subject_line
 from bottomline.impact.verdict import judge
 from bottomline.measures.figures import Z_95, PeriodFigures
-from bottomline.report.formatting import count, money, percent, period, period_phrase
+from bottomline.report.formatting import (
+    count,
+    money,
+    money_each,
+    percent,
+    period,
+    period_phrase,
+)
 from bottomline.report.impact_context import slice_row
 from bottomline.report.narrative import pending_sentence, verdict
 
@@ -37,6 +44,15 @@ RULE = VerdictSpec()  # material: 2% of the promise, no floor in money
 )
 def test_money(amount: float, text: str) -> None:
     assert money(amount, "EUR") == text
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [(11.337, "EUR 11.34"), (10.7, "EUR 10.70"), (50.0, "EUR 50"), (-0.5, "-EUR 0.50"),
+     (0.0, "EUR 0"), (250.4, "EUR 250"), (1_234.5, "EUR 1.23K")],
+)  # fmt: skip
+def test_an_amount_per_prediction_keeps_its_cents_under_100(amount: float, text: str) -> None:
+    assert money_each(amount, "EUR") == text
 
 
 def test_counts_and_percentages() -> None:
