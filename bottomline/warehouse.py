@@ -209,6 +209,9 @@ def drop_model(con: duckdb.DuckDBPyConnection, model: str) -> None:
     """Remove everything stored for a model (its schema, ledger, aggregates); keep `runs`.
     The warehouse must be migrated."""
     with transaction(con):
-        for table in ("ingested_files", "source_watermarks", "metrics_daily", "stale_days"):
+        for table in (
+            *("ingested_files", "source_watermarks", "metrics_daily", "stale_days"),
+            *("profiles_daily", "calibration_stakes_daily", "confusion_daily"),
+        ):
             run(con, load_sql("model/forget_model", table=table), {"model": model})
         run(con, load_sql("model/drop_schema", schema=model))

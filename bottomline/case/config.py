@@ -30,7 +30,8 @@ from bottomline.case.identifiers import InvalidIdentifierError, check_identifier
 
 # The names a regression value rule reads for the model's predicted and actual amounts.
 REGRESSION_FIELDS = frozenset({"prediction", "actual"})
-Task = Literal["binary_classification", "regression"]
+Task = Literal["binary_classification", "regression", "multiclass_classification"]
+MAX_CLASSES = 50  # a multiclass model's classes, at most (one score column each)
 
 # Column names Bottomline gives the fields it stores; a case's own columns cannot reuse them.
 RESERVED_COLUMNS = frozenset(
@@ -46,6 +47,7 @@ RESERVED_COLUMNS = frozenset(
         "prediction",
         "observed_at",
         "calibrated_score",
+        "scores_total",
         "source_file",
         "source_row",
         "run_id",
@@ -176,6 +178,9 @@ class PredictionsSpec(_Strict):
     not_before: dt.date = dt.date(2000, 1, 1)
     score: Identifier | None = None  # a classifier's probability of the positive class
     prediction: Identifier | None = None  # a regression model's predicted amount
+    # a multiclass model's probability columns, by class (in the order of `classes`)
+    scores: dict[str, Identifier] | None = None
+    score_tolerance: float = Field(0.01, gt=0.0, lt=0.5)  # how far a row's scores may sum from 1
     decision: Identifier | None = None
     threshold: float = Field(0.5, ge=0.0, le=1.0)
     model_version: Identifier | None = None
@@ -193,7 +198,8 @@ class PredictionsSpec(_Strict):
 class OutcomesSpec(_Strict):
     source: Source
     id: Identifier
-    label: Identifier | None = None  # a classifier's outcome: 1 = the positive class
+    label: Identifier | None = None  # a classifier's outcome: 1 = the positive class (multiclass:
+    # the class that was right, one of `classes`)
     actual: Identifier | None = None  # a regression model's actual amount
     timestamp: Identifier | None = None  # when the outcome became known (optional)
     timestamp_format: str | None = None
@@ -257,23 +263,33 @@ class ValueSpec(_Strict):
     true_negative: ValueExpression | None = None
     false_negative: ValueExpression | None = None
     per_prediction: ValueExpression | None = None
+    # a multiclass model's value of each (true class, decided class): matrix[true][decided]
+    matrix: dict[str, dict[str, ValueExpression]] | None = None
 
-    @field_validator("*", mode="before")
+    @field_validator(
+        "true_positive", "false_positive", "true_negative", "false_negative", "per_prediction",
+        mode="before",
+    )  # fmt: skip
     @classmethod
     def _parse(cls, rule: Any) -> ValueExpression:
-        if isinstance(rule, ValueExpression):
-            return rule
-        try:
-            parsed = parse_value(rule)
-        except ExpressionError as error:
-            raise ValueError(str(error)) from None
-        constant = parsed.constant
-        if constant is not None and not math.isfinite(constant):
-            raise ValueError(f"{parsed.text!r} is not a finite amount")
-        return parsed
+        return _parsed_rule(rule)
+
+    @field_validator("matrix", mode="before")
+    @classmethod
+    def _parse_matrix(cls, matrix: Any) -> Any:
+        if not isinstance(matrix, dict):
+            return matrix  # pydantic names the type it expected
+        return {
+            str(true): (
+                {str(decided): _parsed_rule(rule) for decided, rule in row.items()}
+                if isinstance(row, dict)
+                else row
+            )
+            for true, row in matrix.items()
+        }
 
     def cells(self) -> dict[str, ValueExpression]:
-        """The rules the case gives, by key."""
+        """The rules the case gives, by key (a matrix's as matrix.<true>.<decided>)."""
         rules = {
             "true_positive": self.true_positive,
             "false_positive": self.false_positive,
@@ -281,6 +297,8 @@ class ValueSpec(_Strict):
             "false_negative": self.false_negative,
             "per_prediction": self.per_prediction,
         }
+        for true, row in (self.matrix or {}).items():
+            rules |= {f"matrix.{true}.{decided}": rule for decided, rule in row.items()}
         return {key: rule for key, rule in rules.items() if rule is not None}
 
     def inputs(self) -> dict[str, frozenset[str]]:
@@ -294,6 +312,19 @@ class ValueSpec(_Strict):
     def columns(self) -> frozenset[str]:
         """The prediction columns the rules read."""
         return frozenset().union(*self.inputs().values())
+
+
+def _parsed_rule(rule: Any) -> ValueExpression:
+    if isinstance(rule, ValueExpression):
+        return rule
+    try:
+        parsed = parse_value(rule)
+    except ExpressionError as error:
+        raise ValueError(str(error)) from None
+    constant = parsed.constant
+    if constant is not None and not math.isfinite(constant):
+        raise ValueError(f"{parsed.text!r} is not a finite amount")
+    return parsed
 
 
 class PlanSpec(_Strict):
@@ -388,6 +419,7 @@ class ReportSpec(_Strict):
 ColumnFormat = Literal["number", "integer", "money", "percent"]
 _CELLS = ["value.true_positive", "value.false_positive", "value.true_negative"]
 _CELLS += ["value.false_negative"]
+_OTHER_VALUE_KEYS = [*_CELLS, "value.per_prediction"]  # a multiclass model values by matrix
 _TASK_KEYS: dict[str, tuple[list[str], list[str]]] = {  # task: (keys it needs, keys it refuses)
     "binary_classification": (
         ["predictions.score", "outcomes.label", *_CELLS],
@@ -395,7 +427,11 @@ _TASK_KEYS: dict[str, tuple[list[str], list[str]]] = {  # task: (keys it needs, 
     ),
     "regression": (
         ["predictions.prediction", "outcomes.actual", "value.per_prediction"],
-        ["predictions.score", "predictions.decision", "outcomes.label", *_CELLS],
+        ["predictions.score", "predictions.decision", "outcomes.label", *_CELLS, "value.matrix"],
+    ),
+    "multiclass_classification": (
+        ["classes", "predictions.scores", "outcomes.label", "value.matrix"],
+        ["predictions.score", "predictions.prediction", "outcomes.actual", *_OTHER_VALUE_KEYS],
     ),
 }
 
@@ -408,6 +444,7 @@ class BusinessCase(_Strict):
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     timezone: str = "UTC"
     task: Task = "binary_classification"
+    classes: list[str] | None = None  # a multiclass model's, as its label column writes them
     predictions: PredictionsSpec
     outcomes: OutcomesSpec
     reference: ReferenceSpec
@@ -457,6 +494,9 @@ class BusinessCase(_Strict):
             "predictions.decision": self.predictions.decision,
             "outcomes.label": self.outcomes.label,
             "outcomes.actual": self.outcomes.actual,
+            "classes": self.classes,
+            "predictions.scores": self.predictions.scores,
+            "value.matrix": self.value.matrix,
             **{f"value.{key}": rule for key, rule in self.value.cells().items()},
         }
         missing = [key for key in wanted if given.get(key) is None]
@@ -464,10 +504,29 @@ class BusinessCase(_Strict):
         if missing:  # the key named first: `describe_validation_error` points at it
             raise ValueError(f"{missing[0]}: required key is missing (task: {self.task})")
         if extra:
-            raise ValueError(
-                f"{extra[0]}: not a key of task {self.task} "
-                f"({'regression' if self.task == 'binary_classification' else 'classifier'} only)"
-            )
+            raise ValueError(f"{extra[0]}: not a key of task {self.task}")
+        return self
+
+    @model_validator(mode="after")
+    def _classes_match(self) -> BusinessCase:
+        """A multiclass model's classes are distinct, and its scores and value matrix name
+        each of them once."""
+        if self.classes is None:
+            return self
+        classes = [str(name) for name in self.classes]
+        if not 2 <= len(classes) <= MAX_CLASSES or len(set(classes)) != len(classes):
+            raise ValueError(f"classes: expected 2 to {MAX_CLASSES} distinct class names")
+        scores, matrix = self.predictions.scores or {}, self.value.matrix or {}
+        for key, named in (("predictions.scores", scores), ("value.matrix", matrix)):
+            if list(named) != classes and set(named) != set(classes):
+                raise ValueError(f"{key}: expected one entry per class ({', '.join(classes)})")
+        for true, row in matrix.items():
+            if set(row) != set(classes):
+                missing = sorted(set(classes) - set(row)) or sorted(set(row) - set(classes))
+                raise ValueError(
+                    f"value.matrix: the row of true class {true!r} needs one value per decided "
+                    f"class ({', '.join(classes)}); check {', '.join(map(repr, missing))}"
+                )
         return self
 
     @model_validator(mode="after")
@@ -503,8 +562,10 @@ class BusinessCase(_Strict):
         return words[:1].upper() + words[1:]
 
     def extra_column_uses(self) -> dict[str, list[str]]:
-        """The prediction columns each key of the case needs kept, beyond id/time/score."""
+        """The prediction columns each key of the case needs kept, beyond id/time/score (a
+        multiclass model's score columns are kept under their names)."""
         uses = {
+            "predictions.scores": self.score_columns,
             "predictions.features": list(self.predictions.features),
             "segments": list(self.segments),
             "fairness": list(self.fairness),
@@ -519,8 +580,9 @@ class BusinessCase(_Strict):
         uses = {
             "predictions.id": [spec.id],
             "predictions.timestamp": [spec.timestamp],
-            f"predictions.{self.output_key}": [self.output_column],
         }
+        if not self.is_multiclass:
+            uses[f"predictions.{self.output_key}"] = [self.output_column]
         if spec.decision:
             uses["predictions.decision"] = [spec.decision]
         if spec.model_version:
@@ -547,8 +609,26 @@ class BusinessCase(_Strict):
         return self.task == "regression"
 
     @property
+    def is_multiclass(self) -> bool:
+        return self.task == "multiclass_classification"
+
+    @property
+    def class_names(self) -> list[str]:
+        """A multiclass model's classes, in the case's order (empty for other kinds)."""
+        return [str(name) for name in self.classes or []]
+
+    @property
+    def score_columns(self) -> list[str]:
+        """A multiclass model's probability columns, in the order of its classes."""
+        scores = self.predictions.scores or {}
+        return [scores[name] for name in self.class_names]
+
+    @property
     def output_key(self) -> str:
-        """The predictions key naming what the model gives: `score` or `prediction`."""
+        """The predictions key naming what the model gives: `score`, `prediction` (a
+        regression model's) or `scores` (a multiclass model's, one column per class)."""
+        if self.is_multiclass:
+            return "scores"
         return "prediction" if self.is_regression else "score"
 
     @property

@@ -73,6 +73,9 @@ def profiled_columns(case: BusinessCase, reference_schema: pl.Schema) -> dict[st
     """The columns drift watches, and how each is binned."""
     kinds = column_kinds(case, reference_schema)
     model_columns = REGRESSION_COLUMNS if case.is_regression else MODEL_COLUMNS
+    if case.is_multiclass:  # each class's score, then the decided and true classes
+        model_columns = {column: "numeric" for column in case.score_columns}
+        model_columns |= {"decision": "categorical", "label": "categorical"}
     return {**{column: kinds[column] for column in case.predictions.features}, **model_columns}
 
 

@@ -61,14 +61,22 @@ def standardize_predictions(
     frame = read.rows
     _require_columns(frame, case.prediction_column_uses(), source_file)
     value_inputs = case.value.columns()
-    score = pl.col(case.output_column).cast(pl.Float64, strict=False)
-    if case.is_regression:
-        score = pl.when(score.is_finite()).then(score)  # inf and NaN are no amount
+    extra: list[pl.Expr] = []
+    if case.is_multiclass:
+        score, decision, total = multiclass_output(case)
+        extra = [total.alias("scores_total")]  # checked against 1, not stored
+        value_inputs = value_inputs | set(case.score_columns)  # kept as numbers
+    elif case.is_regression:
+        amount = pl.col(case.output_column).cast(pl.Float64, strict=False)
+        score = pl.when(amount.is_finite()).then(amount)  # inf and NaN are no amount
         decision = pl.lit(None, pl.Int8)
-    elif spec.decision:
-        decision = _small_integer(frame.schema[spec.decision], spec.decision)
     else:
-        decision = (score >= spec.threshold).cast(pl.Int8)
+        score = pl.col(case.output_column).cast(pl.Float64, strict=False)
+        decision = (
+            _small_integer(frame.schema[spec.decision], spec.decision)
+            if spec.decision
+            else (score >= spec.threshold).cast(pl.Int8)
+        )
     version = (
         pl.col(spec.model_version).cast(pl.String).fill_null("unknown")
         if spec.model_version
@@ -87,8 +95,33 @@ def standardize_predictions(
             else _typed(column, kinds.get(column, "categorical"))
             for column in case.kept_columns()
         ],
+        *extra,
     ]
     return _standardized(read, source_file, standard, day_zone=case.timezone)
+
+
+def class_index(column: str, classes: list[str]) -> pl.Expr:
+    """A column of class names as each class's place in `classes` (Int8); null for a value
+    that is none of them (its row is set aside by the rule that reads it)."""
+    places = {name: place for place, name in enumerate(classes)}
+    text = pl.col(column).cast(pl.String).str.strip_chars()
+    return text.replace_strict(places, default=None, return_dtype=pl.Int8)
+
+
+def multiclass_output(case: BusinessCase) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """A multiclass model's score (the probability of the decided class), decision (the
+    decided class's place: the case's decision column, else the most likely class) and the
+    sum of its class probabilities (checked against 1)."""
+    scores = [pl.col(column).cast(pl.Float64, strict=False) for column in case.score_columns]
+    decided = case.predictions.decision
+    if decided:
+        decision = class_index(decided, case.class_names)
+    else:
+        decision = pl.concat_list(scores).list.arg_max().cast(pl.Int8)
+    score = pl.lit(None, pl.Float64)
+    for place, probability in reversed(list(enumerate(scores))):
+        score = pl.when(decision == place).then(probability).otherwise(score)
+    return score, decision, pl.sum_horizontal(scores)
 
 
 def standardize_outcomes(read: SourceRead, case: BusinessCase, source_file: str) -> Standardized:
@@ -103,7 +136,9 @@ def standardize_outcomes(read: SourceRead, case: BusinessCase, source_file: str)
         else pl.lit(None, pl.Datetime("us"))
     )
     column = case.outcome_column
-    if case.is_regression:
+    if case.is_multiclass:
+        outcome = [class_index(column, case.class_names).alias("label")]
+    elif case.is_regression:
         actual = pl.col(column).cast(pl.Float64, strict=False)
         outcome = [
             pl.lit(None, pl.Int8).alias("label"),

@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from bottomline.case.config import BusinessCase
+from bottomline.ingest.normalize import class_index, multiclass_output
 from bottomline.ingest.sources import SourceError, list_files, read_file
 from bottomline.sqlfiles import load_sql
 
@@ -35,6 +36,16 @@ def load_reference(case: BusinessCase, con: duckdb.DuckDBPyConnection) -> pl.Dat
     if case.is_regression:
         usable = frame.filter(pl.col("score").is_finite() & pl.col("actual").is_finite())
         wanted = "prediction and actual"
+    elif case.is_multiclass:
+        scores = [pl.col(column) for column in case.score_columns]
+        tolerance = case.predictions.score_tolerance
+        usable = frame.filter(
+            pl.all_horizontal([score.is_between(0, 1) for score in scores]),
+            (pl.sum_horizontal(scores) - 1).abs() <= tolerance,
+            pl.col("label").is_not_null(),
+            pl.col("decision").is_not_null(),
+        )
+        wanted = "set of class scores and label"
     else:
         usable = frame.filter(
             pl.col("score").is_finite()
@@ -66,16 +77,23 @@ def _read_reference_files(case: BusinessCase, pattern: str, encoding: str | None
 
 def _standard_reference(raw: pl.DataFrame, case: BusinessCase, name: str) -> pl.DataFrame:
     spec = case.predictions
-    output, outcome = case.output_column, case.outcome_column
-    missing = [column for column in (output, outcome) if column not in raw.columns]
+    outputs = case.score_columns if case.is_multiclass else [case.output_column]
+    outcome = case.outcome_column
+    missing = [column for column in (*outputs, outcome) if column not in raw.columns]
     if missing:
         raise SourceError(
             name,
             f"reference lacks column(s) {', '.join(missing)} (the {case.output_key} "
             f"and {case.outcome_key} columns of the case)",
         )
-    columns = [pl.col(output).cast(pl.Float64, strict=False).alias("score")]
-    columns += _outcome_and_decision(raw, case)
+    if case.is_multiclass:
+        raw = raw.with_columns(pl.col(outputs).cast(pl.Float64, strict=False))
+        score, decision, _ = multiclass_output(case)
+        label = class_index(outcome, case.class_names)
+        columns = [score.alias("score"), label.alias("label"), decision.alias("decision")]
+    else:
+        columns = [pl.col(outputs[0]).cast(pl.Float64, strict=False).alias("score")]
+        columns += _outcome_and_decision(raw, case)
     if spec.model_version and spec.model_version in raw.columns:
         columns.append(pl.col(spec.model_version).cast(pl.String).alias("model_version"))
     columns += [pl.col(column) for column in case.kept_columns() if column in raw.columns]

@@ -41,7 +41,15 @@ from bottomline.measures.metrics import (
     summarize,
     valued_predictions,
 )
+from bottomline.measures.multiclass import (
+    CONFUSION_GRAIN,
+    CONFUSION_SCHEMA,
+    ClassCalibration,
+    confusion_sums,
+    fit_class_calibration,
+)
 from bottomline.measures.spread_store import (
+    current_class_spread,
     current_error_spread,
     current_spread,
     spread_is_current,
@@ -82,17 +90,19 @@ class AggregationPlan:
     batch_rows: int = ROWS_PER_UNIT  # rows reduced together, at most
     spread: CalibrationSpread | None = None  # the calibration's replicates, for stake sums
     errors: ErrorModel | None = None  # a regression model's, in place of a calibration
+    classes: ClassCalibration | None = None  # a multiclass model's, in place of a calibration
 
 
 @dataclass(frozen=True)
 class UnitAggregates:
-    """A unit's sums: `metrics_daily`, `profiles_daily` and `calibration_stakes_daily` rows
-    (without `model`)."""
+    """A unit's sums: `metrics_daily`, `profiles_daily`, `calibration_stakes_daily` and
+    `confusion_daily` rows (without `model`)."""
 
     metrics: pl.DataFrame
     profiles: pl.DataFrame
     rows: int  # prediction rows read
     stakes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=STAKES_SCHEMA))
+    confusion: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CONFUSION_SCHEMA))
 
 
 def bring_up_to_date(
@@ -153,6 +163,11 @@ def plan_aggregation(
         days = sorted(set(days) | set(stored))
     if not days:
         return AggregationPlan(days=[], units=[], calibrator=Calibrator(pooled=IDENTITY), bins=bins)
+    if case.is_multiclass:
+        classes = fit_class_calibration(reference, case)
+        plan = plan_days(con, case, days, Calibrator(pooled=IDENTITY), bins)
+        spread = current_class_spread(con, case, reference, classes, now)
+        return replace(plan, classes=classes, spread=spread)
     if case.is_regression:
         errors = fit_errors(reference)
         plan = plan_days(con, case, days, Calibrator(pooled=IDENTITY), bins)
@@ -272,13 +287,14 @@ def aggregate_unit(
     """A unit's metrics and profiles, summed over its batches (pure: no warehouse)."""
     parts = []
     for rows in batches:
-        measured = measure(rows, case, plan.calibrator, plan.errors)
+        measured = measure(rows, case, plan.calibrator, plan.errors, plan.classes)
         parts.append(
             UnitAggregates(
                 summarize(measured, case),
                 profile(measured, plan.bins),
                 rows.height,
                 stake_sums(measured, case, plan.spread),
+                confusion_sums(measured, case) if case.is_multiclass else _no_confusion(),
             )
         )
     return merge(parts)
@@ -297,8 +313,12 @@ def merge(parts: list[UnitAggregates], disjoint: bool = False) -> UnitAggregates
         [pl.DataFrame(schema=STAKES_SCHEMA), *(part.stakes for part in parts)],
         how="vertical_relaxed",
     )
+    confusion = pl.concat([_no_confusion(), *(part.confusion for part in parts)])
     if len(parts) > 1 and not disjoint:
         metrics = metrics.group_by(GRAIN).agg(pl.col(MEASURES).sum())
+        confusion = confusion.group_by(CONFUSION_GRAIN).agg(
+            pl.col("predictions", "realized_value").sum()
+        )
         sums = [name for name in PROFILE_SCHEMA if name not in PROFILE_KEYS]
         profiles = profiles.group_by(PROFILE_KEYS).agg(pl.col(sums).sum())
         stakes = stakes.group_by(STAKE_GRAIN).agg(pl.col(STAKES).sum())
@@ -307,7 +327,12 @@ def merge(parts: list[UnitAggregates], disjoint: bool = False) -> UnitAggregates
         profiles.select(list(PROFILE_SCHEMA)),
         sum(part.rows for part in parts),
         stakes.select(list(STAKES_SCHEMA)),
+        confusion.select(list(CONFUSION_SCHEMA)),
     )
+
+
+def _no_confusion() -> pl.DataFrame:
+    return pl.DataFrame(schema=CONFUSION_SCHEMA)
 
 
 def write_aggregates(
@@ -348,6 +373,7 @@ def _write(
     con.register("daily_metrics", sums.metrics)
     con.register("daily_profiles", sums.profiles)
     con.register("daily_stakes", sums.stakes)
+    con.register("daily_confusion", sums.confusion)
     try:
         with transaction(con):
             run(con, load_sql("measures/aggregate/metrics_replace"), keys)
@@ -356,7 +382,9 @@ def _write(
             run(con, load_sql("measures/aggregate/profiles_insert"), {"model": model})
             run(con, load_sql("measures/aggregate/stakes_replace"), keys)
             run(con, load_sql("measures/aggregate/stakes_insert"), {"model": model})
+            run(con, load_sql("measures/aggregate/confusion_replace"), keys)
+            run(con, load_sql("measures/aggregate/confusion_insert"), {"model": model})
             run(con, load_sql("measures/aggregate/stale_days_clear"), keys)
     finally:
-        for name in ("daily_metrics", "daily_profiles", "daily_stakes"):
+        for name in ("daily_metrics", "daily_profiles", "daily_stakes", "daily_confusion"):
             con.unregister(name)

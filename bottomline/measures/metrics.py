@@ -22,6 +22,12 @@ from bottomline.case.config import BusinessCase
 from bottomline.measures.calibration import IDENTITY, Calibrator
 from bottomline.measures.calibration_spread import CalibrationSpread
 from bottomline.measures.error_model import ErrorModel, fit_errors
+from bottomline.measures.multiclass import (
+    ClassCalibration,
+    class_stake_cells,
+    fit_class_calibration,
+    multiclass_measures,
+)
 from bottomline.measures.regression import (
     COUNTS,
     REGRESSION_MEASURES,
@@ -127,14 +133,19 @@ def measure(
     case: BusinessCase,
     calibrator: Calibrator,
     errors: ErrorModel | None = None,
+    classes: ClassCalibration | None = None,
 ) -> pl.DataFrame:
     """Prediction rows with every measure of `MEASURES` per row (model_version '_all' when
     the case has none). `rows` needs day, score, decision, model_version, label (null while
     pending; a regression model's actual instead) and the case's segment and value columns;
-    a regression model's rows are valued with `errors` (see `bottomline.measures.regression`)."""
+    a regression model's rows are valued with `errors` (see `bottomline.measures.regression`),
+    a multiclass model's with `classes` (`bottomline.measures.multiclass`)."""
     if case.is_regression:
         assert errors is not None  # a regression plan fits its error model
         measured = regression_measures(rows, case, errors)
+    elif case.is_multiclass:
+        assert classes is not None  # a multiclass plan fits its class calibration
+        measured = multiclass_measures(rows, case, classes)
     else:
         measured = prediction_measures(valued_predictions(rows, case, calibrator))
     return measured.with_columns(pl.col("model_version").fill_null(ALL))
@@ -150,6 +161,9 @@ def measure_reference(reference: pl.DataFrame, case: BusinessCase) -> pl.DataFra
         rows = rows.with_columns(pl.lit(None, pl.String).alias("model_version"))
     if case.is_regression:
         return regression_measures(rows, case, fit_errors(rows))
+    if case.is_multiclass:  # scores at face value, as a binary classifier's here
+        no_calibration = case.model_copy(update={"calibration": "none"})
+        return multiclass_measures(rows, case, fit_class_calibration(rows, no_calibration))
     rows = rows.with_columns(pl.col("label").cast(pl.Int8))
     return prediction_measures(valued_predictions(rows, case, Calibrator(pooled=IDENTITY)))
 
@@ -190,6 +204,8 @@ def stake_sums(
     keys = ["day", "model_version", *columns]
     if case.is_regression:
         combinations = stake_cells(measured, keys)
+    elif case.is_multiclass:
+        combinations = class_stake_cells(measured, case, keys)
     else:
         stake = pl.col("value_if_positive") - pl.col("value_if_negative")
         combinations = (

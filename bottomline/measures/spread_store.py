@@ -16,6 +16,7 @@ from bottomline.drift.bins import reference_fingerprint
 from bottomline.measures.calibration import Calibrator
 from bottomline.measures.calibration_spread import CalibrationSpread, fingerprint, fit_spread
 from bottomline.measures.error_model import DRAWS, PREDICTION_BINS, SHAPE_GROUPS, ErrorModel
+from bottomline.measures.multiclass import ClassCalibration, fit_class_spread
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import first_row, run, transaction
 
@@ -30,6 +31,10 @@ def wanted_fingerprint(case: BusinessCase, reference: pl.DataFrame) -> str | Non
         return fingerprint(reference_fingerprint(reference), method, rule.text)
     if case.calibration == "none":
         return None
+    if case.is_multiclass:
+        rules = "\n".join(f"{name}={rule.text}" for name, rule in case.value.cells().items())
+        method = f"multiclass {case.calibration}: {', '.join(case.score_columns)}"
+        return fingerprint(reference_fingerprint(reference), method, rules)
     rules = "\n".join(f"{name}={rule.text}" for name, rule in case.value.cells().items())
     return fingerprint(reference_fingerprint(reference), case.calibration, rules)
 
@@ -70,6 +75,24 @@ def current_error_spread(
     spread = _current(con, case, reference, lambda: errors.spread(reference), now)
     assert spread is not None  # a regression case always wants one
     return spread
+
+
+def current_class_spread(
+    con: duckdb.DuckDBPyConnection,
+    case: BusinessCase,
+    reference: pl.DataFrame,
+    classes: ClassCalibration,
+    now: dt.datetime,
+) -> CalibrationSpread | None:
+    """A multiclass model's spread (every class map's replicates), stored when new; None
+    when its scores are taken at face value."""
+
+    def fit() -> CalibrationSpread:
+        spread = fit_class_spread(reference, case, classes)
+        assert spread is not None  # a spread is wanted (calibration is not 'none')
+        return spread
+
+    return _current(con, case, reference, fit, now)
 
 
 def _current(

@@ -135,6 +135,8 @@ def prediction_rules(case: BusinessCase, profile: ReferenceProfile | None) -> li
 def _output_rules(case: BusinessCase) -> list[Rule]:
     """A regression model's prediction is a finite number; a classifier's score is a
     probability and its decision (when the source has one) 0 or 1."""
+    if case.is_multiclass:
+        return _class_score_rules(case)
     spec, column = case.predictions, case.output_column
     if case.is_regression:
         return [
@@ -180,6 +182,59 @@ def _output_rules(case: BusinessCase) -> list[Rule]:
                 decision_reason,
             ),
         ]
+    return rules
+
+
+def _class_score_rules(case: BusinessCase) -> list[Rule]:
+    """A multiclass model's scores: each a probability, together summing to 1 within the
+    case's tolerance; its decision (when the source has one) one of the classes."""
+    spec, columns = case.predictions, case.score_columns
+    rules = []
+    for column in columns:
+        rules += [
+            _critical(
+                f"{column}_is_number",
+                f"Every {column} is a number",
+                NotNull(column),
+                column,
+                pl.format("score {} is not a number", shown(column)),
+            ),
+            _critical(
+                f"{column}_is_probability",
+                f"Every {column} is a probability between 0 and 1",
+                Between(column, 0.0, 1.0),
+                column,
+                pl.format("score {} is not a probability between 0 and 1", shown(column)),
+            ),
+        ]
+    tolerance = spec.score_tolerance
+    rules.append(
+        _critical(
+            "scores_sum_to_one",
+            f"A row's class scores sum to 1 (within {tolerance:g})",
+            Between("scores_total", 1.0 - tolerance, 1.0 + tolerance),
+            columns[0],
+            pl.format(
+                "the scores add up to {}, not 1 ({})",
+                pl.col("scores_total").round(4),
+                pl.lit(" + ".join(columns)),
+            ),
+        )
+    )
+    if spec.decision:
+        rules.append(
+            _critical(
+                "decision_is_a_class",
+                "Every decision is one of the classes",
+                NotNull("decision"),
+                spec.decision,
+                pl.format(
+                    "decision {} is not one of the classes ({})",
+                    shown(spec.decision),
+                    pl.lit(", ".join(case.class_names)),
+                ),
+            )
+        )
     return rules
 
 
@@ -295,6 +350,17 @@ def _outcome_value_rules(case: BusinessCase) -> list[Rule]:
         column,
         pl.lit(f"the same id has different {case.outcome_key}s in this batch"),
     )
+    if case.is_multiclass:
+        label_reason = pl.format(
+            "label {} is not one of the classes ({})",
+            shown(column),
+            pl.lit(", ".join(case.class_names)),
+        )
+        readable = _critical(
+            "label_is_a_class", "Every label is one of the classes", NotNull("label"), column,
+            label_reason,
+        )  # fmt: skip
+        return [readable, conflict]
     if case.is_regression:
         actual_reason = pl.format("actual {} is not a finite number", shown(column))
         readable = _critical(

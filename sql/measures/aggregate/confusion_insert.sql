@@ -1,0 +1,2 @@
+INSERT INTO confusion_daily BY NAME
+SELECT $model AS model, * FROM daily_confusion

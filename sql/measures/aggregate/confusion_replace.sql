@@ -1,0 +1,1 @@
+DELETE FROM confusion_daily WHERE model = $model AND list_contains($days, day)

@@ -1,0 +1,134 @@
+"""A multiclass model's measures: realized value exact from the value matrix, expected value
+from calibrated class probabilities, the confusion by (true, decided) pair, and its range."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from bottomline.case.config import BusinessCase
+from bottomline.measures.figures import Z_95
+from bottomline.measures.multiclass import (
+    class_stake_cells,
+    confusion_sums,
+    fit_class_calibration,
+    fit_class_spread,
+    multiclass_measures,
+)
+
+CLASSES = ["a", "b", "c"]
+MATRIX = {
+    "a": {"a": 10, "b": -2, "c": -5},
+    "b": {"a": -1, "b": "20 + spend", "c": 0},
+    "c": {"a": -3, "b": -4, "c": 30},
+}
+
+
+def case(calibration: str = "none", matrix: dict[str, dict[str, object]] = MATRIX) -> BusinessCase:
+    return BusinessCase.model_validate(
+        {
+            "name": "offers", "title": "Offers", "currency": "EUR",
+            "task": "multiclass_classification", "classes": CLASSES, "calibration": calibration,
+            "predictions": {"source": {"path": "p.csv"}, "id": "id", "timestamp": "t",
+                            "scores": {"a": "p_a", "b": "p_b", "c": "p_c"}},
+            "outcomes": {"source": {"path": "o.csv"}, "id": "id", "label": "taken"},
+            "reference": {"source": {"path": "r.csv"}},
+            "value": {"matrix": matrix},
+        }
+    )  # fmt: skip
+
+
+def rows(scores: list[list[float]], decision: list[int], label: list[int | None]) -> pl.DataFrame:
+    table = np.array(scores)
+    return pl.DataFrame(
+        {
+            "day": [None] * len(decision),
+            "p_a": table[:, 0], "p_b": table[:, 1], "p_c": table[:, 2],
+            "decision": decision, "label": label, "spend": [5.0] * len(decision),
+            "model_version": ["v1"] * len(decision),
+        },
+        schema_overrides={"decision": pl.Int8, "label": pl.Int8, "day": pl.Date},
+    )  # fmt: skip
+
+
+def test_realized_value_is_the_matrix_cell_of_the_true_and_decided_class() -> None:
+    """NannyML's convention: value[i][j] is true class i, decided class j."""
+    frame = rows(
+        [[0.2, 0.7, 0.1], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]],
+        decision=[1, 0, 2, 2],
+        label=[1, 2, 0, None],
+    )
+    measured = multiclass_measures(frame, case(), fit_class_calibration(frame, case()))
+    # true b decided b: 20 + 5; true c decided a: -3; true a decided c: -5; pending: 0
+    assert measured["realized_value"].to_list() == [25.0, -3.0, -5.0, 0.0]
+    # expected at face value: sum_i p_i * value[i][decided]
+    assert measured["expected_value"].to_list() == pytest.approx(
+        [0.2 * -2 + 0.7 * 25 + 0.1 * -4, 0.6 * 10 + 0.3 * -1 + 0.1 * -3,
+         0.1 * -5 + 0.1 * 0 + 0.8 * 30, 0.3 * -5 + 0.3 * 0 + 0.4 * 30]
+    )  # fmt: skip
+    assert measured["matured"].to_list() == [1, 1, 1, 0]
+    confusion = confusion_sums(measured.with_columns(pl.lit(None, pl.Date).alias("day")), case())
+    pairs = {
+        (r["true_class"], r["decided_class"]): r["realized_value"] for r in confusion.to_dicts()
+    }
+    assert pairs == {("b", "b"): 25.0, ("c", "a"): -3.0, ("a", "c"): -5.0}
+
+
+def test_calibrated_probabilities_sum_to_one_and_match_the_reference_rates() -> None:
+    generator = np.random.default_rng(5)
+    truth = generator.dirichlet([2.0, 2.0, 2.0], 2_000)
+    label = (generator.uniform(size=(2_000, 1)) > truth.cumsum(axis=1)).sum(axis=1)
+    over_confident = truth**2 / (truth**2).sum(axis=1, keepdims=True)
+    frame = rows(over_confident.tolist(), decision=over_confident.argmax(1).tolist(),
+                 label=label.tolist())  # fmt: skip
+    calibration = fit_class_calibration(frame, case("isotonic"))
+    probabilities = calibration.probabilities(over_confident)
+    assert probabilities.sum(axis=1) == pytest.approx(np.ones(len(probabilities)))
+    for k in range(3):  # each class's mean probability is its share of labels
+        assert probabilities[:, k].mean() == pytest.approx((label == k).mean(), abs=0.02)
+
+
+def test_the_range_covers_realized_value_in_95_of_windows() -> None:
+    """Data drawn from the true probabilities; a model over-confident against them, calibrated
+    on a reference of 3,000 rows and valued on windows of 20,000."""
+    generator = np.random.default_rng(8)
+
+    def draw(size: int) -> pl.DataFrame:
+        truth = generator.dirichlet([1.5, 1.0, 0.8], size)
+        label = (generator.uniform(size=(size, 1)) > truth.cumsum(axis=1)).sum(axis=1)
+        scores = truth**1.5 / (truth**1.5).sum(axis=1, keepdims=True)
+        return rows(scores.tolist(), scores.argmax(1).tolist(), label.tolist())
+
+    covered = covered_by_outcomes_alone = 0
+    windows = 25
+    model = case("isotonic")
+    for _ in range(windows):
+        reference = draw(3_000)
+        calibration = fit_class_calibration(reference, model)
+        spread = fit_class_spread(reference, model, calibration)
+        assert spread is not None
+        measured = multiclass_measures(draw(20_000), model, calibration)
+        gap = float(measured["realized_value"].sum() - measured["expected_value_matured"].sum())
+        outcomes = float(measured["variance_matured"].sum())
+        stakes = class_stake_cells(measured, model, ["model_version"])
+        calibration_variance = spread.variance(stakes, "stake_matured")
+        covered += abs(gap) <= Z_95 * np.sqrt(outcomes + calibration_variance)
+        covered_by_outcomes_alone += abs(gap) <= Z_95 * np.sqrt(outcomes)
+    print(f"covered: {covered} of {windows} with the spread, {covered_by_outcomes_alone} without")
+    assert covered >= 0.9 * windows
+    assert covered_by_outcomes_alone < covered
+
+
+def test_a_matrix_without_a_class_names_the_row_and_the_missing_class() -> None:
+    matrix = {**MATRIX, "b": {"a": -1, "b": 20}}
+    with pytest.raises(ValueError, match=r"true class 'b' needs one value per decided class .*'c'"):
+        case(matrix=matrix)
+
+
+def test_scores_must_name_every_class() -> None:
+    document = case().model_dump(exclude={"path"})
+    document["predictions"]["scores"] = {"a": "p_a", "b": "p_b"}
+    document["value"] = {"matrix": MATRIX}
+    with pytest.raises(ValueError, match=r"predictions\.scores: expected one entry per class"):
+        BusinessCase.model_validate(document)
