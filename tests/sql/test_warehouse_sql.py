@@ -67,7 +67,11 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "delivered_to",
     ]
     assert migrate(con, NOW) == []
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (8,)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (9,)
+    assert columns(con, "main", "confusion_daily") == [
+        "model", "day", "model_version", "true_class", "decided_class", "predictions",
+        "realized_value",
+    ]  # fmt: skip
     assert "data_docs_path" in columns(con, "main", "runs")
     assert columns(con, "main", "validation_results")[:7] == [
         "run_id",
@@ -172,6 +176,7 @@ def test_migration_3_recomputes_aggregates_written_before_it() -> None:
         "0006_verdict_range",
         "0007_email_attempts",
         "0008_regression_measures",
+        "0009_confusion_daily",
     ]
     assert con.execute("SELECT model, day FROM stale_days").fetchall() == [
         ("loans", __import__("datetime").date(2026, 5, 1))
