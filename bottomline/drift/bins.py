@@ -74,7 +74,7 @@ def profiled_columns(case: BusinessCase, reference_schema: pl.Schema) -> dict[st
     kinds = column_kinds(case, reference_schema)
     model_columns = REGRESSION_COLUMNS if case.is_regression else MODEL_COLUMNS
     if case.is_multiclass:  # each class's score, then the decided and true classes
-        model_columns = {column: "numeric" for column in case.score_columns}
+        model_columns = dict.fromkeys(case.score_columns, "numeric")
         model_columns |= {"decision": "categorical", "label": "categorical"}
     return {**{column: kinds[column] for column in case.predictions.features}, **model_columns}
 

@@ -317,7 +317,7 @@ def merge(parts: list[UnitAggregates], disjoint: bool = False) -> UnitAggregates
     if len(parts) > 1 and not disjoint:
         metrics = metrics.group_by(GRAIN).agg(pl.col(MEASURES).sum())
         confusion = confusion.group_by(CONFUSION_GRAIN).agg(
-            pl.col("predictions", "realized_value").sum()
+            pl.col("predictions", "realized_value", "value_if_right").sum()
         )
         sums = [name for name in PROFILE_SCHEMA if name not in PROFILE_KEYS]
         profiles = profiles.group_by(PROFILE_KEYS).agg(pl.col(sums).sum())

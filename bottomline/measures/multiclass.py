@@ -117,8 +117,9 @@ def _padded(shifts: np.ndarray, bins: int) -> np.ndarray:
 def multiclass_measures(
     rows: pl.DataFrame, case: BusinessCase, calibration: ClassCalibration
 ) -> pl.DataFrame:
-    """Per prediction: every measure of `metrics.MEASURES` (a binary classifier's and a
-    regression model's own as 0), `class_stake_<k>` and `class_cell_<k>` for the spread.
+    """Per prediction: every measure of `metrics.MEASURES` (`tp` counting matured predictions
+    whose decided class was right, `fp` those whose was wrong; a binary classifier's other
+    measures and a regression model's as 0), `class_stake_<k>` and `class_cell_<k>` for the spread.
     `rows` has the score columns, decision and label (class places; label null while
     pending) and the value rules' columns."""
     classes = range(len(case.class_names))
@@ -131,20 +132,25 @@ def multiclass_measures(
     expected = pl.sum_horizontal([q[k] * values[k] for k in classes])
     second = pl.sum_horizontal([q[k] * values[k] ** 2 for k in classes])
     label = pl.col("label")
-    realized = pl.lit(None, pl.Float64)
+    realized = right = pl.lit(None, pl.Float64)
     for true in reversed(classes):
         realized = pl.when(label == true).then(values[true]).otherwise(realized)
+        right = pl.when(label == true).then(_value_of(case, true, true)).otherwise(right)
     matured = label.is_not_null()
     frame = rows.with_columns(
         expected.alias("expected_value"),
         (second - expected**2).clip(lower_bound=0.0).alias("_variance"),
         realized.alias("_realized"),
+        right.fill_null(0.0).alias("value_if_right"),
         *[values[k].alias(f"_value_{k}") for k in classes],
     )
-    zeros = [*CLASSIFIER_ONLY, *REGRESSION_MEASURES]
+    zeros = [name for name in (*CLASSIFIER_ONLY, *REGRESSION_MEASURES) if name not in RIGHT_WRONG]
+    decided_right = label == pl.col("decision")
     return frame.with_columns(
         pl.lit(1, pl.Int64).alias("predictions"),
         matured.cast(pl.Int64).alias("matured"),
+        (matured & decided_right).fill_null(False).cast(pl.Int64).alias("tp"),
+        (matured & ~decided_right).fill_null(False).cast(pl.Int64).alias("fp"),
         pl.when(matured).then(pl.col("_realized")).otherwise(0.0).alias("realized_value"),
         pl.when(matured)
         .then(pl.col("expected_value"))
@@ -164,14 +170,18 @@ def multiclass_measures(
 
 def _value_if_true(case: BusinessCase, true: int) -> pl.Expr:
     """matrix[true][decision] of each row (currency)."""
-    matrix = case.value.matrix
-    assert matrix is not None  # a multiclass case has its matrix (checked at load)
-    row = matrix[case.class_names[true]]
     value = pl.lit(None, pl.Float64)
     for decided in reversed(range(len(case.class_names))):
-        rule = row[case.class_names[decided]].to_polars()
+        rule = _value_of(case, true, decided)
         value = pl.when(pl.col("decision") == decided).then(rule).otherwise(value)
     return value
+
+
+def _value_of(case: BusinessCase, true: int, decided: int) -> pl.Expr:
+    """matrix[true][decided] as an expression over the row's columns (currency)."""
+    matrix = case.value.matrix
+    assert matrix is not None  # a multiclass case has its matrix (checked at load)
+    return matrix[case.class_names[true]][case.class_names[decided]].to_polars()
 
 
 def class_stake_cells(measured: pl.DataFrame, case: BusinessCase, keys: list[str]) -> pl.DataFrame:
@@ -189,6 +199,7 @@ def class_stake_cells(measured: pl.DataFrame, case: BusinessCase, keys: list[str
     return pl.concat(parts)
 
 
+RIGHT_WRONG = ("tp", "fp")  # a multiclass model's right and wrong decisions, in metrics_daily
 CONFUSION_GRAIN = ["day", "model_version", "true_class", "decided_class"]
 CONFUSION_SCHEMA = {
     "day": pl.Date,
@@ -197,21 +208,26 @@ CONFUSION_SCHEMA = {
     "decided_class": pl.String,
     "predictions": pl.Int64,
     "realized_value": pl.Float64,
+    "value_if_right": pl.Float64,
 }
 
 
 def confusion_sums(measured: pl.DataFrame, case: BusinessCase) -> pl.DataFrame:
     """`confusion_daily` rows (without `model`): per day, model version and (true class,
-    decided class), the matured predictions and their realized value (currency)."""
+    decided class), the matured predictions, their realized value and what deciding their
+    true class would have realized (currency)."""
     names = dict(enumerate(case.class_names))
     return (
         measured.filter(pl.col("matured") == 1)
         .group_by("day", "model_version", "label", "decision")
-        .agg(pl.len().cast(pl.Int64).alias("predictions"), pl.col("realized_value").sum())
+        .agg(
+            pl.len().cast(pl.Int64).alias("predictions"),
+            pl.col("realized_value", "value_if_right").sum(),
+        )
         .with_columns(
             pl.col("label").replace_strict(names, return_dtype=pl.String).alias("true_class"),
             pl.col("decision").replace_strict(names, return_dtype=pl.String).alias("decided_class"),
         )
-        .select(*CONFUSION_GRAIN, "predictions", "realized_value")
+        .select(*CONFUSION_GRAIN, "predictions", "realized_value", "value_if_right")
         .cast(CONFUSION_SCHEMA)  # type: ignore[arg-type]
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -27,6 +27,7 @@ from bottomline.ingest.sources import SourceError
 from bottomline.measures.figures import PeriodFigures, period_figures
 from bottomline.measures.metrics import STAKES_SCHEMA
 from bottomline.measures.spread_store import stored_spread
+from bottomline.report.confusion_context import ConfusionPair
 from bottomline.report.quality import DataStatus, gather_data_status
 from bottomline.report.score_bands import score_shares
 from bottomline.sqlfiles import load_sql
@@ -74,6 +75,7 @@ class ReportData:
     run_id: str
     code_version: str
     generated_at: dt.datetime  # UTC
+    confusion: list[ConfusionPair] = field(default_factory=list)  # a multiclass model's
 
     @property
     def figures(self) -> PeriodFigures:
@@ -154,7 +156,20 @@ def gather_report_data(
         run_id=run_id,
         code_version=code_version,
         generated_at=generated_at,
+        confusion=confusion_pairs(con, case, start, end),
     )
+
+
+def confusion_pairs(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase, start: dt.date, end: dt.date
+) -> list[ConfusionPair]:
+    """A multiclass model's (true, decided) pairs of the window (none for other kinds)."""
+    if not case.is_multiclass:
+        return []
+    rows = run(
+        con, load_sql("report/confusion_window"), {"model": case.name, "start": start, "end": end}
+    )
+    return [ConfusionPair(str(r[0]), str(r[1]), int(r[2]), float(r[3]), float(r[4])) for r in rows]
 
 
 EARLIER_WINDOWS = 6  # the trend: this window against each of the six before it

@@ -10,8 +10,9 @@ from bottomline.case.config import BusinessCase, VerdictSpec
 from bottomline.impact.bridge import Plan
 from bottomline.impact.result import BusinessImpact
 from bottomline.impact.verdict import MIN_OUTCOMES_TO_JUDGE, NEEDS_A_LOOK, judge
+from bottomline.report.confusion_context import confusion_context, costliest_decision_sentence
 from bottomline.report.content import ReportData
-from bottomline.report.drift_context import drift_headline, drift_rows, where_context
+from bottomline.report.drift_context import drift_headline, drift_rows, model_outputs, where_context
 from bottomline.report.forecast_context import forecast_cost_sentence, forecast_errors_context
 from bottomline.report.formatting import money, money_each, percent, period
 from bottomline.report.impact_context import (
@@ -177,18 +178,20 @@ def _gap_words(share: float | None) -> str:
 
 
 def things_to_know(data: ReportData, units: Units) -> list[str]:
-    """The three things to know, by rule: the largest bridge effect, the worst-moved input,
-    the segment furthest below its promise."""
+    """The three things to know, by rule: the largest bridge effect, what wrong predictions
+    cost (a regression model's errors, a multiclass model's costliest wrong decision), the
+    worst-moved input, the segment furthest below its promise."""
     currency = data.case.currency
     slices = [s for segment in data.impact.segments.values() for s in segment]
     things = [
-        forecast_cost_sentence(data.figures.errors, currency, units),
         largest_bridge_step(
             data.impact.bridge,
             currency,
             units,
             data.impact.plan is None or data.impact.plan.is_a_budget,
         ),
+        forecast_cost_sentence(data.figures.errors, currency, units),
+        costliest_decision_sentence(data.confusion, currency, units),
         worst_drift(data.drift_where, data.drift, data.case, units),
         segment_losing_most(slices, currency, data.case.verdict, data.case.label)
         if slices
@@ -247,23 +250,33 @@ def charts(data: ReportData) -> dict[str, str | None]:
     }
 
 
+def slice_quality(case: BusinessCase) -> tuple[str, str]:
+    """The slice tables' two columns of model quality, by the model's kind."""
+    if case.is_regression:
+        return ("Mean abs. error", "Bias")
+    if case.is_multiclass:
+        return ("Decided right", "Known outcomes")
+    return ("Precision", "Recall")
+
+
 def build_context(data: ReportData) -> dict[str, Any]:
     """The Jinja context of one model's business-impact report (see model_section.html.j2)."""
     case, figures = data.case, data.figures
     units = units_of(case)
     has_data = figures.predictions > 0
-    drift_level, drift_sentence = drift_headline(data.drift, has_data, case.label)
+    outputs = model_outputs(case)
+    drift_level, drift_sentence = drift_headline(data.drift, has_data, case.label, outputs)
     judged = judge(figures, case.verdict)
     return {
         "title": case.title,
         "model": case.name,
         "regression": case.is_regression,
-        "slice_quality": ("Mean abs. error", "Bias")
-        if case.is_regression
-        else ("Precision", "Recall"),
+        "slice_quality": slice_quality(case),
         "forecast_errors": forecast_errors_context(figures.errors, case.currency)
         if has_data
         else None,
+        "confusion": confusion_context(data.confusion, case.currency),
+        "classes": case.class_names,
         "currency": case.currency,
         "timezone": case.timezone,
         "units": units.many,
@@ -285,12 +298,14 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "data_lines": data_lines(data),
         "drift_level": drift_level,
         "drift_headline": drift_sentence,
-        "drift_rows": drift_rows(data.drift, case.label),
+        "drift_rows": drift_rows(data.drift, case.label, outputs),
         "drift_where": where_context(
             data.drift_where, case, data.impact.bridge.mix if data.impact.bridge else None
         ),
         "labels": {column: case.label(column) for column in case.kept_columns()},
-        "impact": impact_context(data.impact, case.currency, units, case.verdict),
+        "impact": impact_context(
+            data.impact, case.currency, units, case.verdict, case.is_multiclass
+        ),
         "trend": trend_rows(figures, data.trend, data.year_to_date, case.currency),
         "quality": quality_section(data),
         "maturity": maturity_by_age(data.series, figures.end),

@@ -17,6 +17,20 @@ MODEL_OUTPUTS = {
     "decision": "Decision rate",
     "label": "Outcome rate (known outcomes)",
 }
+
+
+def model_outputs(case: BusinessCase) -> dict[str, str]:
+    """The drift table's names of the model's own columns (not inputs): a multiclass model's
+    score per class, decided class and right class."""
+    if not case.is_multiclass:
+        return MODEL_OUTPUTS
+    scores = {
+        column: f"Score for {name}"
+        for name, column in zip(case.class_names, case.score_columns, strict=True)
+    }
+    return {**scores, "decision": "Decided class", "label": "Right class (known outcomes)"}
+
+
 SEVERITY_WORDS = {"alert": "moved a lot", "warning": "moved", "none": "stable"}
 LEVELS = {"alert": "problem", "warning": "warning", "none": "good"}
 
@@ -26,11 +40,15 @@ def _number(value: float | None, digits: int = 3) -> str:
 
 
 def drift_headline(
-    drift: list[ColumnDrift], has_data: bool = True, label: Callable[[str], str] = str
+    drift: list[ColumnDrift],
+    has_data: bool = True,
+    label: Callable[[str], str] = str,
+    outputs: dict[str, str] = MODEL_OUTPUTS,
 ) -> tuple[str, str]:
-    """(light level, one sentence) on whether the model's inputs moved; the statistics stay
-    in the drift table (page one names no PSI)."""
-    inputs = [d for d in drift if d.column not in MODEL_OUTPUTS]
+    """(light level, one sentence) on whether the model's inputs moved (`outputs`: the
+    model's own columns, by their names); the statistics stay in the drift table (page one
+    names no PSI)."""
+    inputs = [d for d in drift if d.column not in outputs]
     if not has_data:
         return "good", "Drift: no predictions in this window to compare with the reference."
     if not drift:
@@ -38,12 +56,10 @@ def drift_headline(
     moved = [d for d in inputs if d.severity != "none"]
     worst = max((d.severity for d in drift), key=["none", "warning", "alert"].index)
     if not moved:
-        outputs = [
-            MODEL_OUTPUTS[d.column].lower()
-            for d in drift
-            if d.column in MODEL_OUTPUTS and d.severity != "none"
+        moved_outputs = [
+            outputs[d.column].lower() for d in drift if d.column in outputs and d.severity != "none"
         ]
-        tail = f", though the {' and '.join(outputs)} moved" if outputs else ""
+        tail = f", though the {' and '.join(moved_outputs)} moved" if moved_outputs else ""
         return LEVELS[worst], (
             f"Drift: all {plural(len(inputs), 'input')} are stable against the reference{tail}."
         )
@@ -52,7 +68,11 @@ def drift_headline(
     return LEVELS[worst], f"Drift: {named}; {plural(stable, 'other input')} stable."
 
 
-def drift_rows(drift: list[ColumnDrift], label: Callable[[str], str] = str) -> list[dict[str, str]]:
+def drift_rows(
+    drift: list[ColumnDrift],
+    label: Callable[[str], str] = str,
+    outputs: dict[str, str] = MODEL_OUTPUTS,
+) -> list[dict[str, str]]:
     rows = []
     for d in drift:
         test = (
@@ -62,7 +82,7 @@ def drift_rows(drift: list[ColumnDrift], label: Callable[[str], str] = str) -> l
         )
         rows.append(
             {
-                "column": MODEL_OUTPUTS.get(d.column) or label(d.column),
+                "column": outputs.get(d.column) or label(d.column),
                 "severity": {"alert": "Alert", "warning": "Warning", "none": "-"}[d.severity],
                 "psi": _number(d.value("psi")),
                 "test": test,

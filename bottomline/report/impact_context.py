@@ -47,7 +47,13 @@ def signed_money(amount: float, currency: str) -> str:
     )
 
 
-def slice_row(name: str, figures: PeriodFigures, currency: str, rule: VerdictSpec) -> SliceRow:
+def slice_row(
+    name: str,
+    figures: PeriodFigures,
+    currency: str,
+    rule: VerdictSpec,
+    multiclass: bool = False,
+) -> SliceRow:
     vpp, known = figures.value_per_prediction, figures.matured > 0
     return SliceRow(
         name=capped(name),  # a segment value or version, as the source wrote it
@@ -57,22 +63,26 @@ def slice_row(name: str, figures: PeriodFigures, currency: str, rule: VerdictSpe
         gap=percent(figures.gap_share, signed=True),
         value_per_prediction=money_each(vpp, currency) if vpp is not None and known else "n/a",
         precision=_first_quality(figures) if known else "n/a",
-        recall=_second_quality(figures) if known else "n/a",
+        recall=_second_quality(figures, multiclass) if known else "n/a",
         within_band=RANGE_WORDS[judge(figures, rule)],
         flag=judge(figures, rule) == "below",
     )
 
 
 def _first_quality(figures: PeriodFigures) -> str:
-    """Precision; a regression model's mean absolute error (in its unit)."""
+    """Precision (a multiclass model's: the share decided right); a regression model's mean
+    absolute error (in its unit)."""
     if figures.errors is not None:
         error = figures.errors.mean_absolute_error
         return "n/a" if error is None else f"{error:,.3g}"
     return percent(figures.precision, decimals=0)
 
 
-def _second_quality(figures: PeriodFigures) -> str:
-    """Recall; a regression model's bias (mean prediction minus actual, in its unit)."""
+def _second_quality(figures: PeriodFigures, multiclass: bool) -> str:
+    """Recall; a regression model's bias (mean prediction minus actual, in its unit); a
+    multiclass model's known outcomes (recall has no single meaning across its classes)."""
+    if multiclass:
+        return count(figures.matured)
     if figures.errors is not None:
         bias = figures.errors.bias
         return "n/a" if bias is None else f"{bias:+,.3g}"
@@ -240,18 +250,25 @@ def fairness_row(group: FairnessGroup) -> dict[str, Any]:
 
 
 def impact_context(
-    impact: BusinessImpact, currency: str, units: Units, rule: VerdictSpec
+    impact: BusinessImpact,
+    currency: str,
+    units: Units,
+    rule: VerdictSpec,
+    multiclass: bool = False,
 ) -> dict[str, Any]:
+    def row(value: str, figures: PeriodFigures) -> SliceRow:
+        return slice_row(value, figures, currency, rule, multiclass)
+
     return {
         "bridge": bridge_rows(impact, currency, units),
         "plan_source": impact.plan.source if impact.plan else None,
         "previous": previous_sentence(impact, currency, units),
-        "versions": [slice_row(s.value, s.figures, currency, rule) for s in impact.versions]
+        "versions": [row(s.value, s.figures) for s in impact.versions]
         if len(impact.versions) > 1
         else [],
         "comparison": comparison_sentence(impact.comparison, currency, units),
         "segments": {
-            column: [slice_row(s.value, s.figures, currency, rule) for s in slices]
+            column: [row(s.value, s.figures) for s in slices]
             for column, slices in impact.segments.items()
         },
         "fairness": {

@@ -8,7 +8,7 @@ from typing import Any
 
 from bottomline.impact.verdict import NEEDS_A_LOOK, judge
 from bottomline.report.content import ReportData
-from bottomline.report.drift_context import drift_headline
+from bottomline.report.drift_context import drift_headline, model_outputs
 from bottomline.report.formatting import money, percent, period, plural
 from bottomline.report.impact_context import RANGE_WORDS, signed_money
 from bottomline.report.narrative import verdict
@@ -37,7 +37,7 @@ class PortfolioRow:
 def portfolio_row(data: ReportData) -> PortfolioRow:
     figures, currency = data.figures, data.case.currency
     bridge = data.impact.bridge
-    drift_level = drift_headline(data.drift)[0]
+    drift_level = drift_headline(data.drift, outputs=model_outputs(data.case))[0]
     return PortfolioRow(
         title=data.case.title,
         period=period(figures.start, figures.end),

@@ -70,7 +70,7 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
     assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (9,)
     assert columns(con, "main", "confusion_daily") == [
         "model", "day", "model_version", "true_class", "decided_class", "predictions",
-        "realized_value",
+        "realized_value", "value_if_right",
     ]  # fmt: skip
     assert "data_docs_path" in columns(con, "main", "runs")
     assert columns(con, "main", "validation_results")[:7] == [
