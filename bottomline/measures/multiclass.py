@@ -127,22 +127,29 @@ def multiclass_measures(
         [rows[column].cast(pl.Float64).fill_null(0.0).to_numpy() for column in case.score_columns]
     )
     probabilities = calibration.probabilities(scores)
-    values = [_value_if_true(case, true) for true in classes]
-    q = [pl.lit(pl.Series(probabilities[:, k])) for k in classes]
+    label = pl.col("label")
+    right = pl.lit(None, pl.Float64)
+    for true in reversed(classes):
+        right = pl.when(label == true).then(_value_of(case, true, true)).otherwise(right)
+    # Each class's value given the decision, once: eager expressions share no work, and a
+    # value rule read four times cost three times as much.
+    frame = rows.with_columns(
+        *[_value_if_true(case, k).alias(f"_value_{k}") for k in classes],
+        *[pl.Series(f"_q_{k}", probabilities[:, k]) for k in classes],
+        right.fill_null(0.0).alias("value_if_right"),
+    )
+    values = [pl.col(f"_value_{k}") for k in classes]
+    q = [pl.col(f"_q_{k}") for k in classes]
     expected = pl.sum_horizontal([q[k] * values[k] for k in classes])
     second = pl.sum_horizontal([q[k] * values[k] ** 2 for k in classes])
-    label = pl.col("label")
-    realized = right = pl.lit(None, pl.Float64)
+    realized = pl.lit(None, pl.Float64)
     for true in reversed(classes):
         realized = pl.when(label == true).then(values[true]).otherwise(realized)
-        right = pl.when(label == true).then(_value_of(case, true, true)).otherwise(right)
     matured = label.is_not_null()
-    frame = rows.with_columns(
+    frame = frame.with_columns(
         expected.alias("expected_value"),
         (second - expected**2).clip(lower_bound=0.0).alias("_variance"),
         realized.alias("_realized"),
-        right.fill_null(0.0).alias("value_if_right"),
-        *[values[k].alias(f"_value_{k}") for k in classes],
     )
     zeros = [name for name in (*CLASSIFIER_ONLY, *REGRESSION_MEASURES) if name not in RIGHT_WRONG]
     decided_right = label == pl.col("decision")
@@ -165,7 +172,9 @@ def multiclass_measures(
             for k in classes
         ],
         *[pl.Series(f"class_cell_{k}", calibration.cell(k, scores[:, k])) for k in classes],
-    ).drop("_variance", "_realized", *[f"_value_{k}" for k in classes])
+    ).drop(
+        "_variance", "_realized", *[f"_value_{k}" for k in classes], *[f"_q_{k}" for k in classes]
+    )
 
 
 def _value_if_true(case: BusinessCase, true: int) -> pl.Expr:
