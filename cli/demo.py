@@ -1,9 +1,11 @@
 """`bottomline demo`: fresh demo data where the demo cases expect it, then the nightly flow.
 
-Three demo models: car-loan approvals (with a drift three weeks before the end), a smaller
-sister product, van-loan approvals (no drift), and a store demand forecast (a regression whose
-express stores' forecasts turn 20% too high, with a heat wave, three weeks before the end).
-Together they make a portfolio report.
+Four demo models: car-loan approvals (with a drift three weeks before the end), a smaller
+sister product, van-loan approvals (no drift), a store demand forecast (a regression whose
+express stores' forecasts turn 20% too high, with a heat wave, three weeks before the end) and
+credit-card offers (a multiclass classifier whose online customers, younger from three weeks
+before the end, want the cashback card far more than it expects). Together they make a
+portfolio report.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from bottomline.case.config import BusinessCase, load_cases
 from bottomline.case.errors import ConfigError
+from bottomline.demo.card_offers import CardOfferTruth, generate_card_offer_demo
 from bottomline.demo.data import DemoSettings, DemoTruth, generate_demo
 from bottomline.demo.demand import DemandTruth, generate_demand_demo
 from bottomline.ingest.sources import resolve_pattern
@@ -28,12 +31,13 @@ from bottomline.warehouse import drop_model, migrate
 from cli.prefect_api import RENDERING_MODULES, VALIDATION_MODULES, prefect_api
 from tasks.settings import Paths, open_warehouse, utc_now
 
-DEMO_MODELS = ["car_loans", "van_loans", "demand_forecast"]
+DEMO_MODELS = ["car_loans", "van_loans", "demand_forecast", "card_offers"]
 
 
 def demo_settings(model: str, arguments: argparse.Namespace, end: dt.date) -> DemoSettings:
     """The car-loan demo as asked; the van-loan one smaller, on its own seed, without drift;
-    the demand forecast on its own seed (about as many forecasts a day as loan applications)."""
+    the demand forecast on its own seed (about as many forecasts a day as loan applications),
+    the card offers on theirs (four in ten as many)."""
     settings = DemoSettings(
         end=end,
         days=arguments.days,
@@ -49,12 +53,19 @@ def demo_settings(model: str, arguments: argparse.Namespace, end: dt.date) -> De
         )
     if model == "demand_forecast":
         settings = dataclasses.replace(settings, seed=23, dirty_share=0.0)
+    if model == "card_offers":
+        per_day = max(1, arguments.per_day * 4 // 10)
+        settings = dataclasses.replace(settings, predictions_per_day=per_day, seed=31)
+        settings = dataclasses.replace(settings, dirty_share=0.0)
     return settings
 
 
-def write_demo_data(case: BusinessCase, settings: DemoSettings) -> DemoTruth | DemandTruth:
+def write_demo_data(
+    case: BusinessCase, settings: DemoSettings
+) -> DemoTruth | DemandTruth | CardOfferTruth:
     """The case's demo files, beside its reference file, written afresh: a regression case
-    gets the demand forecast's, a classifier the loan approvals'."""
+    gets the demand forecast's, a multiclass one the card offers', a binary classifier the
+    loan approvals'."""
     if case.reference.source is None:
         raise ConfigError(
             case.path,
@@ -66,6 +77,8 @@ def write_demo_data(case: BusinessCase, settings: DemoSettings) -> DemoTruth | D
     shutil.rmtree(folder, ignore_errors=True)
     if case.is_regression:
         return _write_demand_data(case, folder, settings)
+    if case.is_multiclass:
+        return _write_card_offer_data(case, folder, settings)
     truth = generate_demo(folder, settings)
     drift = (
         f"; drift in {truth.drift_feature} from {truth.drift_start}"
@@ -99,6 +112,24 @@ def _write_demand_data(case: BusinessCase, folder: Path, settings: DemoSettings)
         f"  {case.title}: {truth.predictions:,} forecasts ({truth.stores} stores x "
         f"{truth.products} products a day), {truth.matured:,} with sales counted{change} "
         f"({folder})",
+        flush=True,
+    )
+    return truth
+
+
+def _write_card_offer_data(
+    case: BusinessCase, folder: Path, settings: DemoSettings
+) -> CardOfferTruth:
+    truth = generate_card_offer_demo(folder, settings)
+    change = (
+        f"; {truth.changed_segment} customers younger and wanting cashback from "
+        f"{truth.change_start}"
+        if truth.change_start <= settings.end
+        else ""
+    )
+    print(
+        f"  {case.title}: {truth.predictions:,} offers, {truth.matured:,} with the card taken "
+        f"known{change} ({folder})",
         flush=True,
     )
     return truth
