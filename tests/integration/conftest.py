@@ -7,7 +7,7 @@ import email
 import email.policy
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -111,6 +111,62 @@ def make_project(root: Path) -> Project:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return make_project(tmp_path)
+
+
+@dataclass(frozen=True)
+class ModelProject:
+    """A folder laid out like a checkout running one demo model of another kind (`model`),
+    its data written by its generator; `truth` is what the generator returned."""
+
+    root: Path
+    model: str
+    truth: Any
+
+    def paths(self) -> dict[str, Any]:
+        var = self.root / "var"
+        return {
+            "models_dir": str(self.root / "models"),
+            "warehouse": str(var / "bottomline.duckdb"),
+            "reports_dir": str(var / "reports"),
+            "outbox": str(var / "outbox"),
+        }
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        with duckdb.connect(self.paths()["warehouse"], read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+    def report(self, start: dt.date, end: dt.date) -> Path:
+        return self.root / "var" / "reports" / self.model / f"{self.model}_{start}_{end}.pdf"
+
+    def emails(self) -> list[EmailMessage]:
+        return [
+            _read_message(path) for path in sorted((self.root / "var" / "outbox").glob("*.eml"))
+        ]
+
+
+def make_model_project(
+    root: Path, model: str, generate: Callable[[Path, DemoSettings], Any], settings: DemoSettings
+) -> ModelProject:
+    (root / "models").mkdir(parents=True)
+    shutil.copy(REPO / "models" / f"{model}.yaml", root / "models")
+    return ModelProject(root, model, generate(root / "var" / "demo" / model, settings))
+
+
+def _read_message(path: Path) -> EmailMessage:
+    parsed = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def pdf_page_text(path: Path, page: int) -> str:
+    """One page of the PDF, as pdftotext reads it."""
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
 
 
 def pdf_text(path: Path) -> str:

@@ -6,21 +6,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import email
-import email.policy
 import re
-import shutil
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
 
-from bottomline.demo.demand import DemandTruth, generate_demand_demo
+from bottomline.demo.demand import generate_demand_demo
 from bottomline.report.formatting import money
 from flows.nightly import nightly
-from tests.integration.conftest import REPO, SETTINGS, pdf_text
+from tests.integration.conftest import (
+    SETTINGS,
+    ModelProject,
+    make_model_project,
+    pdf_page_text,
+    pdf_text,
+)
 
 MODEL = "demand_forecast"
 DEMAND = dataclasses.replace(SETTINGS, predictions_per_day=240, drift_after_days=30, seed=23)
@@ -28,53 +30,24 @@ PERIOD_START = DEMAND.end - dt.timedelta(days=29)  # the case's report.period_da
 CLASSIFIER_WORDS = re.compile(r"\b(scores?|approv\w*|calibrated|label)\b", re.IGNORECASE)
 
 
-@dataclasses.dataclass(frozen=True)
-class DemandProject:
-    root: Path
-    truth: DemandTruth
-
-    def paths(self) -> dict[str, Any]:
-        var = self.root / "var"
-        return {
-            "models_dir": str(self.root / "models"),
-            "warehouse": str(var / "bottomline.duckdb"),
-            "reports_dir": str(var / "reports"),
-            "outbox": str(var / "outbox"),
-        }
-
-    def query(self, sql: str) -> list[tuple[Any, ...]]:
-        import duckdb
-
-        with duckdb.connect(self.paths()["warehouse"], read_only=True) as con:
-            return con.execute(sql).fetchall()
+def make_demand_project(root: Path) -> ModelProject:
+    return make_model_project(root, MODEL, generate_demand_demo, DEMAND)
 
 
-def make_demand_project(root: Path) -> DemandProject:
-    (root / "models").mkdir(parents=True)
-    shutil.copy(REPO / "models" / f"{MODEL}.yaml", root / "models")
-    truth = generate_demand_demo(root / "var" / "demo" / MODEL, DEMAND)
-    return DemandProject(root, truth)
-
-
-def run(project: DemandProject) -> Any:
+def run(project: ModelProject) -> Any:
     state = nightly(as_of=DEMAND.end, models=[MODEL], return_state=True, **project.paths())
     assert state.is_completed(), state.message
     return state
 
 
 @pytest.fixture(scope="module")
-def demand(tmp_path_factory: pytest.TempPathFactory) -> DemandProject:
+def demand(tmp_path_factory: pytest.TempPathFactory) -> ModelProject:
     project = make_demand_project(tmp_path_factory.mktemp("demand"))
     run(project)
     return project
 
 
-def report_text(project: DemandProject) -> str:
-    pdf = project.root / "var" / "reports" / MODEL / f"{MODEL}_{PERIOD_START}_{DEMAND.end}.pdf"
-    return " ".join(pdf_text(pdf).split())
-
-
-def test_realized_value_equals_the_rule_computed_row_by_row(demand: DemandProject) -> None:
+def test_realized_value_equals_the_rule_computed_row_by_row(demand: ModelProject) -> None:
     by_day = dict(
         demand.query(
             f"SELECT day, sum(realized_value) FROM metrics_daily WHERE model = '{MODEL}' "
@@ -86,36 +59,23 @@ def test_realized_value_equals_the_rule_computed_row_by_row(demand: DemandProjec
 
 
 def test_the_report_speaks_of_forecasts_and_finds_the_planted_change(
-    demand: DemandProject,
+    demand: ModelProject,
 ) -> None:
-    text = report_text(demand)
+    pdf = demand.report(PERIOD_START, DEMAND.end)
+    text = " ".join(pdf_text(pdf).split())
     window = sum(value for day, value in demand.truth.daily_realized.items() if day >= PERIOD_START)
     assert f"Store demand forecast earned {money(window, 'EUR')}" in text
     assert "below what their predictions promised" in text
     assert "How far off the predictions were" in text
     assert re.search(r"Predicting too much cost EUR \S+ \(on [\d,]+ forecasts\)", text)
     assert "starting with Store format “express”" in text  # the planted over-forecast
-    page_one = " ".join(pdf_text_page(demand, 1).split())
+    page_one = " ".join(pdf_page_text(pdf, 1).split())
     assert not CLASSIFIER_WORDS.search(page_one), CLASSIFIER_WORDS.findall(page_one)
     assert "Day of week" not in text  # a calendar column is not watched for drift
 
 
-def pdf_text_page(project: DemandProject, page: int) -> str:
-    import subprocess
-
-    pdf = project.root / "var" / "reports" / MODEL / f"{MODEL}_{PERIOD_START}_{DEMAND.end}.pdf"
-    return subprocess.run(
-        ["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-
-def test_the_email_speaks_of_predictions(demand: DemandProject) -> None:
-    (path,) = (demand.root / "var" / "outbox").glob("*.eml")
-    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
+def test_the_email_speaks_of_predictions(demand: ModelProject) -> None:
+    (message,) = demand.emails()
     assert message["To"] == "leadership@example.com, supply-chain@example.com"
     body = message.get_body(("plain",))
     assert body is not None
@@ -130,10 +90,13 @@ def test_an_actual_that_is_not_a_number_is_set_aside_with_file_row_and_column(
     project = make_demand_project(tmp_path)
     outcomes = project.root / "var" / "demo" / MODEL / "outcomes"
     last = sorted(outcomes.glob("*/*.parquet"))[-1]
-    arrived = pl.read_parquet(last)
-    spoiled = arrived.head(3).with_columns(
-        pl.Series("units_sold", ["12", "a dozen", "7"]),
-        pl.Series("forecast_id", ["X-1", "X-2", "X-3"]),
+    spoiled = (
+        pl.read_parquet(last)
+        .head(3)
+        .with_columns(
+            pl.Series("units_sold", ["12", "a dozen", "7"]),
+            pl.Series("forecast_id", ["X-1", "X-2", "X-3"]),
+        )
     )
     spoiled.write_parquet(last.parent / "spoiled.parquet")
     run(project)

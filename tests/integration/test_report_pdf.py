@@ -100,7 +100,7 @@ def test_a_title_with_markup_characters_is_printed_as_text(project: Project) -> 
     assert "<beta>" not in html
 
 
-def test_the_demo_renders_a_portfolio_of_classifiers_and_a_regression_model(
+def test_the_demo_renders_a_portfolio_of_every_kind_of_model(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """One message per recipient per night (before: leadership, who follows both models, got
@@ -136,7 +136,7 @@ def test_the_demo_renders_a_portfolio_of_classifiers_and_a_regression_model(
     printed = capsys.readouterr().out.split()
     portfolio = Path(next(word for word in printed if "portfolio_" in word))
     text = " ".join(pdf_text(portfolio).split())
-    assert "Portfolio of 3 models" in text
+    assert "Portfolio of 4 models" in text
     with duckdb.connect(str(warehouse), read_only=True) as con:
         totals = dict(
             con.execute(
@@ -147,9 +147,10 @@ def test_the_demo_renders_a_portfolio_of_classifiers_and_a_regression_model(
     assert f"All models {money(sum(totals.values()), 'EUR')}" in text
     titles = {"car_loans": "Car loan approvals", "van_loans": "Van loan approvals"}
     titles["demand_forecast"] = "Store demand forecast"
+    titles["card_offers"] = "Credit card offers"
     for model, title in titles.items():
         assert f"{title} earned {money(totals[model], 'EUR')}" in text
-    assert pdf_pages(portfolio) >= 1 + 3 * 3  # the portfolio page, then every model in full
+    assert pdf_pages(portfolio) >= 1 + 4 * 3  # the portfolio page, then every model in full
     # Each model's section speaks of its own kind: the forecast's predictions, not scores.
     forecast = text[text.index("Store demand forecast · business impact") :]
     assert "what their predictions promised" in forecast.split("· business impact")[1]
@@ -166,6 +167,7 @@ def test_the_demo_renders_a_portfolio_of_classifiers_and_a_regression_model(
         "portfolio_2026-05-02_2026-05-31.eml": "leadership@example.com",
         "van_loans_2026-05-02_2026-05-31.eml": "vans@example.com",
         "demand_forecast_2026-05-02_2026-05-31.eml": "supply-chain@example.com",
+        "card_offers_2026-05-02_2026-05-31.eml": "cards@example.com",
     }
     assert portfolio.with_suffix(".eml").exists()
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -176,14 +178,14 @@ def test_the_demo_renders_a_portfolio_of_classifiers_and_a_regression_model(
     assert main(["send", portfolio_run, *arguments[-8:]]) == 0
     assert (outbox / "portfolio_2026-05-02_2026-05-31.eml").read_bytes() == night
     again = read_message(outbox / "portfolio_2026-05-02_2026-05-31-2.eml")
-    assert again["Subject"].startswith(("Portfolio of 3 models", "[ALERT] Portfolio of 3 models"))
+    assert again["Subject"].startswith(("Portfolio of 4 models", "[ALERT] Portfolio of 4 models"))
     # A night the van model fails: leadership still gets one message, the portfolio of the
-    # two models that ran (the night's files are written again under their names).
+    # three models that ran (the night's files are written again under their names).
     (tmp_path / "var" / "demo" / "van_loans" / "reference.parquet").unlink()
     rerun = ["run", "--as-of", "2026-05-31", "--resend", *arguments[-8:]]
     assert main(rerun) == 1
     late = read_message(outbox / "portfolio_2026-05-02_2026-05-31.eml")
     assert late["To"] == "leadership@example.com"
-    assert late["Subject"].split(",")[0].endswith("Portfolio of 2 models")
+    assert late["Subject"].split(",")[0].endswith("Portfolio of 3 models")
     assert not (outbox / "car_loans_2026-05-02_2026-05-31.eml").exists()
-    assert len(list(outbox.glob("*.eml"))) == 4  # 3 the first night, 1 sent again
+    assert len(list(outbox.glob("*.eml"))) == 5  # 4 the first night, 1 sent again
