@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from bottomline.demo.data import REGIONS, ZONE, DemoSettings, _write_by_day
+from bottomline.demo.data import REGIONS, ZONE, DemoFiles, DemoSettings, utc_midnights
 
 MODEL_VERSION = "v2"
 CLASSES = ["cashback", "travel", "premium"]
@@ -116,36 +116,17 @@ def generate_card_offer_demo(folder: Path, settings: DemoSettings) -> CardOfferT
     reference_size = min(settings.reference_rows, REFERENCE_ROWS)
     reference = _offers(rng, np.sort(rng.integers(-REFERENCE_DAYS, 0, reference_size)), settings)
     decided = _decided(offers, settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_by_day(
-        folder / "predictions",
-        offers.with_columns(pl.col("offered_at").dt.date().alias("utc_day")),
-        "utc_day",
+    DemoFiles(
+        offers,
+        decided,
+        reference,
+        "offered_at",
+        "decided_at",
         PREDICTION_COLUMNS,
-    )
-    _write_by_day(
-        folder / "outcomes",
-        decided.with_columns(pl.col("decided_at").dt.date().alias("utc_day")),
-        "utc_day",
         OUTCOME_COLUMNS,
-    )
-    reference.select([*PREDICTION_COLUMNS, "card_taken"]).write_parquet(
-        folder / "reference.parquet"
-    )
+        "card_taken",
+    ).write(folder)
     return _truth(offers, decided, settings)
-
-
-def _utc_midnights(start: dt.date, first_day: int, days: int) -> np.ndarray:
-    """Berlin midnight of days `first_day` .. `first_day + days - 1` (from `start`), as UTC."""
-    return np.array(
-        [
-            dt.datetime.combine(start + dt.timedelta(days=first_day + offset), dt.time(), ZONE)
-            .astimezone(dt.UTC)
-            .replace(tzinfo=None)
-            for offset in range(days)
-        ],
-        dtype="datetime64[us]",
-    )
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -171,7 +152,7 @@ def _offers(rng: np.random.Generator, day: np.ndarray, settings: DemoSettings) -
     size = len(day)
     first_day = int(day.min()) if size else 0
     days = int(day.max()) - first_day + 1 if size else 0
-    midnights = _utc_midnights(settings.start, first_day, days)
+    midnights = utc_midnights(settings.start, first_day, days)
     seconds = rng.uniform(OPEN_HOUR * 3600, CLOSE_HOUR * 3600, size)
     offered_at = midnights[day - first_day] + (seconds * 1e6).astype("timedelta64[us]")
     order = np.argsort(offered_at, kind="stable")

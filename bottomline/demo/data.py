@@ -225,6 +225,47 @@ PREDICTION_COLUMNS = [
 ]
 
 
+def utc_midnights(start: dt.date, first_day: int, days: int) -> np.ndarray:
+    """Berlin midnight of days `first_day` .. `first_day + days - 1` (from `start`), as UTC."""
+    return np.array(
+        [
+            dt.datetime.combine(start + dt.timedelta(days=first_day + offset), dt.time(), ZONE)
+            .astimezone(dt.UTC)
+            .replace(tzinfo=None)
+            for offset in range(days)
+        ],
+        dtype="datetime64[us]",
+    )
+
+
+@dataclass(frozen=True)
+class DemoFiles:
+    """What one demo model writes, in the car-loan demo's layout: its predictions by UTC day
+    of `predicted_at`, its outcomes by UTC day of `arrived_at`, and `reference.parquet` (the
+    prediction columns and the outcome column `label`)."""
+
+    predictions: pl.DataFrame
+    outcomes: pl.DataFrame
+    reference: pl.DataFrame
+    predicted_at: str
+    arrived_at: str
+    prediction_columns: list[str]
+    outcome_columns: list[str]
+    label: str
+
+    def write(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for kind, rows, at, columns in (
+            ("predictions", self.predictions, self.predicted_at, self.prediction_columns),
+            ("outcomes", self.outcomes, self.arrived_at, self.outcome_columns),
+        ):
+            dated = rows.with_columns(pl.col(at).dt.date().alias("_utc_day"))
+            _write_by_day(folder / kind, dated, "_utc_day", columns)
+        self.reference.select([*self.prediction_columns, self.label]).write_parquet(
+            folder / "reference.parquet"
+        )
+
+
 def _write_by_day(folder: Path, rows: pl.DataFrame, day_column: str, columns: list[str]) -> None:
     """One Parquet file per day, in hive-style folders (date=YYYY-MM-DD/part-0.parquet)."""
     for (day,), part in rows.group_by(day_column, maintain_order=True):

@@ -34,7 +34,7 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
-from bottomline.demo.data import REGIONS, ZONE, DemoSettings, _write_by_day
+from bottomline.demo.data import REGIONS, DemoFiles, DemoSettings, utc_midnights
 
 MODEL_VERSION = "v3"
 STORE_FORMATS = ["hypermarket", "supermarket", "express"]
@@ -171,22 +171,16 @@ def generate_demand_demo(folder: Path, settings: DemoSettings) -> DemandTruth:
     forecasts = _forecasts(rng, stores, _window_rows(len(stores), settings.days), settings)
     reference = _forecasts(rng, stores, _reference_rows(rng, len(stores), settings), settings)
     counted = _counted(forecasts, settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_by_day(
-        folder / "predictions",
-        forecasts.with_columns(pl.col("forecast_at").dt.date().alias("utc_day")),
-        "utc_day",
+    DemoFiles(
+        forecasts,
+        counted,
+        reference,
+        "forecast_at",
+        "counted_at",
         PREDICTION_COLUMNS,
-    )
-    _write_by_day(
-        folder / "outcomes",
-        counted.with_columns(pl.col("counted_at").dt.date().alias("arrival_day")),
-        "arrival_day",
         OUTCOME_COLUMNS,
-    )
-    reference.select([*PREDICTION_COLUMNS, "units_sold"]).write_parquet(
-        folder / "reference.parquet"
-    )
+        "units_sold",
+    ).write(folder)
     return _truth(forecasts, counted, len(stores), settings)
 
 
@@ -223,19 +217,6 @@ def _decode(flat: np.ndarray, stores: int, first_day: int) -> Rows:
         day=flat // per_day + first_day,
         store=flat % per_day // len(PRODUCTS),
         product=flat % len(PRODUCTS),
-    )
-
-
-def _utc_midnights(start: dt.date, first_day: int, days: int) -> np.ndarray:
-    """Berlin midnight of days `first_day` .. `first_day + days - 1` (from `start`), as UTC."""
-    return np.array(
-        [
-            dt.datetime.combine(start + dt.timedelta(days=first_day + offset), dt.time(), ZONE)
-            .astimezone(dt.UTC)
-            .replace(tzinfo=None)
-            for offset in range(days)
-        ],
-        dtype="datetime64[us]",
     )
 
 
@@ -289,7 +270,7 @@ def _forecasts(
     changed = (rows.day >= settings.drift_after_days) & (
         store_format == STORE_FORMATS.index(CHANGED_SEGMENT)
     )
-    midnights = _utc_midnights(settings.start, first_day, days)
+    midnights = utc_midnights(settings.start, first_day, days)
     seconds = rng.uniform(FORECAST_HOUR * 3600, (FORECAST_HOUR + 1) * 3600, size)
     frame = pl.DataFrame(
         {
@@ -329,7 +310,7 @@ def _counted(forecasts: pl.DataFrame, settings: DemoSettings) -> pl.DataFrame:
     size = len(forecasts)
     lag = 1 + rng.choice(len(COUNT_LAG_SHARES), size, p=COUNT_LAG_SHARES)
     count_day = forecasts["day"].to_numpy() + lag
-    midnights = _utc_midnights(settings.start, 0, settings.days + len(COUNT_LAG_SHARES) + 1)
+    midnights = utc_midnights(settings.start, 0, settings.days + len(COUNT_LAG_SHARES) + 1)
     seconds = rng.uniform(COUNT_HOUR * 3600, (COUNT_HOUR + 3) * 3600, size)
     counted_at = midnights[count_day] + (seconds * 1e6).astype("timedelta64[us]")
     return (
