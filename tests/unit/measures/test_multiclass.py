@@ -18,7 +18,7 @@ from bottomline.measures.multiclass import (
 )
 
 CLASSES = ["a", "b", "c"]
-MATRIX = {
+MATRIX: dict[str, dict[str, object]] = {
     "a": {"a": 10, "b": -2, "c": -5},
     "b": {"a": -1, "b": "20 + spend", "c": 0},
     "c": {"a": -3, "b": -4, "c": 30},
@@ -109,7 +109,8 @@ def test_the_range_covers_realized_value_in_95_of_windows() -> None:
         spread = fit_class_spread(reference, model, calibration)
         assert spread is not None
         measured = multiclass_measures(draw(20_000), model, calibration)
-        gap = float(measured["realized_value"].sum() - measured["expected_value_matured"].sum())
+        realized, expected = measured["realized_value"], measured["expected_value_matured"]
+        gap = float(realized.sum()) - float(expected.sum())
         outcomes = float(measured["variance_matured"].sum())
         stakes = class_stake_cells(measured, model, ["model_version"])
         calibration_variance = spread.variance(stakes, "stake_matured")
@@ -121,7 +122,7 @@ def test_the_range_covers_realized_value_in_95_of_windows() -> None:
 
 
 def test_a_matrix_without_a_class_names_the_row_and_the_missing_class() -> None:
-    matrix = {**MATRIX, "b": {"a": -1, "b": 20}}
+    matrix: dict[str, dict[str, object]] = {**MATRIX, "b": {"a": -1, "b": 20}}
     with pytest.raises(ValueError, match=r"true class 'b' needs one value per decided class .*'c'"):
         case(matrix=matrix)
 

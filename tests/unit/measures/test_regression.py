@@ -116,7 +116,8 @@ def test_the_range_with_the_error_models_spread_covers_realized_value_in_95_of_w
         reference = draw(10_000)
         errors = fit_errors(reference)
         measured = regression_measures(draw(40_000), case(), errors)
-        gap = float(measured["realized_value"].sum() - measured["expected_value_matured"].sum())
+        realized, expected = measured["realized_value"], measured["expected_value_matured"]
+        gap = float(realized.sum()) - float(expected.sum())
         outcomes = float(measured["variance_matured"].sum())
         stakes = stake_cells(measured.with_columns(pl.lit("_all").alias("model_version")),
                              ["model_version"])  # fmt: skip
