@@ -304,7 +304,12 @@ def build_context(data: ReportData) -> dict[str, Any]:
         ),
         "labels": {column: case.label(column) for column in case.kept_columns()},
         "impact": impact_context(
-            data.impact, case.currency, units, case.verdict, case.is_multiclass
+            data.impact,
+            case.currency,
+            units,
+            case.verdict,
+            case.is_multiclass,
+            approvals=not (case.is_multiclass or case.is_regression),
         ),
         "trend": trend_rows(figures, data.trend, data.year_to_date, case.currency),
         "quality": quality_section(data),

@@ -255,7 +255,12 @@ def impact_context(
     units: Units,
     rule: VerdictSpec,
     multiclass: bool = False,
+    approvals: bool = True,
 ) -> dict[str, Any]:
+    """The impact section's context. `approvals`: the model makes yes/no decisions, so its
+    fairness table (approval rates by group) means something; a regression or multiclass
+    model's is left out rather than printed as zeros."""
+
     def row(value: str, figures: PeriodFigures) -> SliceRow:
         return slice_row(value, figures, currency, rule, multiclass)
 
@@ -277,6 +282,7 @@ def impact_context(
                 "groups": [fairness_row(g) for g in groups],
             }
             for column, groups in impact.fairness.items()
+            if approvals
         },
         "baselines": None
         if impact.baselines is None
