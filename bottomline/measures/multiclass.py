@@ -221,13 +221,18 @@ CONFUSION_SCHEMA = {
 }
 
 
+SUMMED_BY_PAIR = ["day", "model_version", "label", "decision", "matured", "realized_value"]
+SUMMED_BY_PAIR += ["value_if_right"]
+
+
 def confusion_sums(measured: pl.DataFrame, case: BusinessCase) -> pl.DataFrame:
     """`confusion_daily` rows (without `model`): per day, model version and (true class,
     decided class), the matured predictions, their realized value and what deciding their
     true class would have realized (currency)."""
     names = dict(enumerate(case.class_names))
     return (
-        measured.filter(pl.col("matured") == 1)
+        measured.select(*SUMMED_BY_PAIR)
+        .filter(pl.col("matured") == 1)  # of these columns only: filtering every one cost 0.1 s
         .group_by("day", "model_version", "label", "decision")
         .agg(
             pl.len().cast(pl.Int64).alias("predictions"),
