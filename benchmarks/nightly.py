@@ -1,7 +1,7 @@
 """Time each stage of a nightly run on N predictions with F features, and peak memory.
 
     uv run python -m benchmarks.nightly [--rows 10000000] [--features 20]
-        [--history-days 90] [--history-per-day 20000] [--json out.json]
+        [--history-days 90] [--history-per-day 20000] [--task binary|multiclass] [--json out.json]
 
 Synthetic data for one model is written as Parquet: `--history-days` days of history (loaded
 and aggregated first, not timed), then one night of `--rows` predictions, 60% of them with
@@ -12,6 +12,10 @@ memory limit, as the flow's tasks do): ingest (read, standardise, validate, writ
 ingest's and not added again to the total), aggregate (daily metrics and profiles), drift,
 report data, render. Then a quarterly report is built from the stored aggregates. Peak memory is the
 process's resident set, sampled every 20 ms. Prints a table and writes JSON.
+
+`--task multiclass` makes the same night a three-class model's (one score column per class, the
+decision and the label a class name, a value matrix over the same amount feature), to compare
+its whole night with a binary model's on the same features and volume.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ NIGHT = dt.date(2026, 6, 30)
 NOW = dt.datetime(2026, 7, 1, 5, 0)
 CATEGORICAL = 3
 FILE_ROWS = 1_000_000
+CLASSES = ("cashback", "travel", "premium")
 
 
 def main() -> None:
@@ -56,6 +61,7 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=20)
     parser.add_argument("--history-days", type=int, default=90)
     parser.add_argument("--history-per-day", type=int, default=20_000)
+    parser.add_argument("--task", choices=["binary", "multiclass"], default="binary")
     parser.add_argument("--json", type=Path, default=None)
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -67,18 +73,19 @@ def main() -> None:
 
 def run(root: Path, arguments: argparse.Namespace) -> dict[str, Any]:
     features = [f"f{n:02d}" for n in range(arguments.features)]
-    case = write_case(root, features)
+    multiclass = arguments.task == "multiclass"
+    case = write_case(root, features, multiclass)
     rng = np.random.default_rng(11)
-    write_reference(root, features, rng)
+    write_reference(root, features, rng, multiclass)
     history = [NIGHT - dt.timedelta(days=n) for n in range(arguments.history_days, 0, -1)]
     for day in history:
-        write_day(root, features, day, arguments.history_per_day, rng)
+        write_day(root, features, day, arguments.history_per_day, rng, multiclass)
     warehouse = root / "warehouse.duckdb"
     with connect(warehouse) as con:
         migrate(con, NOW)
         ingest_model(con, IngestContext(case, "history", NOW), GxValidator("history", NOW))
         bring_up_to_date(con, case, stale_days(con, case.name), NOW)
-    write_day(root, features, NIGHT, arguments.rows, rng)
+    write_day(root, features, NIGHT, arguments.rows, rng, multiclass)
     meter = Meter()
     with meter.running():
         timings = night(case, warehouse, root, meter)
@@ -86,6 +93,7 @@ def run(root: Path, arguments: argparse.Namespace) -> dict[str, Any]:
     return {
         "rows": arguments.rows,
         "features": arguments.features,
+        "task": arguments.task,
         "history_days": arguments.history_days,
         "stages": timings,
         "peak_rss_gb": round(meter.peak / 1e9, 2),
@@ -209,8 +217,9 @@ def rss() -> int:
         return int(handle.read().split()[1]) * 4096
 
 
-def write_case(root: Path, features: list[str]) -> BusinessCase:
+def write_case(root: Path, features: list[str], multiclass: bool) -> BusinessCase:
     categorical = features[:CATEGORICAL]
+    amount = features[CATEGORICAL]
     (root / "models").mkdir()
     path = root / "models" / "bench.yaml"
     path.write_text(
@@ -218,12 +227,12 @@ def write_case(root: Path, features: list[str]) -> BusinessCase:
 title: Benchmark model
 currency: EUR
 timezone: UTC
-task: binary_classification
+{task_keys() if multiclass else "task: binary_classification"}
 predictions:
   source: {{path: ../data/predictions/*/*.parquet}}
   id: id
   timestamp: timestamp
-  score: score
+  {scores_key() if multiclass else "score: score"}
   decision: decision
   model_version: model_version
   features: [{", ".join(features)}]
@@ -235,10 +244,7 @@ outcomes:
 reference:
   source: {{path: ../data/reference.parquet}}
 value:
-  true_positive: 0.06 * {features[CATEGORICAL]}
-  false_positive: -0.35 * {features[CATEGORICAL]}
-  true_negative: 0
-  false_negative: 0
+{value_matrix(amount) if multiclass else binary_values(amount)}
 segments: [{categorical[0]}]
 report:
   period_days: 30
@@ -247,8 +253,38 @@ report:
     return load_case(path)
 
 
-def rows(features: list[str], count: int, rng: np.random.Generator) -> dict[str, Any]:
-    """Feature columns, a score that depends on them, a decision and a version."""
+def task_keys() -> str:
+    return f"task: multiclass_classification\nclasses: [{', '.join(CLASSES)}]"
+
+
+def scores_key() -> str:
+    return "scores: {" + ", ".join(f"{name}: p_{name}" for name in CLASSES) + "}"
+
+
+def binary_values(amount: str) -> str:
+    return (
+        f"  true_positive: 0.06 * {amount}\n  false_positive: -0.35 * {amount}\n"
+        "  true_negative: 0\n  false_negative: 0"
+    )
+
+
+def value_matrix(amount: str) -> str:
+    """Deciding right earns a share of the amount; deciding wrong costs a fixed sum."""
+    lines = ["  matrix:"]
+    for number, true_class in enumerate(CLASSES):
+        cells = ", ".join(
+            f"{decided}: {f'0.02 * (1 + {number}) * {amount}' if decided == true_class else -15}"
+            for decided in CLASSES
+        )
+        lines.append(f"    {true_class}: {{{cells}}}")
+    return "\n".join(lines)
+
+
+def rows(
+    features: list[str], count: int, rng: np.random.Generator, multiclass: bool = False
+) -> dict[str, Any]:
+    """Feature columns, a score (or one per class) that depends on them, a decision and a
+    version."""
     columns: dict[str, Any] = {}
     signal = np.zeros(count)
     for number, name in enumerate(features):
@@ -261,34 +297,60 @@ def rows(features: list[str], count: int, rng: np.random.Generator) -> dict[str,
         else:
             columns[name] = rng.normal(0.0, 1.0, count)
             signal += columns[name] * (0.3 / number)
-    score = 1 / (1 + np.exp(-(1.5 + signal)))
-    columns["score"] = score
-    columns["decision"] = (score >= 0.8).astype(np.int8)
+    if multiclass:
+        logits = np.stack([signal + 0.4, -0.5 * signal, 0.8 * signal - 0.6], axis=1)
+        probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        for index, name in enumerate(CLASSES):
+            columns[f"p_{name}"] = probabilities[:, index]
+        columns["decision"] = np.array(CLASSES)[probabilities.argmax(axis=1)]
+    else:
+        score = 1 / (1 + np.exp(-(1.5 + signal)))
+        columns["score"] = score
+        columns["decision"] = (score >= 0.8).astype(np.int8)
     columns["model_version"] = np.where(rng.random(count) < 0.2, "v2", "v1")
     return columns
 
 
-def write_reference(root: Path, features: list[str], rng: np.random.Generator) -> None:
-    columns = rows(features, 200_000, rng)
-    columns["label"] = (rng.random(200_000) < columns["score"]).astype(np.int8)
+def labels(columns: dict[str, Any], rng: np.random.Generator, multiclass: bool) -> np.ndarray:
+    """Outcomes drawn from the model's own probabilities: a calibrated model."""
+    size = len(columns["decision"])
+    if not multiclass:
+        positive: np.ndarray = (rng.random(size) < columns["score"]).astype(np.int8)
+        return positive
+    cumulative = np.cumsum(np.stack([columns[f"p_{c}"] for c in CLASSES], axis=1), axis=1)
+    drawn = (rng.random((size, 1)) > cumulative).sum(axis=1).clip(0, len(CLASSES) - 1)
+    names: np.ndarray = np.array(CLASSES)[drawn]
+    return names
+
+
+def write_reference(
+    root: Path, features: list[str], rng: np.random.Generator, multiclass: bool
+) -> None:
+    columns = rows(features, 200_000, rng, multiclass)
+    columns["label"] = labels(columns, rng, multiclass)
     (root / "data").mkdir()
     pl.DataFrame(columns).write_parquet(root / "data" / "reference.parquet")
 
 
 def write_day(
-    root: Path, features: list[str], day: dt.date, count: int, rng: np.random.Generator
+    root: Path,
+    features: list[str],
+    day: dt.date,
+    count: int,
+    rng: np.random.Generator,
+    multiclass: bool,
 ) -> None:
     """A day's predictions in files of up to FILE_ROWS rows, and outcomes for 60% of them."""
     for part, offset in enumerate(range(0, count, FILE_ROWS)):
         size = min(FILE_ROWS, count - offset)
-        columns = rows(features, size, rng)
+        columns = rows(features, size, rng, multiclass)
         ids = [f"{day:%Y%m%d}-{offset + n:09d}" for n in range(size)]
         seconds = rng.integers(0, 86_400, size).astype("timedelta64[s]")
         stamps = (np.datetime64(day.isoformat()) + seconds).astype("datetime64[us]")
         frame = pl.DataFrame({"id": ids, "timestamp": stamps, **columns})
-        label = rng.random(size) < columns["score"]
+        label = labels(columns, rng, multiclass)
         known = rng.random(size) < 0.6
-        outcomes = pl.DataFrame({"id": ids, "label": label.astype(np.int8)}).filter(known)
+        outcomes = pl.DataFrame({"id": ids, "label": label}).filter(known)
         for kind, data in (("predictions", frame), ("outcomes", outcomes)):
             folder = root / "data" / kind / f"date={day}"
             folder.mkdir(parents=True, exist_ok=True)
@@ -297,8 +359,8 @@ def write_day(
 
 def print_table(result: dict[str, Any]) -> None:
     print(
-        f"\n{result['rows']:,} predictions x {result['features']} features, "
-        f"{result['history_days']} days of history"
+        f"\n{result['rows']:,} predictions x {result['features']} features "
+        f"({result['task']}), {result['history_days']} days of history"
     )
     print(f"{'stage':<18}{'seconds':>10}{'CPU s':>10}{'peak RSS GB':>14}")
     for name, stage in result["stages"].items():

@@ -33,7 +33,7 @@ def wanted_fingerprint(case: BusinessCase, reference: pl.DataFrame) -> str | Non
         return None
     if case.is_multiclass:
         rules = "\n".join(f"{name}={rule.text}" for name, rule in case.value.cells().items())
-        method = f"multiclass {case.calibration}: {', '.join(case.score_columns)}"
+        method = f"multiclass {case.calibration} by decided class: {', '.join(case.score_columns)}"
         return fingerprint(reference_fingerprint(reference), method, rules)
     rules = "\n".join(f"{name}={rule.text}" for name, rule in case.value.cells().items())
     return fingerprint(reference_fingerprint(reference), case.calibration, rules)

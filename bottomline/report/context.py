@@ -14,7 +14,7 @@ from bottomline.report.confusion_context import confusion_context, costliest_dec
 from bottomline.report.content import ReportData
 from bottomline.report.drift_context import drift_headline, drift_rows, model_outputs, where_context
 from bottomline.report.forecast_context import forecast_cost_sentence, forecast_errors_context
-from bottomline.report.formatting import money, money_each, percent, period
+from bottomline.report.formatting import count, money, money_each, percent, period
 from bottomline.report.impact_context import (
     MIN_OUTCOMES_TO_COMPARE,
     comparable,
@@ -244,8 +244,8 @@ def charts(data: ReportData) -> dict[str, str | None]:
         if impact.series.height > 1  # one day's running total is that day's bar
         else None,
         "waterfall": svg_data_uri(bridge_waterfall(impact.bridge, currency))
-        if impact.bridge
-        else None,
+        if impact.bridge and impact.figures.matured >= MIN_OUTCOMES_TO_JUDGE
+        else None,  # a bridge of no (or a handful of) known outcomes is all zeros or noise
         "scores": svg_data_uri(score_distribution(*shares)) if shares is not None else None,
     }
 
@@ -281,6 +281,8 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "timezone": case.timezone,
         "units": units.many,
         "unit": units.one,
+        "min_outcomes": MIN_OUTCOMES_TO_JUDGE,
+        "matured_words": f"{count(figures.matured)} so far" if figures.matured else "none yet",
         "period": period(figures.start, figures.end),
         "verdict": verdict(case.title, case.currency, figures, case.verdict),
         "judged": judged,

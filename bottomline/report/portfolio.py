@@ -139,4 +139,25 @@ def portfolio_context(datas: list[ReportData]) -> dict[str, Any]:
         ],
         "total": total,
         "models": len(datas),
+        "glossary": portfolio_glossary(datas),
+    }
+
+
+def portfolio_glossary(datas: list[ReportData]) -> dict[str, Any]:
+    """The words the portfolio's one glossary uses: the models' own where they share them
+    (unit, time zone, currency), else words that hold for every model (None: each model's
+    own); `mixed` when it holds classifiers and regression models, `regression` when it
+    holds regression models only."""
+
+    def shared(values: set[str], otherwise: str | None = None) -> str | None:
+        return values.pop() if len(values) == 1 else otherwise
+
+    kinds = {data.case.is_regression for data in datas}
+    return {
+        "units": shared({d.case.report.unit_plural for d in datas}, "predictions"),
+        "unit": shared({d.case.report.unit for d in datas}, "prediction"),
+        "timezone": shared({d.case.timezone for d in datas}),  # None: each model's own
+        "currency": shared({d.case.currency for d in datas}),
+        "mixed": kinds == {True, False},
+        "regression": kinds == {True},
     }

@@ -75,18 +75,48 @@ def test_realized_value_is_the_matrix_cell_of_the_true_and_decided_class() -> No
     assert pairs == {("b", "b"): 25.0, ("c", "a"): -3.0, ("a", "c"): -5.0}
 
 
-def test_calibrated_probabilities_sum_to_one_and_match_the_reference_rates() -> None:
+def test_calibrated_probabilities_match_each_decisions_class_rates() -> None:
+    """Among the reference rows of each decision, each class's mean calibrated probability
+    is its share of the labels there, so the probabilities add up to 1 on average."""
     generator = np.random.default_rng(5)
-    truth = generator.dirichlet([2.0, 2.0, 2.0], 2_000)
-    label = (generator.uniform(size=(2_000, 1)) > truth.cumsum(axis=1)).sum(axis=1)
+    truth = generator.dirichlet([2.0, 2.0, 2.0], 6_000)
+    label = (generator.uniform(size=(6_000, 1)) > truth.cumsum(axis=1)).sum(axis=1)
     over_confident = truth**2 / (truth**2).sum(axis=1, keepdims=True)
-    frame = rows(over_confident.tolist(), decision=over_confident.argmax(1).tolist(),
-                 label=label.tolist())  # fmt: skip
+    decision = over_confident.argmax(1)
+    frame = rows(over_confident.tolist(), decision=decision.tolist(), label=label.tolist())
     calibration = fit_class_calibration(frame, case("isotonic"))
-    probabilities = calibration.probabilities(over_confident)
-    assert probabilities.sum(axis=1) == pytest.approx(np.ones(len(probabilities)))
-    for k in range(3):  # each class's mean probability is its share of labels
-        assert probabilities[:, k].mean() == pytest.approx((label == k).mean(), abs=0.02)
+    probabilities = calibration.probabilities(over_confident, decision)
+    for decided in range(3):
+        mine = decision == decided
+        assert probabilities[mine].sum(axis=1).mean() == pytest.approx(1.0, abs=1e-9)
+        for k in range(3):
+            share = (label[mine] == k).mean()
+            assert probabilities[mine, k].mean() == pytest.approx(share, abs=1e-9)
+
+
+def test_over_confident_scores_are_valued_without_bias() -> None:
+    """Scores over-confident for every class at once (the truth squared and renormalised):
+    maps fitted per decision value a large window within a fraction of its range of what
+    it realizes, where one map per class for all decisions, renormalised, ran several
+    standard deviations low."""
+    generator = np.random.default_rng(3)
+
+    def draw(size: int) -> pl.DataFrame:
+        truth = generator.dirichlet([1.5, 1.0, 0.8], size)
+        label = (generator.uniform(size=(size, 1)) > truth.cumsum(axis=1)).sum(axis=1)
+        scores = truth**1.5 / (truth**1.5).sum(axis=1, keepdims=True)
+        return rows(scores.tolist(), scores.argmax(1).tolist(), label.tolist())
+
+    model = case("isotonic")
+    gaps = []
+    for _ in range(6):
+        calibration = fit_class_calibration(draw(50_000), model)
+        measured = multiclass_measures(draw(200_000), model, calibration)
+        gap = float(measured["realized_value"].sum()) - float(
+            measured["expected_value_matured"].sum()
+        )
+        gaps.append(gap / np.sqrt(float(measured["variance_matured"].sum())))
+    assert abs(np.mean(gaps)) < 1.0  # standard deviations of the outcomes' randomness
 
 
 def test_the_range_covers_realized_value_in_95_of_windows() -> None:
