@@ -54,13 +54,14 @@ def ingest_sources(
         report = ingest_model(con, context, validator, logger.info)
     for summary in report.summaries:
         logger.info(
-            "%s of %s: %d files (%d new, %d unchanged), %s rows loaded, %s set aside, "
-            "%s earlier rows replaced by a later copy",
+            "%s of %s: %d files (%d new, %d unchanged, %d moved), %s rows loaded, %s set "
+            "aside, %s earlier rows replaced by a later copy",
             summary.kind,
             case.name,
             summary.files_found,
             summary.files_loaded,
             summary.files_unchanged,
+            summary.files_moved,
             f"{summary.rows_loaded:,}",
             f"{summary.rows_quarantined:,}",
             f"{summary.rows_replaced:,}",

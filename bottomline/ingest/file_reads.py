@@ -5,6 +5,11 @@ connection: a file whose size and mtime are the ledger's is unchanged. Any other
 hashed and, unless its bytes are the ledger's too, read and standardised on a thread, while the
 caller validates and writes the file before it. Hashing and reading are hashlib's, Polars' and
 the disk's work: they fill a core that the writes leave idle. At most one file is read ahead.
+
+A file under a path the ledger does not know, with the bytes of a file the ledger knows under a
+path no longer listed, was moved (its folder renamed, the project copied elsewhere): it is not
+read again; the ledger and its stored rows take the new path. Read again, each of its rows
+would replace itself and be counted as set aside.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from bottomline.ingest.normalize import Standardized, standardize_outcomes, stan
 from bottomline.ingest.sources import SourceError, SourceFile, content_hash, read_file
 from bottomline.sqlfiles import load_sql
 from bottomline.validation.profile import Kind as ColumnKind
-from bottomline.warehouse import first_row, run
+from bottomline.warehouse import first_row, run, transaction
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class Candidate:
 class FileRead:
     digest: str  # sha256 of the file's bytes
     content: Standardized | SourceError | None  # None: the same bytes as the ledger's version
+    moved_from: str | None = None  # the ledger's path of these bytes, when the file moved
 
 
 def candidates(
@@ -57,23 +63,35 @@ def candidates(
             yield Candidate(number, source, known[2] if known else None)
 
 
+def moved_candidates(
+    con: duckdb.DuckDBPyConnection, model: str, kind: Kind, files: list[SourceFile]
+) -> dict[str, str]:
+    """Content hash -> ledger path, for the files the ledger knows under a path that is no
+    longer listed: where a new path's bytes are one of these, the file moved."""
+    listed = {str(source.path) for source in files}
+    entries = run(con, load_sql("ingest/ledger_entries"), {"model": model, "kind": kind})
+    return {digest: path for path, digest in entries if path not in listed and digest}
+
+
 def read_ahead(
     files: Iterator[Candidate],
     case: BusinessCase,
     kind: Kind,
     kinds: dict[str, ColumnKind],
+    moved: dict[str, str] | None = None,
 ) -> Iterator[tuple[Candidate, FileRead]]:
     """Each candidate with its hash and rows (or why it could not be read), in order; the
-    next one is hashed and read on a thread while the caller works on this one."""
+    next one is hashed and read on a thread while the caller works on this one. A new path
+    whose bytes are in `moved` (see `moved_candidates`) is not read."""
+    moved = moved or {}
 
     def read(candidate: Candidate) -> FileRead:
         digest = content_hash(candidate.source.path)
         if digest == candidate.known_digest:
             return FileRead(digest, None)
-        try:
-            return FileRead(digest, standardize(candidate.source, case, kind, kinds))
-        except SourceError as error:
-            return FileRead(digest, error)
+        if candidate.known_digest is None and digest in moved:
+            return FileRead(digest, None, moved[digest])
+        return FileRead(digest, read_rows(candidate.source, case, kind, kinds))
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read") as reader:
         pending: tuple[Candidate, Future[FileRead]] | None = None
@@ -84,6 +102,37 @@ def read_ahead(
             pending = upcoming
         if pending is not None:
             yield pending[0], pending[1].result()
+
+
+def read_rows(
+    source: SourceFile, case: BusinessCase, kind: Kind, kinds: dict[str, ColumnKind]
+) -> Standardized | SourceError:
+    """The file's standardised rows, or why it could not be read."""
+    try:
+        return standardize(source, case, kind, kinds)
+    except SourceError as error:
+        return error
+
+
+def record_move(
+    con: duckdb.DuckDBPyConnection, model: str, kind: Kind, old_path: str, source: SourceFile
+) -> bool:
+    """The ledger's entry of `old_path` and the rows stored from it take the file's new path,
+    in one transaction. False when no entry had that path any more (another file with the
+    same bytes took it first): this file is then a copy to read."""
+    paths = {"old_path": old_path, "new_path": str(source.path)}
+    with transaction(con):
+        moved = run(
+            con,
+            load_sql("ingest/ledger_move"),
+            {"model": model, "kind": kind, "size": source.size, "mtime_ns": source.mtime_ns}
+            | paths,
+        )
+        if not moved:
+            return False
+        run(con, load_sql("ingest/rows_move", schema=model, table=kind), paths)
+        run(con, load_sql("ingest/quarantine_move", schema=model), {"kind": kind} | paths)
+    return True
 
 
 def record_same_bytes(

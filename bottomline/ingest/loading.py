@@ -49,6 +49,7 @@ class IngestSummary:
     files_found: int = 0
     files_loaded: int = 0
     files_unchanged: int = 0
+    files_moved: int = 0  # known bytes under a new path: the ledger and rows follow the file
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0

@@ -21,7 +21,14 @@ import duckdb
 import polars as pl
 
 from bottomline.ingest.database import ingest_database
-from bottomline.ingest.file_reads import candidates, read_ahead, record_same_bytes
+from bottomline.ingest.file_reads import (
+    candidates,
+    moved_candidates,
+    read_ahead,
+    read_rows,
+    record_move,
+    record_same_bytes,
+)
 from bottomline.ingest.loading import (
     IngestContext,
     IngestSummary,
@@ -140,9 +147,15 @@ def _ingest_kind(
     group: list[tuple[LoadUnit, Standardized]] = []
     results: list[RuleResult] = []
     changed = candidates(con, case.name, kind, files, summary)
-    for candidate, read in read_ahead(changed, case, kind, kinds):
+    moved = moved_candidates(con, case.name, kind, files)
+    for candidate, read in read_ahead(changed, case, kind, kinds, moved):
         number, source, standardized = candidate.number, candidate.source, read.content
-        if standardized is None:
+        if read.moved_from is not None:
+            if record_move(con, case.name, kind, read.moved_from, source):
+                summary.files_moved += 1
+                continue
+            standardized = read_rows(source, case, kind, kinds)  # a second copy: read it
+        elif standardized is None:
             record_same_bytes(con, case.name, kind, source)
             summary.files_unchanged += 1
             continue

@@ -104,6 +104,45 @@ def test_a_touched_but_unchanged_file_is_not_reloaded(
     assert scalar(con, "SELECT mtime_ns FROM ingested_files") == 2_000_000_000 * 10**9
 
 
+def test_a_moved_file_is_not_read_again_and_its_rows_follow_it(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    """A project copied elsewhere, or its folder renamed: the same bytes under a new path
+    are not read again (read again, every row replaced itself and half the period's rows
+    were counted as set aside); the ledger and the rows, loaded or set aside, name the new
+    path."""
+    old = write_predictions(case, "1.csv", [*DAY_ONE, "z,2026-05-01T11:00:00,1.7,1,v1,1,A"])
+    write_outcomes(case, "1.csv", ["a,1", "b,0"])
+    ingest(con, case)
+    new = old.with_name("renamed.csv")
+    old.rename(new)
+    summaries = ingest(con, case, "r2")
+    moved = summaries["predictions"]
+    assert (moved.files_moved, moved.files_loaded, moved.rows_loaded) == (1, 0, 0)
+    assert (moved.rows_quarantined, moved.rows_replaced) == (0, 0)
+    assert summaries["outcomes"].files_unchanged == 1
+    assert scalar(con, "SELECT count(*) FROM loans.quarantine") == 1  # the bad score only
+    for table in ("loans.predictions", "loans.quarantine"):
+        paths = con.execute(f"SELECT DISTINCT source_file FROM {table}").fetchall()
+        assert paths == [(str(new),)]
+    ledger = con.execute("SELECT path FROM ingested_files WHERE kind = 'predictions'").fetchall()
+    assert ledger == [(str(new),)]
+    assert scalar(con, "SELECT max(run_id) FROM loans.predictions") == "r1"
+    assert ingest(con, case, "r3")["predictions"].files_unchanged == 1
+
+
+def test_a_copy_beside_its_original_is_read_as_a_later_copy(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    """Where the original is still listed, the same bytes elsewhere are sent again: read,
+    and their rows replace the earlier ones (kept in quarantine), as before."""
+    original = write_predictions(case, "1.csv", DAY_ONE)
+    ingest(con, case)
+    original.with_name("2.csv").write_bytes(original.read_bytes())
+    summary = ingest(con, case, "r2")["predictions"]
+    assert (summary.files_moved, summary.files_loaded, summary.rows_replaced) == (0, 1, 2)
+
+
 def test_a_changed_file_replaces_its_rows(
     con: duckdb.DuckDBPyConnection, case: BusinessCase
 ) -> None:
