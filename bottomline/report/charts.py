@@ -133,10 +133,14 @@ def cumulative_value(
         return to_svg(figure)
 
 
-def bridge_waterfall(bridge: Bridge, currency: str) -> bytes:
-    """Plan, then volume, mix and performance as steps up or down, to realized value."""
-    labels = ["Plan", "Volume", "Mix", "Performance", "Realized"]
-    steps = [bridge.volume, bridge.mix, bridge.performance]
+def bridge_waterfall(bridge: Bridge, currency: str, with_volume: bool = True) -> bytes:
+    """Plan, then volume, mix and performance as steps up or down, to realized value;
+    without the volume step where the plan sets no volume (it is then 0 by construction)."""
+    named = [("Volume", bridge.volume), ("Mix", bridge.mix), ("Performance", bridge.performance)]
+    named = [(label, step) for label, step in named if with_volume or label != "Volume"]
+    labels = ["Plan", *[label for label, _ in named], "Realized"]
+    steps = [step for _, step in named]
+    last = len(steps) + 1
     with mpl.rc_context(cast("Any", STYLE)):
         figure = Figure(figsize=(170 * MM, 62 * MM))
         axes = figure.add_subplot()
@@ -161,12 +165,12 @@ def bridge_waterfall(bridge: Bridge, currency: str) -> bytes:
                 linewidth=0.5,
             )
             level += step
-        axes.bar(4, bridge.realized, width=0.6, color=REALIZED)
-        axes.plot([3.3, 3.7], [level, level], color="#777777", linewidth=0.5)
+        axes.bar(last, bridge.realized, width=0.6, color=REALIZED)
+        axes.plot([last - 0.7, last - 0.3], [level, level], color="#777777", linewidth=0.5)
         amounts = [bridge.plan, *steps, bridge.realized]
         tops = [bridge.plan, *np.cumsum([bridge.plan, *steps])[1:], bridge.realized]
         for position, (amount, top) in enumerate(zip(amounts, tops, strict=True)):
-            sign = "+" if 0 < position < 4 and amount > 0 else ""
+            sign = "+" if 0 < position < last and amount > 0 else ""
             axes.annotate(
                 sign + money(amount, currency),
                 (position, max(top, top - amount)),
@@ -175,7 +179,7 @@ def bridge_waterfall(bridge: Bridge, currency: str) -> bytes:
                 ha="center",
                 fontsize=7,
             )
-        axes.set_xticks(range(5), labels)
+        axes.set_xticks(range(last + 1), labels)
         axes.axhline(0, color="#555555", linewidth=0.6)
         axes.yaxis.set_major_formatter(FuncFormatter(axis_money(currency)))
         axes.set_ylabel(currency)

@@ -76,7 +76,8 @@ def costliest_decision_sentence(
     worst = max(wrong, key=lambda p: p.cost)
     total = sum(p.cost for p in wrong)
     return (
-        f"Deciding \u201c{worst.decided_class}\u201d where \u201c{worst.true_class}\u201d was "
-        f"right cost the most: {money(worst.cost, currency)} on {units.of(worst.predictions)}, "
-        f"against deciding right ({money(total, currency)} over all wrong decisions)."
+        f"The costliest wrong decision was \u201c{worst.decided_class}\u201d where "
+        f"\u201c{worst.true_class}\u201d was right, on {units.of(worst.predictions)}: deciding "
+        f"right would have earned {money(worst.cost, currency)} more ({money(total, currency)} "
+        "over all wrong decisions), the most a perfect model could add, not money lost."
     )

@@ -19,6 +19,7 @@ from bottomline.report.impact_context import (
     MIN_OUTCOMES_TO_COMPARE,
     comparable,
     impact_context,
+    plans_volume,
     signed_money,
     trend_rows,
 )
@@ -100,6 +101,7 @@ def kpi_tiles(
     ]
     bridge = impact.bridge
     if figures.matured == 0:
+        tiles[0] = Tile("Realized value", "n/a", "no outcomes known yet")
         tiles[1:] = [
             Tile(
                 "Promised by the scores", "n/a", f"for {units.many} with known outcomes: none yet"
@@ -243,7 +245,7 @@ def charts(data: ReportData) -> dict[str, str | None]:
         "cumulative": svg_data_uri(cumulative_value(impact.series, currency, promised))
         if impact.series.height > 1  # one day's running total is that day's bar
         else None,
-        "waterfall": svg_data_uri(bridge_waterfall(impact.bridge, currency))
+        "waterfall": svg_data_uri(bridge_waterfall(impact.bridge, currency, plans_volume(impact)))
         if impact.bridge and impact.figures.matured >= MIN_OUTCOMES_TO_JUDGE
         else None,  # a bridge of no (or a handful of) known outcomes is all zeros or noise
         "scores": svg_data_uri(score_distribution(*shares)) if shares is not None else None,
@@ -284,11 +286,12 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "min_outcomes": MIN_OUTCOMES_TO_JUDGE,
         "matured_words": f"{count(figures.matured)} so far" if figures.matured else "none yet",
         "period": period(figures.start, figures.end),
-        "verdict": verdict(case.title, case.currency, figures, case.verdict),
+        "verdict": verdict(case.title, case.currency, figures, case.verdict, units.many),
         "judged": judged,
         "pending": pending_sentence(case.currency, figures, units.many),
         "life": life_sentence(data.impact.life, figures.start, figures.end),
         "has_data": has_data,
+        "has_known_outcomes": figures.matured > 0,
         "tiles": kpi_tiles(data.impact, case.currency, units, case.verdict) if has_data else [],
         "things": things_to_know(data, units) if has_data else [],
         "charts": charts(data) if has_data else {},

@@ -35,15 +35,17 @@ def forecast_errors_context(errors: ForecastErrors | None, currency: str) -> dic
 def forecast_cost_sentence(
     errors: ForecastErrors | None, currency: str, units: Units
 ) -> str | None:
-    """Which way the predictions cost more: "Predicting too much cost EUR 890K (on 120,400
-    forecasts), predicting too little EUR 500K (on 98,300), against perfect predictions." """
+    """Which way the predictions cost more, against perfect ones: "Against perfect
+    predictions, predicting too much gave up EUR 890K (on 120,400 forecasts) and predicting
+    too little EUR 500K (on 98,300): ..." """
     if errors is None or errors.matured == 0:
         return None
     over = (errors.cost_over, "too much", errors.over_predicted)
     under = (errors.cost_under, "too little", errors.under_predicted)
     larger, smaller = (over, under) if errors.cost_over >= errors.cost_under else (under, over)
     return (
-        f"Predicting {larger[1]} cost {money(larger[0], currency)} (on {units.of(larger[2])}), "
-        f"predicting {smaller[1]} {money(smaller[0], currency)} (on {smaller[2]:,}), against "
-        "what perfect predictions would have earned."
+        f"Against perfect predictions, predicting {larger[1]} gave up "
+        f"{money(larger[0], currency)} (on {units.of(larger[2])}) and predicting {smaller[1]} "
+        f"{money(smaller[0], currency)} (on {smaller[2]:,}): the most better predictions "
+        "could add, not money lost."
     )

@@ -94,7 +94,7 @@ def bridge_rows(impact: BusinessImpact, currency: str, units: Units) -> list[tup
     bridge = impact.bridge
     if bridge is None:
         return []
-    return [
+    rows = [
         (
             "Plan",
             money(bridge.plan, currency),
@@ -118,6 +118,13 @@ def bridge_rows(impact: BusinessImpact, currency: str, units: Units) -> list[tup
         ),
         ("Realized", money(bridge.realized, currency), "what the decisions earned"),
     ]
+    return rows if plans_volume(impact) else [row for row in rows if row[0] != "Volume"]
+
+
+def plans_volume(impact: BusinessImpact) -> bool:
+    """Whether the plan sets a volume: without one, the bridge's volume step is 0 by
+    construction and is left out."""
+    return impact.plan is not None and impact.plan.predictions_per_day is not None
 
 
 def _mix_meaning(impact: BusinessImpact, currency: str, units: Units) -> str:

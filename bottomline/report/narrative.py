@@ -29,16 +29,22 @@ from bottomline.validation.shown_values import capped
 IN_LINE_SHARE = 0.005  # a gap under 0.5% of the promise is "in line with"
 
 
-def verdict(title: str, currency: str, figures: PeriodFigures, rule: VerdictSpec) -> str:
+def verdict(
+    title: str,
+    currency: str,
+    figures: PeriodFigures,
+    rule: VerdictSpec,
+    units: str = "predictions",
+) -> str:
     """One sentence: did the model make money, as promised, in this window? It says "needs a
     look" only when realized value is outside the 95% range by a gap that matters (see
-    `bottomline.impact.verdict`)."""
+    `bottomline.impact.verdict`). `units`: what the model's predictions are ("offers")."""
     when = period_phrase(figures.start, figures.end)
     if figures.predictions == 0:
         return f"{title} made no predictions {when}, so there is nothing to report."
     if figures.matured == 0:
         return (
-            f"{title} made {count(figures.predictions)} predictions {when}; no outcomes are "
+            f"{title} made {count(figures.predictions)} {units} {when}; no outcomes are "
             f"known yet, and their scores promise {money(figures.expected_value, currency)}."
         )
     earned = "earned" if figures.realized_value >= 0 else "lost"
@@ -46,7 +52,7 @@ def verdict(title: str, currency: str, figures: PeriodFigures, rule: VerdictSpec
     if figures.matured < MIN_OUTCOMES_TO_JUDGE:
         return (
             f"{title} {earned} {amount} {when} from the {count(figures.matured)} of "
-            f"{count(figures.predictions)} predictions whose outcomes are known: too few yet "
+            f"{count(figures.predictions)} {units} whose outcomes are known: too few yet "
             "to judge against what their scores promised."
         )
     words = _band_words(judge(figures, rule), figures.gap, currency, rule)
@@ -84,6 +90,11 @@ def pending_sentence(
     if figures.pending == 0:
         return None
     low, high = money(figures.pending_low, currency), money(figures.pending_high, currency)
+    if figures.matured == 0:  # the verdict has just said what they promise
+        return (
+            f"That is an estimate, with a 95% range of {low} to {high}; it becomes realized "
+            "value as outcomes arrive."
+        )
     return (
         f"A further {money(figures.expected_value_pending, currency)} is expected from "
         f"{count(figures.pending)} {units} whose outcomes are not known yet (95% range "
@@ -176,7 +187,7 @@ def worst_drift(
         else f", losing {money_each(-value, case.currency)} per {units.one}"
     )
     group = group_words(grew, case.formats.get(where.column, "number"), case.currency)
-    which = f"with a value {group}" if grew.bounds is not None else f"in {group}"
+    which = f"with {case.label(where.column)} {group}" if grew.bounds is not None else f"in {group}"
     return (
         f"{case.label(where.column)} moved most: the share of {units.many} {which} went from "
         f"{percent(grew.reference_share, decimals=0)} to "

@@ -100,14 +100,15 @@ def portfolio_verdict(datas: list[ReportData]) -> str:
 
 def portfolio_total(datas: list[ReportData], currency: str) -> dict[str, str]:
     """The "All models" row: realized, promised, the gap, against plan (only when every model
-    has a plan) and still to come, summed over models of one currency."""
+    has a plan that is a budget) and still to come, summed over models of one currency."""
     realized = sum(d.figures.realized_value for d in datas)
     promised = sum(d.figures.expected_value_matured for d in datas)
     bridges = [d.impact.bridge for d in datas]
+    budgets = all(d.impact.plan is not None and d.impact.plan.is_a_budget for d in datas)
     against = (
         signed_money(sum(b.realized - b.plan for b in bridges if b), currency)
-        if all(bridges)
-        else "n/a"
+        if all(bridges) and budgets
+        else "n/a"  # a yardstick from a reference is no budget: summed, it reads as one
     )
     return {
         "realized": money(realized, currency),
@@ -132,7 +133,13 @@ def portfolio_context(datas: list[ReportData]) -> dict[str, Any]:
         "rows": [portfolio_row(data) for data in datas],
         "verdicts": [
             in_model_words(
-                verdict(data.case.title, data.case.currency, data.figures, data.case.verdict),
+                verdict(
+                    data.case.title,
+                    data.case.currency,
+                    data.figures,
+                    data.case.verdict,
+                    data.case.report.unit_plural,
+                ),
                 data.case.is_regression,
             )
             for data in datas

@@ -95,13 +95,13 @@ def test_the_worst_drifted_input_in_words(tmp_path: Path) -> None:
     )
     plain = make_case(tmp_path)
     assert worst_drift(where, drift, plain, UNITS) == (
-        "Amount moved most: the share of applications with a value above 60,680 went from 10% "
+        "Amount moved most: the share of applications with Amount above 60,680 went from 10% "
         "to 30%, losing EUR 50 per application."
     )
     labelled = make_case(tmp_path, labels={"amount": "Loan amount"}, formats={"amount": "money"})
     assert worst_drift(where, drift, labelled, UNITS) == (
-        "Loan amount moved most: the share of applications with a value above EUR 60.7K went "
-        "from 10% to 30%, losing EUR 50 per application."
+        "Loan amount moved most: the share of applications with Loan amount above EUR 60.7K "
+        "went from 10% to 30%, losing EUR 50 per application."
     )
     bands = DriftGroups("band", [DriftGroup("<30k", 0.2, 0.4, 10.0)], 5.0)
     assert worst_drift(bands, drift, plain, UNITS) == (
