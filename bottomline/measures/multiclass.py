@@ -62,29 +62,28 @@ class ClassCalibration:
     edges: list[np.ndarray]
     classes: int
 
-    def cells(self, scores: np.ndarray, decisions: np.ndarray) -> np.ndarray:
-        """rows x classes: the spread's cell of each row's score for each class, under the
-        maps of the row's decision."""
-        cells = np.zeros(scores.shape, dtype=np.int32)
-        for decided, rows in self._decided(decisions):
+    def apply(self, scores: np.ndarray, decisions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """rows x classes, twice: each class's calibrated probability by the maps of the
+        row's decision (not renormalised; see the module's docstring), and the spread's cell
+        of the row's score for that class. Each decision's rows are gathered once."""
+        calibrated, cells = np.zeros(scores.shape), np.zeros(scores.shape, dtype=np.int32)
+        for decided in range(self.classes):
+            rows = np.flatnonzero(decisions == decided)
+            mine = scores[rows]
+            probabilities = np.empty(mine.shape)
+            found = np.empty(mine.shape, dtype=np.int32)
             for k in range(self.classes):
                 place = decided * self.classes + k
                 edges = self.edges[place]
-                found = np.minimum(np.searchsorted(edges, scores[rows, k], side="left"), len(edges))
-                cells[rows, k] = place * SCORE_BINS + found
-        return cells
+                probabilities[:, k] = self.maps[place].apply(mine[:, k])
+                bins = np.minimum(np.searchsorted(edges, mine[:, k], side="left"), len(edges))
+                found[:, k] = place * SCORE_BINS + bins
+            calibrated[rows], cells[rows] = probabilities, found
+        return calibrated, cells
 
     def probabilities(self, scores: np.ndarray, decisions: np.ndarray) -> np.ndarray:
-        """rows x classes: each class's calibrated probability, by the maps of the row's
-        decision (not renormalised; see the module's docstring)."""
-        calibrated = np.zeros(scores.shape)
-        for decided, rows in self._decided(decisions):
-            for k in range(self.classes):
-                calibrated[rows, k] = self.maps[decided * self.classes + k].apply(scores[rows, k])
-        return calibrated
-
-    def _decided(self, decisions: np.ndarray) -> list[tuple[int, np.ndarray]]:
-        return [(d, np.flatnonzero(decisions == d)) for d in range(self.classes)]
+        """rows x classes: each class's calibrated probability (see `apply`)."""
+        return self.apply(scores, decisions)[0]
 
 
 def fit_class_calibration(reference: pl.DataFrame, case: BusinessCase) -> ClassCalibration:
@@ -168,7 +167,7 @@ def multiclass_measures(
     classes = range(len(case.class_names))
     scores = _scores(rows, case)
     decisions = rows["decision"].to_numpy()
-    probabilities = calibration.probabilities(scores, decisions)
+    probabilities, cells = calibration.apply(scores, decisions)
     totals = probabilities.sum(axis=1, keepdims=True)
     outcome = np.where(totals > 0, probabilities / np.maximum(totals, 1e-300), scores)
     label = pl.col("label")
@@ -199,7 +198,6 @@ def multiclass_measures(
         realized.alias("_realized"),
     )
     zeros = [name for name in (*CLASSIFIER_ONLY, *REGRESSION_MEASURES) if name not in RIGHT_WRONG]
-    cells = calibration.cells(scores, decisions)
     decided_right = label == pl.col("decision")
     return frame.with_columns(
         pl.lit(1, pl.Int64).alias("predictions"),
