@@ -129,10 +129,21 @@ _PROBE = {"probe_text": ID_HASH_PROBE}
 
 
 def ensure_model_schema(con: duckdb.DuckDBPyConnection, model: str) -> None:
-    """Create the model's schema and tables if they do not exist, and make sure the stored
-    predictions' id hashes are DuckDB's hash of today."""
-    run(con, load_sql("model/create_schema", schema=model))
+    """Create the model's schema and tables if they do not exist, make sure the stored
+    predictions' id hashes are DuckDB's hash of today, and give outcomes stored before they
+    carried their prediction's day that day (once)."""
+    outcome_columns = _columns(con, model, "outcomes")
+    with transaction(con):
+        run(con, load_sql("model/create_schema", schema=model))
+        if outcome_columns and "day" not in outcome_columns:
+            run(con, load_sql("model/outcome_days_fill", schema=model))
     _ensure_id_hashes(con, model)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, model: str, table: str) -> set[str]:
+    """The columns `model.table` has now (none when it does not exist)."""
+    rows = run(con, load_sql("model/table_columns"), {"schema": model, "table": table})
+    return {str(row[0]) for row in rows}
 
 
 def _ensure_id_hashes(con: duckdb.DuckDBPyConnection, model: str) -> None:
@@ -153,10 +164,7 @@ def add_missing_columns(
     con: duckdb.DuckDBPyConnection, model: str, table: str, batch_view: str, columns: list[str]
 ) -> list[str]:
     """Add to `model.table` those `columns` of the registered `batch_view` it lacks."""
-    existing = {
-        row[0]
-        for row in run(con, load_sql("model/table_columns"), {"schema": model, "table": table})
-    }
+    existing = _columns(con, model, table)
     described = run(con, f"DESCRIBE SELECT * FROM {quote_identifier(batch_view)}")
     batch_types = {str(row[0]): str(row[1]) for row in described}
     added = []

@@ -188,6 +188,8 @@ def _write_unit(
     stamp = {"path": path, "run_id": context.run_id, "now": context.now}
     id_column = (context.case.predictions if kind == "predictions" else context.case.outcomes).id
     keys = {"model": model, "kind": kind, "path": path}
+    if kind == "outcomes":  # with their prediction's day, in day order (see create_schema)
+        rows = with_prediction_day(rows, stored.prediction_of)
     con.register("batch", rows)
     con.register("rejected", rejected)
     try:
@@ -195,6 +197,9 @@ def _write_unit(
             add_missing_columns(con, model, "predictions", "batch", context.case.kept_columns())
         replaced = _replace_stored(con, context, kind, rows, path, id_column, stored)
         run(con, load_sql(f"ingest/{kind}_insert", schema=model), stamp)
+        if kind == "predictions":  # outcomes stored first, or of a prediction that moved day
+            days_of_outcomes = "attach" if stored.all_new else "follow"
+            run(con, load_sql(f"ingest/outcome_days_{days_of_outcomes}", schema=model))
         run(con, load_sql("ingest/quarantine_insert", schema=model), {**stamp, "kind": kind})
         run(con, load_sql("ingest/ledger_forget"), keys)
         run(
@@ -222,6 +227,18 @@ def _write_unit(
         con.unregister("batch")
         con.unregister("rejected")
     return rows.height, rejected.height, replaced
+
+
+def with_prediction_day(rows: pl.DataFrame, prediction_of: pl.DataFrame | None) -> pl.DataFrame:
+    """Outcome rows with the day of their stored prediction (null where none is stored),
+    sorted by it."""
+    days = (
+        prediction_of
+        if prediction_of is not None
+        else pl.DataFrame(schema={"prediction_id": pl.String, "day": pl.Date})
+    )
+    joined = rows.join(days, on="prediction_id", how="left")
+    return joined.sort("day", nulls_last=True, maintain_order=True)
 
 
 def _stored_before(con: duckdb.DuckDBPyConnection, model: str, kind: Kind, path: str) -> bool:

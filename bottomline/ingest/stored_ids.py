@@ -36,6 +36,7 @@ class StoredIds:
     prediction_days: pl.DataFrame  # outcomes: the days of their stored predictions, unique
     all_new: bool
     every_id_known: bool = False  # outcomes: every id of the group has a stored prediction
+    prediction_of: pl.DataFrame | None = None  # outcomes: prediction_id -> day, where stored
 
 
 def lookup_stored_ids(
@@ -53,8 +54,11 @@ def lookup_stored_ids(
             stored_elsewhere = not known.is_empty()
         else:
             found = con.sql(load_sql("ingest/ids_with_prediction", schema=model)).pl()
-            known = found["prediction_id"].cast(pl.String)
-            days = found.select(pl.col("day").cast(pl.Date)).unique()
+            found = found.with_columns(
+                pl.col("prediction_id").cast(pl.String), pl.col("day").cast(pl.Date)
+            )
+            known = found["prediction_id"]
+            days = found.select("day").unique()
             answer = first_row(con, load_sql("ingest/outcomes_stored_elsewhere", schema=model))
             stored_elsewhere = bool(answer and answer[0])
     finally:
@@ -67,6 +71,7 @@ def lookup_stored_ids(
         days,
         all_new=not stored_elsewhere and not _shared_ids(files, ids["prediction_id"]),
         every_id_known=every_id_known,
+        prediction_of=found if kind == "outcomes" else None,
     )
 
 

@@ -4,7 +4,7 @@ INSERT INTO {{ schema }}.quarantine
      quarantined_at)
 SELECT 'outcomes', o.source_file, o.source_row, $id_column, 'replaced_by_later_row',
        'replaced by a later row with the same id (' || $path || ', row ' || b.source_row || ')',
-       NULL, to_json(o), $run_id, $now
+       o.day, to_json(o), $run_id, $now
 FROM {{ schema }}.outcomes AS o
 JOIN batch AS b ON b.prediction_id = o.prediction_id
 WHERE o.source_file <> $path

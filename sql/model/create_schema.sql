@@ -40,6 +40,12 @@ CREATE TABLE IF NOT EXISTS {{ schema }}.outcomes (
 -- A regression model's actual amount (schemas made before regression get the column here).
 ALTER TABLE {{ schema }}.outcomes ADD COLUMN IF NOT EXISTS actual DOUBLE;
 
+-- The day of the outcome's prediction (NULL while its prediction is not stored): the nightly
+-- aggregation reads only the outcomes of the days it recomputes, and rows are written in day
+-- order, so DuckDB's zonemaps skip the rest of a long history. Schemas made before it get the
+-- column here, filled once from the stored predictions (model/outcome_days_fill.sql).
+ALTER TABLE {{ schema }}.outcomes ADD COLUMN IF NOT EXISTS day DATE;
+
 CREATE TABLE IF NOT EXISTS {{ schema }}.quarantine (
     kind VARCHAR NOT NULL,              -- predictions | outcomes
     source_file VARCHAR NOT NULL,

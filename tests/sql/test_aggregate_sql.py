@@ -74,6 +74,56 @@ def test_late_outcomes_update_realized_value(
     assert after.expected_value == before.expected_value  # the promise does not move
 
 
+def aggregate(con: duckdb.DuckDBPyConnection, case: BusinessCase) -> None:
+    aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], stale_days(con, "loans"))
+
+
+def test_outcomes_stored_before_their_predictions_are_counted_when_they_arrive(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    """An outcome stored first carries no prediction day; its prediction, when it comes,
+    gives it one, and the day's aggregation (which reads outcomes by day) counts it."""
+    write_outcomes(case, "o.csv", ["1,1", "6,0"])
+    ingest_model(con, IngestContext(case, "r1", NOW), GxValidator("r1", NOW))
+    assert con.execute("SELECT count(*) FROM loans.outcomes WHERE day IS NULL").fetchone() == (2,)
+    write_predictions(case, "p.csv", SIX)
+    ingest_model(con, IngestContext(case, "r2", NOW), GxValidator("r2", NOW))
+    aggregate(con, case)
+    figures = period_figures(daily_totals(con, MAY_1, MAY_2), MAY_1, MAY_2)
+    assert (figures.matured, figures.realized_value) == (2, 10 - 5)
+
+
+def test_an_outcome_follows_its_prediction_to_another_day(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    """A corrected prediction moves from 2 to 1 May: its outcome is read with 1 May, also
+    when 1 May alone is recomputed later (a late outcome of another of its predictions)."""
+    load_six(con, case, ["6,0"])
+    aggregate(con, case)
+    write_predictions(case, "moved.csv", ["6,2026-05-01T23:00:00,0.5,1,v1,10,A"])
+    ingest_model(con, IngestContext(case, "r2", NOW), GxValidator("r2", NOW))
+    aggregate(con, case)
+    write_outcomes(case, "late.csv", ["1,1"])
+    ingest_model(con, IngestContext(case, "r3", NOW), GxValidator("r3", NOW))
+    assert stale_days(con, "loans") == [MAY_1]
+    aggregate(con, case)
+    figures = period_figures(daily_totals(con, MAY_1, MAY_1), MAY_1, MAY_1)
+    assert (figures.matured, figures.realized_value) == (2, 10 - 5)
+
+
+def test_outcomes_of_a_warehouse_from_before_outcome_days_get_their_day_once(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    load_six(con, case, ["1,1", "6,0"])
+    con.execute("ALTER TABLE loans.outcomes DROP COLUMN day")  # as an older warehouse was
+    ingest_model(con, IngestContext(case, "r2", NOW), GxValidator("r2", NOW))
+    days = con.execute("SELECT prediction_id, day FROM loans.outcomes ORDER BY 1").fetchall()
+    assert days == [("1", MAY_1), ("6", MAY_2)]
+    aggregate(con, case)
+    figures = period_figures(daily_totals(con, MAY_1, MAY_2), MAY_1, MAY_2)
+    assert (figures.matured, figures.realized_value) == (2, 10 - 5)
+
+
 def test_re_aggregating_replaces_rather_than_adds(
     con: duckdb.DuckDBPyConnection, case: BusinessCase
 ) -> None:

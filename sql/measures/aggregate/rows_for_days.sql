@@ -1,10 +1,15 @@
 -- A model's predictions of the given days, each with its label when known: only what the
 -- measures and profiles read (ids, timestamps and lineage stay behind: reading them back
--- as text doubles the time and memory of a large day).
+-- as text doubles the time and memory of a large day). Outcomes are read by the day of their
+-- prediction, so a night's join touches the outcomes of its days, not every one ever stored.
 SELECT p.* EXCLUDE (prediction_id, predicted_at, source_file, source_row, run_id, ingested_at,
         id_hash),
     o.label, o.actual
 FROM {{ schema }}.predictions AS p
-LEFT JOIN {{ schema }}.outcomes AS o ON o.prediction_id = p.prediction_id
+LEFT JOIN (
+    SELECT prediction_id, label, actual
+    FROM {{ schema }}.outcomes
+    WHERE day BETWEEN $first_day AND $last_day AND list_contains($days, day)
+) AS o ON o.prediction_id = p.prediction_id
 WHERE p.day BETWEEN $first_day AND $last_day
     AND list_contains($days, p.day)
