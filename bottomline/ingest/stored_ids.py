@@ -3,9 +3,12 @@
 A group's units are then written without searching the stored rows again when none of their
 ids is stored from another unit (the common case: a night of new predictions, or outcomes
 arriving for the first time): one search of the stored ids per group, instead of three per
-file. Prediction groups search the stored ids' 64-bit hashes first (a number, about three
-times cheaper to match than text; see ingest/ids_loaded_elsewhere.sql). The search still reads
-every stored hash: a year of history makes it slower, and a bounded index is future work.
+file. Both kinds search the stored predictions' 64-bit id hashes first (a number, about
+three times cheaper to match than text; see ingest/ids_loaded_elsewhere.sql); an outcome
+group's search for outcomes stored from other files reads only the outcomes of its
+predictions' days (and those without one). The hash search still reads every stored hash: 8
+bytes a stored prediction, cheap against 30M rows (see README, Performance), but a history of
+billions of rows would want a bounded index.
 """
 
 from __future__ import annotations
@@ -59,8 +62,7 @@ def lookup_stored_ids(
             )
             known = found["prediction_id"]
             days = found.select("day").unique()
-            answer = first_row(con, load_sql("ingest/outcomes_stored_elsewhere", schema=model))
-            stored_elsewhere = bool(answer and answer[0])
+            stored_elsewhere = _outcomes_stored_elsewhere(con, model, days)
     finally:
         con.unregister("batch_ids")
         con.unregister("batch_files")
@@ -73,6 +75,24 @@ def lookup_stored_ids(
         every_id_known=every_id_known,
         prediction_of=found if kind == "outcomes" else None,
     )
+
+
+def _outcomes_stored_elsewhere(
+    con: duckdb.DuckDBPyConnection, model: str, days: pl.DataFrame
+) -> bool:
+    """Has an id of the group an outcome stored from another file? Searched among the
+    outcomes of the days of the group's predictions and those without a day."""
+    first, last = (days["day"].min(), days["day"].max()) if days.height else (None, None)
+    con.register("batch_days", days)
+    try:
+        answer = first_row(
+            con,
+            load_sql("ingest/outcomes_stored_elsewhere", schema=model),
+            {"first_day": first, "last_day": last},
+        )
+    finally:
+        con.unregister("batch_days")
+    return bool(answer and answer[0])
 
 
 def distinct_ids(ids: pl.Series) -> bool:
