@@ -51,6 +51,26 @@ class Paths(BaseModel):
         )
 
 
+PRIVATE_UMASK = 0o077  # files 0600, folders 0700
+
+
+def keep_files_private(paths: Paths) -> bool:
+    """What a run writes (the warehouse and its log, reports, data docs, the outbox) is
+    readable by its owner only: the process's umask becomes 077, and the reports and outbox
+    folders and the warehouse file already there are narrowed to 0700 and 0600 (other
+    folders are the user's own and left as they are). $BOTTOMLINE_FILE_MODE=shared keeps the
+    umask and modes the process has. Returns whether files are kept private."""
+    if os.environ.get("BOTTOMLINE_FILE_MODE", "private").strip().lower() == "shared":
+        return False
+    os.umask(PRIVATE_UMASK)
+    narrowed = [(paths.reports_dir, 0o700), (paths.outbox, 0o700), (paths.warehouse, 0o600)]
+    narrowed.append((paths.warehouse.with_name(paths.warehouse.name + ".wal"), 0o600))
+    for path, mode in narrowed:
+        if path.exists() and path.stat().st_uid == os.getuid():
+            path.chmod(mode)
+    return True
+
+
 def published_link(paths: Paths, path: Path) -> str | None:
     """Where readers open a file under the reports folder when $BOTTOMLINE_REPORTS_URL says
     where that folder is served (e.g. https://reports.example.com/bottomline/); None when it

@@ -17,7 +17,7 @@ from bottomline.runs import RunEnd, RunStart, RunVerdict, record_end, record_fai
 from bottomline.warehouse import migrate
 from tasks.deliver import Delivery
 from tasks.ingest import Ingested
-from tasks.settings import Paths, open_warehouse, utc_now
+from tasks.settings import Paths, keep_files_private, open_warehouse, utc_now
 
 
 @task(cache_policy=NO_CACHE)
@@ -73,7 +73,9 @@ def chosen_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
 
 @task(cache_policy=NO_CACHE)
 def prepare_warehouse(paths: Paths) -> None:
-    """Create or migrate the warehouse's shared tables."""
+    """Keep what the run writes private (unless told otherwise), then create or migrate the
+    warehouse's shared tables."""
+    keep_files_private(paths)
     with open_warehouse(paths) as con:
         applied = migrate(con, utc_now())
     if applied:

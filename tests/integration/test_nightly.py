@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,10 @@ def test_the_nightly_report_shows_the_ground_truth(project: Project) -> None:
     assert pdf.with_suffix(".html").exists()
     assert 3 <= pdf_pages(pdf) <= 8  # page one, analysis, drift, data quality, appendix
     assert 20_000 < pdf.stat().st_size < 2_000_000
+    # What the run wrote is its owner's alone (issue 21): files 0600, folders 0700.
+    assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
+    assert stat.S_IMODE(project.reports.stat().st_mode) == 0o700
+    assert stat.S_IMODE(project.warehouse.stat().st_mode) == 0o600
     window_realized = sum(
         value
         for day, value in project.truth.daily_realized.items()
