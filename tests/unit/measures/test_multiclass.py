@@ -94,24 +94,27 @@ def test_calibrated_probabilities_match_each_decisions_class_rates() -> None:
             assert probabilities[mine, k].mean() == pytest.approx(share, abs=1e-9)
 
 
+def over_confident(generator: np.random.Generator, size: int) -> pl.DataFrame:
+    """Outcomes drawn from true class probabilities; scores over-confident for every class at
+    once (the truth to the power 1.5, renormalised); the decision their most likely class."""
+    truth = generator.dirichlet([1.5, 1.0, 0.8], size)
+    label = (generator.uniform(size=(size, 1)) > truth.cumsum(axis=1)).sum(axis=1)
+    scores = truth**1.5 / (truth**1.5).sum(axis=1, keepdims=True)
+    return rows(scores.tolist(), scores.argmax(1).tolist(), label.tolist())
+
+
 def test_over_confident_scores_are_valued_without_bias() -> None:
-    """Scores over-confident for every class at once (the truth squared and renormalised):
+    """Scores over-confident for every class at once (`over_confident`):
     maps fitted per decision value a large window within a fraction of its range of what
     it realizes, where one map per class for all decisions, renormalised, ran several
     standard deviations low."""
     generator = np.random.default_rng(3)
 
-    def draw(size: int) -> pl.DataFrame:
-        truth = generator.dirichlet([1.5, 1.0, 0.8], size)
-        label = (generator.uniform(size=(size, 1)) > truth.cumsum(axis=1)).sum(axis=1)
-        scores = truth**1.5 / (truth**1.5).sum(axis=1, keepdims=True)
-        return rows(scores.tolist(), scores.argmax(1).tolist(), label.tolist())
-
     model = case("isotonic")
     gaps = []
     for _ in range(6):
-        calibration = fit_class_calibration(draw(50_000), model)
-        measured = multiclass_measures(draw(200_000), model, calibration)
+        calibration = fit_class_calibration(over_confident(generator, 50_000), model)
+        measured = multiclass_measures(over_confident(generator, 200_000), model, calibration)
         gap = float(measured["realized_value"].sum()) - float(
             measured["expected_value_matured"].sum()
         )
@@ -124,21 +127,15 @@ def test_the_range_covers_realized_value_in_95_of_windows() -> None:
     on a reference of 3,000 rows and valued on windows of 20,000."""
     generator = np.random.default_rng(8)
 
-    def draw(size: int) -> pl.DataFrame:
-        truth = generator.dirichlet([1.5, 1.0, 0.8], size)
-        label = (generator.uniform(size=(size, 1)) > truth.cumsum(axis=1)).sum(axis=1)
-        scores = truth**1.5 / (truth**1.5).sum(axis=1, keepdims=True)
-        return rows(scores.tolist(), scores.argmax(1).tolist(), label.tolist())
-
     covered = covered_by_outcomes_alone = 0
     windows = 25
     model = case("isotonic")
     for _ in range(windows):
-        reference = draw(3_000)
+        reference = over_confident(generator, 3_000)
         calibration = fit_class_calibration(reference, model)
         spread = fit_class_spread(reference, model, calibration)
         assert spread is not None
-        measured = multiclass_measures(draw(20_000), model, calibration)
+        measured = multiclass_measures(over_confident(generator, 20_000), model, calibration)
         realized, expected = measured["realized_value"], measured["expected_value_matured"]
         gap = float(realized.sum()) - float(expected.sum())
         outcomes = float(measured["variance_matured"].sum())
