@@ -276,6 +276,8 @@ def _replace_stored(
     replaced = run(
         con, load_sql(f"ingest/{kind}_supersede", schema=model), {**stamp, "id_column": id_column}
     )
+    if kind == "predictions":
+        run(con, load_sql("ingest/outcome_days_forget", schema=model), {"path": path})
     run(con, load_sql(f"ingest/{kind}_replace", schema=model), {"path": path})
     return int(replaced[0][0]) if replaced else 0
 

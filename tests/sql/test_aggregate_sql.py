@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import duckdb
 import numpy as np
@@ -109,6 +110,24 @@ def test_an_outcome_follows_its_prediction_to_another_day(
     aggregate(con, case)
     figures = period_figures(daily_totals(con, MAY_1, MAY_1), MAY_1, MAY_1)
     assert (figures.matured, figures.realized_value) == (2, 10 - 5)
+
+
+def test_a_prediction_dropped_from_its_file_and_sent_again_elsewhere_keeps_its_outcome(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    """A new version of a file leaves out prediction 6 (its outcome stays, without a day);
+    a later file sends 6 again on another day: the outcome is counted on that day."""
+    path = write_predictions(case, "p.csv", SIX)
+    write_outcomes(case, "o.csv", ["6,0"])
+    ingest_model(con, IngestContext(case, "r1", NOW), GxValidator("r1", NOW))
+    write_predictions(case, "p.csv", SIX[:5])
+    os.utime(path, (2_000_000_000, 2_000_000_000))
+    ingest_model(con, IngestContext(case, "r2", NOW), GxValidator("r2", NOW))
+    write_predictions(case, "later.csv", ["6,2026-05-01T23:00:00,0.5,1,v1,10,A"])
+    ingest_model(con, IngestContext(case, "r3", NOW), GxValidator("r3", NOW))
+    aggregate(con, case)
+    figures = period_figures(daily_totals(con, MAY_1, MAY_2), MAY_1, MAY_2)
+    assert (figures.predictions, figures.matured, figures.realized_value) == (6, 1, -5)
 
 
 def test_outcomes_of_a_warehouse_from_before_outcome_days_get_their_day_once(
