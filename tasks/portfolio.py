@@ -21,7 +21,15 @@ from bottomline.runs import RunEnd, RunStart, record_end, record_start
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import WarehouseBusyError, first_row
 from tasks.saved_messages import send_saved
-from tasks.settings import Paths, code_version, mail_sender, open_warehouse, smtp_settings, utc_now
+from tasks.settings import (
+    Paths,
+    code_version,
+    mail_sender,
+    open_warehouse,
+    smtp_settings,
+    utc_now,
+    with_pii_key,
+)
 
 PORTFOLIO = "_portfolio"
 
@@ -45,7 +53,7 @@ def build_portfolio(
     `bottomline send RUN_ID` sends it again."""
     if len(models) < 2:
         return None
-    cases = load_cases(paths.models_dir, models)
+    cases = [with_pii_key(case) for case in load_cases(paths.models_dir, models)]
     now = utc_now()
     with open_warehouse(paths) as con:
         datas = []

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 import bottomline
 from bottomline.case.config import BusinessCase
+from bottomline.case.pii import derive_key
 from bottomline.delivery.mail import Security, SmtpSettings
 from bottomline.warehouse import DEFAULT_MEMORY_LIMIT, connect
 
@@ -49,6 +50,24 @@ class Paths(BaseModel):
             reports_dir=Path(reports_dir).resolve(),
             outbox=Path(outbox).resolve(),
         )
+
+
+def with_pii_key(case: BusinessCase) -> BusinessCase:
+    """The case with the key its personal columns (`pii`) are hashed with: from
+    $BOTTOMLINE_PII_KEY, else from the Prefect Secret block named in $BOTTOMLINE_PII_KEY_BLOCK
+    (never from the case file). A case without personal columns needs neither; one with them
+    and no key fails when its rows are read, saying what to set."""
+    if not case.pii:
+        return case
+    secret = os.environ.get("BOTTOMLINE_PII_KEY", "")
+    block = os.environ.get("BOTTOMLINE_PII_KEY_BLOCK", "").strip()
+    if not secret and block:
+        from prefect.blocks.system import Secret
+
+        loaded = Secret.load(block)  # a block in sync code (Prefect's sync_compatible)
+        assert isinstance(loaded, Secret)
+        secret = str(loaded.get())
+    return case.with_pii_key(derive_key(secret) if secret else None)
 
 
 PRIVATE_UMASK = 0o077  # files 0600, folders 0700

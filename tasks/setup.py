@@ -17,7 +17,7 @@ from bottomline.runs import RunEnd, RunStart, RunVerdict, record_end, record_fai
 from bottomline.warehouse import migrate
 from tasks.deliver import Delivery
 from tasks.ingest import Ingested
-from tasks.settings import Paths, keep_files_private, open_warehouse, utc_now
+from tasks.settings import Paths, keep_files_private, open_warehouse, utc_now, with_pii_key
 
 
 @task(cache_policy=NO_CACHE)
@@ -55,7 +55,7 @@ def load_model_case(paths: Paths, model: str) -> BusinessCase:
     """The model's business case, checked against its sources' columns."""
     case = load_cases(paths.models_dir, [model])[0]
     check_columns(case)
-    return case
+    return with_pii_key(case)
 
 
 @task(cache_policy=NO_CACHE)

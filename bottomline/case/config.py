@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -460,7 +461,9 @@ class BusinessCase(_Strict):
     owner: str | None = Field(None, min_length=1)  # who answers for the model, in the report
     labels: dict[str, str] = Field(default_factory=dict)  # column: how the report names it
     formats: dict[str, ColumnFormat] = Field(default_factory=dict)  # column: how values read
+    pii: list[Identifier] = Field(default_factory=list)  # personal columns: kept as keyed hashes
     path: Path = Field(default=Path("."), exclude=True)
+    _pii_key: bytes | None = PrivateAttr(None)  # from outside the case (bottomline.case.pii)
 
     @field_validator("name")
     @classmethod
@@ -552,6 +555,46 @@ class BusinessCase(_Strict):
                     f"(features, segments, fairness, value rules: {', '.join(sorted(known))})"
                 )
         return self
+
+    @model_validator(mode="after")
+    def _pii_columns_are_kept_and_not_priced(self) -> BusinessCase:
+        """A personal column must be one the case keeps (feature, segment, fairness), and no
+        value rule may read it: its values are hashes once stored."""
+        known = set(self.kept_columns())
+        priced = {column for read in self.value.inputs().values() for column in read}
+        for column in self.pii:
+            if column not in known:
+                raise ValueError(
+                    f"pii: {column!r} is not a column this case keeps (features, segments, "
+                    f"fairness: {', '.join(sorted(known - priced))})"
+                )
+            if column in priced or column in self.score_columns:
+                raise ValueError(
+                    f"pii: {column!r} is read by a value rule or is a score; it is stored as a "
+                    "keyed hash, which cannot be priced"
+                )
+        return self
+
+    def with_pii_key(self, key: bytes | None) -> BusinessCase:
+        """This case, hashing its personal columns with `key` (see bottomline.case.pii)."""
+        case = self.model_copy()
+        case._pii_key = key
+        return case
+
+    @property
+    def pii_key(self) -> bytes:
+        """The key the personal columns are hashed with; an error naming what to set when
+        the case has personal columns and no key was given."""
+        if self._pii_key is None:
+            raise ConfigError(
+                self.path,
+                None,
+                "pii",
+                f"the case marks personal columns ({', '.join(self.pii)}): set "
+                "BOTTOMLINE_PII_KEY to a secret, or BOTTOMLINE_PII_KEY_BLOCK to the name of a "
+                "Prefect Secret block holding one (never in the case file)",
+            )
+        return self._pii_key
 
     def label(self, column: str) -> str:
         """How the report names a column: the case's `labels`, else its name in words

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from bottomline.case.config import BusinessCase
+from bottomline.case.pii import WITHHELD, hash_personal_columns
 from bottomline.ingest.sources import SourceError, SourceRead
 from bottomline.validation.profile import Kind
 
@@ -51,12 +52,24 @@ def raw(column: str) -> pl.Expr:
     return pl.col(f"{RAW}{column}")
 
 
+def without_personal_values(read: SourceRead, case: BusinessCase) -> SourceRead:
+    """The rows with the case's personal columns hashed, and unparsable lines without their
+    text (they may hold personal values the parser could not find)."""
+    if not case.pii:
+        return read
+    rows = hash_personal_columns(read.rows, case.pii, case.pii_key)
+    unreadable = read.unreadable.with_columns(pl.lit(WITHHELD).alias("record"))
+    return SourceRead(rows, unreadable)
+
+
 def standardize_predictions(
     read: SourceRead, case: BusinessCase, source_file: str, kinds: dict[str, Kind]
 ) -> Standardized:
     """Standard columns: prediction_id, predicted_at (UTC), day (case zone), score (a
     regression model's predicted amount), decision (NULL for regression), model_version, and
-    the case's kept columns typed as `kinds` says."""
+    the case's kept columns typed as `kinds` says. Personal columns (`pii`) are hashed first,
+    raw copies included (see bottomline.case.pii)."""
+    read = without_personal_values(read, case)
     spec = case.predictions
     frame = read.rows
     _require_columns(frame, case.prediction_column_uses(), source_file)

@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from bottomline.case.config import BusinessCase
-from bottomline.ingest.normalize import class_index, multiclass_output
+from bottomline.ingest.normalize import class_index, multiclass_output, without_personal_values
 from bottomline.ingest.sources import SourceError, list_files, read_file
 from bottomline.sqlfiles import load_sql
 
@@ -65,7 +65,9 @@ def _read_reference_files(case: BusinessCase, pattern: str, encoding: str | None
     return pl.concat(
         [
             _standard_reference(
-                read_file(source.path, case.predictions.categorical or [], encoding).rows,
+                without_personal_values(
+                    read_file(source.path, case.predictions.categorical or [], encoding), case
+                ).rows,
                 case,
                 str(source.path),
             )

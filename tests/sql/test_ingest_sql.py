@@ -15,6 +15,7 @@ import pytest
 import bottomline.ingest.loading
 import bottomline.warehouse
 from bottomline.case.config import BusinessCase
+from bottomline.case.errors import ConfigError
 from bottomline.ingest.run import IngestContext, IngestSummary, ingest_model
 from bottomline.measures.aggregate import aggregate_days, stale_days
 from bottomline.measures.calibration import IDENTITY, Calibrator
@@ -141,6 +142,41 @@ def test_a_copy_beside_its_original_is_read_as_a_later_copy(
     original.with_name("2.csv").write_bytes(original.read_bytes())
     summary = ingest(con, case, "r2")["predictions"]
     assert (summary.files_moved, summary.files_loaded, summary.rows_replaced) == (0, 1, 2)
+
+
+def test_personal_columns_are_stored_only_as_keyed_hashes(tmp_path: Path) -> None:
+    """`pii: [band]`: the stored rows, the rows set aside and the reference hold the keyed
+    hash of each value, never the value; the same value hashes alike, so it still segments."""
+    from bottomline.case.pii import derive_key, pseudonym
+
+    case = make_case(tmp_path, pii=["band"]).with_pii_key(derive_key("team secret"))
+    (tmp_path / "predictions").mkdir()
+    (tmp_path / "outcomes").mkdir()
+    (tmp_path / "reference.csv").write_text(
+        "p,y,version,amount,band\n0.9,1,v1,100,alice@example.com\n0.2,0,v1,50,bob@example.com\n"
+    )
+    write_predictions(
+        case,
+        "1.csv",
+        [
+            "a,2026-05-01T09:00:00,0.9,1,v1,100,alice@example.com",
+            "b,2026-05-01T10:00:00,0.2,0,v1,200,alice@example.com",
+            "c,2026-05-01T11:00:00,1.7,1,v1,300,carol@example.com",  # set aside: score
+        ],
+    )
+    con = duckdb.connect(":memory:")
+    migrate(con, NOW)
+    summary = ingest(con, case)["predictions"]
+    assert (summary.rows_loaded, summary.rows_quarantined) == (2, 1)
+    stored = con.execute("SELECT DISTINCT band FROM loans.predictions").fetchall()
+    assert stored == [(pseudonym("alice@example.com", derive_key("team secret")),)]
+    everything = str(con.execute("SELECT * FROM loans.quarantine").fetchall())
+    everything += str(con.execute("SELECT * FROM loans.predictions").fetchall())
+    everything += str(con.execute("SELECT * FROM validation_results").fetchall())
+    assert "@example.com" not in everything
+    without_key = make_case(tmp_path, pii=["band"])
+    with pytest.raises(ConfigError, match="BOTTOMLINE_PII_KEY"):
+        ingest(con, without_key, "r2")
 
 
 def test_a_changed_file_replaces_its_rows(
