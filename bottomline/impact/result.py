@@ -55,6 +55,10 @@ class BusinessImpact:
     fairness: dict[str, list[FairnessGroup]]  # by protected column
     baselines: Baselines | None  # only when outcomes are known whatever the decision
     life: ModelLife | None = None  # None: no predictions stored at all
+    recent: PeriodFigures | None = None  # a long window's last RECENT_DAYS, judged apart
+
+
+RECENT_DAYS = 30  # a window longer than this is also judged on its last RECENT_DAYS days
 
 
 def whole_model_daily(metrics: pl.DataFrame) -> pl.DataFrame:
@@ -117,6 +121,11 @@ def business_impact(
         if case.outcomes.observed_for_every_decision
         else None,
         life=life,
+        recent=with_calibration(
+            period_figures(daily, recent_start, end), spread.variances(recent_start, end)
+        )
+        if (recent_start := end - dt.timedelta(days=RECENT_DAYS - 1)) > start
+        else None,
     )
 
 

@@ -28,6 +28,7 @@ from bottomline.report.narrative import (
     largest_bridge_step,
     life_sentence,
     pending_sentence,
+    recent_sentence,
     segment_losing_most,
     verdict,
     worst_drift,
@@ -269,6 +270,7 @@ def build_context(data: ReportData) -> dict[str, Any]:
     outputs = model_outputs(case)
     drift_level, drift_sentence = drift_headline(data.drift, has_data, case.label, outputs)
     judged = judge(figures, case.verdict)
+    recent = recent_sentence(data.impact.recent, figures, case.currency, case.verdict)
     return {
         "title": case.title,
         "model": case.name,
@@ -289,13 +291,14 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "verdict": verdict(case.title, case.currency, figures, case.verdict, units.many),
         "judged": judged,
         "pending": pending_sentence(case.currency, figures, units.many),
+        "recent": recent,
         "life": life_sentence(data.impact.life, figures.start, figures.end),
         "has_data": has_data,
         "has_known_outcomes": figures.matured > 0,
         "tiles": kpi_tiles(data.impact, case.currency, units, case.verdict) if has_data else [],
         "things": things_to_know(data, units) if has_data else [],
         "charts": charts(data) if has_data else {},
-        "alert": judged in NEEDS_A_LOOK,
+        "alert": judged in NEEDS_A_LOOK or recent is not None,
         "next_step": next_step(data, judged, drift_level) if has_data else None,
         "needs_attention": judged in NEEDS_A_LOOK or "problem" in (data.status.level, drift_level),
         "data_level": data.status.level,

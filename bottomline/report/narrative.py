@@ -11,7 +11,7 @@ from bottomline.drift.groups import DriftGroup, DriftGroups
 from bottomline.drift.window import ColumnDrift
 from bottomline.impact.bridge import Bridge
 from bottomline.impact.slices import Slice
-from bottomline.impact.verdict import MIN_OUTCOMES_TO_JUDGE, Verdict, judge
+from bottomline.impact.verdict import MIN_OUTCOMES_TO_JUDGE, NEEDS_A_LOOK, Verdict, judge
 from bottomline.impact.windows import ModelLife
 from bottomline.measures.figures import PeriodFigures
 from bottomline.report.formatting import (
@@ -21,6 +21,7 @@ from bottomline.report.formatting import (
     money,
     money_each,
     percent,
+    period,
     period_phrase,
     plural,
 )
@@ -57,6 +58,23 @@ def verdict(
         )
     words = _band_words(judge(figures, rule), figures.gap, currency, rule)
     return f"{title} {earned} {amount} {when}, {_versus_promise(figures)}; {words}."
+
+
+def recent_sentence(
+    recent: PeriodFigures | None, whole: PeriodFigures, currency: str, rule: VerdictSpec
+) -> str | None:
+    """A long window's average can hide a change in its last weeks: when its last days, judged
+    alone by the same rule, need a look and the whole window does not, one sentence says so."""
+    if recent is None or judge(recent, rule) not in NEEDS_A_LOOK:
+        return None
+    if judge(whole, rule) == judge(recent, rule):
+        return None
+    days = (recent.end - recent.start).days + 1
+    words = _band_words(judge(recent, rule), recent.gap, currency, rule)
+    return (
+        f"The last {days} days alone ({period(recent.start, recent.end)}) came in "
+        f"{_versus_promise(recent)}: {words}."
+    )
 
 
 def _versus_promise(figures: PeriodFigures) -> str:

@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from bottomline.case.config import VerdictSpec
 from bottomline.case.errors import ConfigError
 from bottomline.drift.bins import ColumnBins
 from bottomline.drift.groups import DriftGroup, DriftGroups
@@ -21,6 +22,7 @@ from bottomline.measures.figures import PeriodFigures
 from bottomline.report.narrative import (
     Units,
     largest_bridge_step,
+    recent_sentence,
     segment_losing_most,
     worst_drift,
 )
@@ -50,6 +52,24 @@ def figures(**changes: object) -> PeriodFigures:
         variance_matured=1e6,
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_a_long_window_says_when_its_last_30_days_alone_need_a_look() -> None:
+    """A quarter whose average is within range, but whose last 30 days fell 20% short: page
+    one says so in one sentence; not when the quarter says it already, nor for a dip within
+    the last month's own range."""
+    quarter = figures(start=D(2026, 3, 3), end=D(2026, 5, 31), expected_value_matured=50_500.0)
+    last_month = figures(
+        start=D(2026, 5, 2), realized_value=16_000.0, expected_value_matured=20_000.0
+    )
+    assert recent_sentence(last_month, quarter, "EUR", VerdictSpec()) == (
+        "The last 30 days alone (2-31 May 2026) came in 20.0% below what their scores "
+        "promised: below the expected range, a shortfall of EUR 4.00K that needs a look."
+    )
+    assert recent_sentence(last_month, figures(), "EUR", VerdictSpec()) is None  # said already
+    steady = dataclasses.replace(last_month, realized_value=19_999.0)
+    assert recent_sentence(steady, quarter, "EUR", VerdictSpec()) is None
+    assert recent_sentence(None, quarter, "EUR", VerdictSpec()) is None
 
 
 def test_the_largest_bridge_step_in_words() -> None:
