@@ -121,11 +121,20 @@ def business_impact(
         if case.outcomes.observed_for_every_decision
         else None,
         life=life,
-        recent=with_calibration(
-            period_figures(daily, recent_start, end), spread.variances(recent_start, end)
-        )
-        if (recent_start := end - dt.timedelta(days=RECENT_DAYS - 1)) > start
-        else None,
+        recent=_recent(daily, spread, start, end),
+    )
+
+
+def _recent(
+    daily: pl.DataFrame, spread: CalibrationUncertainty, start: dt.date, end: dt.date
+) -> PeriodFigures | None:
+    """The last RECENT_DAYS of a longer window [start, end], with its range; None for a
+    window of RECENT_DAYS or fewer."""
+    recent_start = end - dt.timedelta(days=RECENT_DAYS - 1)
+    if recent_start <= start:
+        return None
+    return with_calibration(
+        period_figures(daily, recent_start, end), spread.variances(recent_start, end)
     )
 
 

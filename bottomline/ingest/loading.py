@@ -189,6 +189,7 @@ def _write_unit(
     id_column = (context.case.predictions if kind == "predictions" else context.case.outcomes).id
     keys = {"model": model, "kind": kind, "path": path}
     if kind == "outcomes":  # with their prediction's day, in day order (see create_schema)
+        assert stored.prediction_of is not None  # an outcome group's lookup always finds it
         rows = with_prediction_day(rows, stored.prediction_of)
     con.register("batch", rows)
     con.register("rejected", rejected)
@@ -229,15 +230,10 @@ def _write_unit(
     return rows.height, rejected.height, replaced
 
 
-def with_prediction_day(rows: pl.DataFrame, prediction_of: pl.DataFrame | None) -> pl.DataFrame:
-    """Outcome rows with the day of their stored prediction (null where none is stored),
-    sorted by it."""
-    days = (
-        prediction_of
-        if prediction_of is not None
-        else pl.DataFrame(schema={"prediction_id": pl.String, "day": pl.Date})
-    )
-    joined = rows.join(days, on="prediction_id", how="left")
+def with_prediction_day(rows: pl.DataFrame, prediction_of: pl.DataFrame) -> pl.DataFrame:
+    """Outcome rows with the day of their stored prediction (`prediction_of`: prediction_id,
+    day; null where none is stored), sorted by it."""
+    joined = rows.join(prediction_of, on="prediction_id", how="left")
     return joined.sort("day", nulls_last=True, maintain_order=True)
 
 

@@ -81,10 +81,6 @@ class ClassCalibration:
             calibrated[rows], cells[rows] = probabilities, found
         return calibrated, cells
 
-    def probabilities(self, scores: np.ndarray, decisions: np.ndarray) -> np.ndarray:
-        """rows x classes: each class's calibrated probability (see `apply`)."""
-        return self.apply(scores, decisions)[0]
-
 
 def fit_class_calibration(reference: pl.DataFrame, case: BusinessCase) -> ClassCalibration:
     """The maps of a reference with the case's score columns, `decision` and `label` (the

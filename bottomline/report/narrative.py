@@ -65,12 +65,11 @@ def recent_sentence(
 ) -> str | None:
     """A long window's average can hide a change in its last weeks: when its last days, judged
     alone by the same rule, need a look and the whole window does not, one sentence says so."""
-    if recent is None or judge(recent, rule) not in NEEDS_A_LOOK:
-        return None
-    if judge(whole, rule) == judge(recent, rule):
+    judged = judge(recent, rule) if recent is not None else None
+    if recent is None or judged not in NEEDS_A_LOOK or judge(whole, rule) == judged:
         return None
     days = (recent.end - recent.start).days + 1
-    words = _band_words(judge(recent, rule), recent.gap, currency, rule)
+    words = _band_words(judged, recent.gap, currency, rule)
     return (
         f"The last {days} days alone ({period(recent.start, recent.end)}) came in "
         f"{_versus_promise(recent)}: {words}."

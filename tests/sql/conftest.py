@@ -10,6 +10,9 @@ import duckdb
 import pytest
 
 from bottomline.case.config import BusinessCase
+from bottomline.ingest.loading import IngestSummary
+from bottomline.ingest.run import IngestContext, ingest_model
+from bottomline.validation.gx_runner import GxValidator
 from bottomline.warehouse import migrate
 from tests.helpers import make_case
 
@@ -46,3 +49,12 @@ def write_outcomes(case: BusinessCase, name: str, rows: list[str]) -> Path:
     path = case.base_dir / "outcomes" / name
     path.write_text("id,y\n" + "\n".join(rows) + "\n")
     return path
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase, run: str = "r1"
+) -> dict[str, IngestSummary]:
+    """One ingest of the case's sources as run `run`; its summaries by kind."""
+    validator = GxValidator(run_name=run, run_time=NOW)
+    report = ingest_model(con, IngestContext(case, run, NOW), validator)
+    return {summary.kind: summary for summary in report.summaries}

@@ -12,13 +12,11 @@ import pytest
 
 from bottomline.case.config import BusinessCase, ReferenceSpec, Window
 from bottomline.ingest.reference import load_reference
-from bottomline.ingest.run import IngestContext, ingest_model
 from bottomline.measures.aggregate import aggregate_days, stale_days
 from bottomline.measures.calibration import IDENTITY, Calibrator, fit_calibrator
 from bottomline.measures.figures import period_figures
 from bottomline.sqlfiles import load_sql
-from bottomline.validation.gx_runner import GxValidator
-from tests.sql.conftest import NOW, write_outcomes, write_predictions
+from tests.sql.conftest import NOW, ingest, write_outcomes, write_predictions
 
 MAY_1, MAY_2 = dt.date(2026, 5, 1), dt.date(2026, 5, 2)
 # The six rows of tests/unit/measures/test_metrics.py, as a logger would write them.
@@ -35,7 +33,7 @@ SIX = [
 def load_six(con: duckdb.DuckDBPyConnection, case: BusinessCase, outcomes: list[str]) -> None:
     write_predictions(case, "p.csv", SIX)
     write_outcomes(case, "o.csv", outcomes)
-    ingest_model(con, IngestContext(case, "r1", NOW), GxValidator("r1", NOW))
+    ingest(con, case, "r1")
 
 
 def daily_totals(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pl.DataFrame:
@@ -67,7 +65,7 @@ def test_late_outcomes_update_realized_value(
     before = period_figures(daily_totals(con, MAY_1, MAY_2), MAY_1, MAY_2)
     assert (before.matured, before.realized_value) == (1, 10)
     write_outcomes(case, "late.csv", ["2,0", "6,0"])
-    ingest_model(con, IngestContext(case, "r2", NOW), GxValidator("r2", NOW))
+    ingest(con, case, "r2")
     assert stale_days(con, "loans") == [MAY_1, MAY_2]
     aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], stale_days(con, "loans"))
     after = period_figures(daily_totals(con, MAY_1, MAY_2), MAY_1, MAY_2)
@@ -85,10 +83,10 @@ def test_outcomes_stored_before_their_predictions_are_counted_when_they_arrive(
     """An outcome stored first carries no prediction day; its prediction, when it comes,
     gives it one, and the day's aggregation (which reads outcomes by day) counts it."""
     write_outcomes(case, "o.csv", ["1,1", "6,0"])
-    ingest_model(con, IngestContext(case, "r1", NOW), GxValidator("r1", NOW))
+    ingest(con, case, "r1")
     assert con.execute("SELECT count(*) FROM loans.outcomes WHERE day IS NULL").fetchone() == (2,)
     write_predictions(case, "p.csv", SIX)
-    ingest_model(con, IngestContext(case, "r2", NOW), GxValidator("r2", NOW))
+    ingest(con, case, "r2")
     aggregate(con, case)
     figures = period_figures(daily_totals(con, MAY_1, MAY_2), MAY_1, MAY_2)
     assert (figures.matured, figures.realized_value) == (2, 10 - 5)
@@ -102,10 +100,10 @@ def test_an_outcome_follows_its_prediction_to_another_day(
     load_six(con, case, ["6,0"])
     aggregate(con, case)
     write_predictions(case, "moved.csv", ["6,2026-05-01T23:00:00,0.5,1,v1,10,A"])
-    ingest_model(con, IngestContext(case, "r2", NOW), GxValidator("r2", NOW))
+    ingest(con, case, "r2")
     aggregate(con, case)
     write_outcomes(case, "late.csv", ["1,1"])
-    ingest_model(con, IngestContext(case, "r3", NOW), GxValidator("r3", NOW))
+    ingest(con, case, "r3")
     assert stale_days(con, "loans") == [MAY_1]
     aggregate(con, case)
     figures = period_figures(daily_totals(con, MAY_1, MAY_1), MAY_1, MAY_1)
@@ -119,12 +117,12 @@ def test_a_prediction_dropped_from_its_file_and_sent_again_elsewhere_keeps_its_o
     a later file sends 6 again on another day: the outcome is counted on that day."""
     path = write_predictions(case, "p.csv", SIX)
     write_outcomes(case, "o.csv", ["6,0"])
-    ingest_model(con, IngestContext(case, "r1", NOW), GxValidator("r1", NOW))
+    ingest(con, case, "r1")
     write_predictions(case, "p.csv", SIX[:5])
     os.utime(path, (2_000_000_000, 2_000_000_000))
-    ingest_model(con, IngestContext(case, "r2", NOW), GxValidator("r2", NOW))
+    ingest(con, case, "r2")
     write_predictions(case, "later.csv", ["6,2026-05-01T23:00:00,0.5,1,v1,10,A"])
-    ingest_model(con, IngestContext(case, "r3", NOW), GxValidator("r3", NOW))
+    ingest(con, case, "r3")
     aggregate(con, case)
     figures = period_figures(daily_totals(con, MAY_1, MAY_2), MAY_1, MAY_2)
     assert (figures.predictions, figures.matured, figures.realized_value) == (6, 1, -5)
@@ -135,7 +133,7 @@ def test_outcomes_of_a_warehouse_from_before_outcome_days_get_their_day_once(
 ) -> None:
     load_six(con, case, ["1,1", "6,0"])
     con.execute("ALTER TABLE loans.outcomes DROP COLUMN day")  # as an older warehouse was
-    ingest_model(con, IngestContext(case, "r2", NOW), GxValidator("r2", NOW))
+    ingest(con, case, "r2")
     days = con.execute("SELECT prediction_id, day FROM loans.outcomes ORDER BY 1").fetchall()
     assert days == [("1", MAY_1), ("6", MAY_2)]
     aggregate(con, case)
@@ -161,7 +159,7 @@ def test_a_day_emptied_by_an_upsert_loses_its_aggregates(
     load_six(con, case, [])
     aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], stale_days(con, "loans"))
     write_predictions(case, "moved.csv", ["6,2026-05-01T23:00:00,0.5,1,v1,10,A"])
-    ingest_model(con, IngestContext(case, "r2", NOW), GxValidator("r2", NOW))
+    ingest(con, case, "r2")
     aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], stale_days(con, "loans"))
     assert daily_totals(con, MAY_1, MAY_2)["day"].to_list() == [MAY_1]
 

@@ -16,14 +16,12 @@ import bottomline.ingest.loading
 import bottomline.warehouse
 from bottomline.case.config import BusinessCase
 from bottomline.case.errors import ConfigError
-from bottomline.ingest.run import IngestContext, IngestSummary, ingest_model
 from bottomline.measures.aggregate import aggregate_days, stale_days
 from bottomline.measures.calibration import IDENTITY, Calibrator
 from bottomline.sqlfiles import load_sql
-from bottomline.validation.gx_runner import GxValidator
 from bottomline.warehouse import migrate
 from tests.helpers import case_document, make_case
-from tests.sql.conftest import NOW, write_outcomes, write_predictions
+from tests.sql.conftest import NOW, ingest, write_outcomes, write_predictions
 
 MAY_1, MAY_2 = dt.date(2026, 5, 1), dt.date(2026, 5, 2)
 # Names Bottomline gives its own columns that a case's column may have too (not reserved).
@@ -43,14 +41,6 @@ NAMES_LEFT_AS_THEY_WERE = [
 ]
 DAY_ONE = ["a,2026-05-01T09:00:00,0.9,1,v1,100,A", "b,2026-05-01T10:00:00,0.2,0,v1,200,B"]
 DAY_TWO = ["c,2026-05-02T09:00:00,0.7,1,v2,50,A"]
-
-
-def ingest(
-    con: duckdb.DuckDBPyConnection, case: BusinessCase, run: str = "r1"
-) -> dict[str, IngestSummary]:
-    validator = GxValidator(run_name=run, run_time=NOW)
-    report = ingest_model(con, IngestContext(case, run, NOW), validator)
-    return {summary.kind: summary for summary in report.summaries}
 
 
 def scalar(con: duckdb.DuckDBPyConnection, query: str) -> object:

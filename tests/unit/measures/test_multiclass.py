@@ -85,7 +85,7 @@ def test_calibrated_probabilities_match_each_decisions_class_rates() -> None:
     decision = over_confident.argmax(1)
     frame = rows(over_confident.tolist(), decision=decision.tolist(), label=label.tolist())
     calibration = fit_class_calibration(frame, case("isotonic"))
-    probabilities = calibration.probabilities(over_confident, decision)
+    probabilities, _ = calibration.apply(over_confident, decision)
     for decided in range(3):
         mine = decision == decided
         assert probabilities[mine].sum(axis=1).mean() == pytest.approx(1.0, abs=1e-9)
