@@ -65,7 +65,8 @@ def main() -> None:
             from_raw = _from_raw_rows(con, case, start, end)
             timings["quarter_from_raw_rows_s"] = round(time.perf_counter() - started, 3)
             rows = con.execute(
-                load_sql("drift/count_window_rows", schema=case.name), {"start": start, "end": end}
+                load_sql("drift/count_window_rows", schema=case.name),
+                {"start": start, "end": end, "model": case.name},
             ).fetchall()[0][0]
     same = [(d.column, d.severity) for d in from_profiles] == [
         (d.column, d.severity) for d in from_raw

@@ -417,6 +417,31 @@ class ReportSpec(_Strict):
         return recipients
 
 
+class RetentionSpec(_Strict):
+    """How long raw rows stay in the warehouse (days of their prediction, in the case's zone).
+
+    Older predictions whose outcome is known, or whose outcome has had `outcome_wait_days` to
+    arrive, move with their outcomes to the Parquet archive beside the warehouse; aggregates,
+    profiles, drift, runs, validation results and quarantine stay."""
+
+    raw_days: int = Field(ge=1)
+    outcome_wait_days: int | None = Field(None, ge=1)  # default: raw_days
+
+    @model_validator(mode="after")
+    def _wait_covers_raw_days(self) -> RetentionSpec:
+        if self.outcome_wait_days is not None and self.outcome_wait_days < self.raw_days:
+            raise ValueError(
+                f"retention.outcome_wait_days ({self.outcome_wait_days}) is shorter than "
+                f"raw_days ({self.raw_days}): a prediction is kept at least raw_days"
+            )
+        return self
+
+    @property
+    def wait_days(self) -> int:
+        """Days a prediction without an outcome stays before it is archived all the same."""
+        return self.outcome_wait_days or self.raw_days
+
+
 ColumnFormat = Literal["number", "integer", "money", "percent"]
 _CELLS = ["value.true_positive", "value.false_positive", "value.true_negative"]
 _CELLS += ["value.false_negative"]
@@ -462,6 +487,7 @@ class BusinessCase(_Strict):
     labels: dict[str, str] = Field(default_factory=dict)  # column: how the report names it
     formats: dict[str, ColumnFormat] = Field(default_factory=dict)  # column: how values read
     pii: list[Identifier] = Field(default_factory=list)  # personal columns: kept as keyed hashes
+    retention: RetentionSpec | None = None  # default: keep every raw row in the warehouse
     path: Path = Field(default=Path("."), exclude=True)
     _pii_key: bytes | None = PrivateAttr(None)  # from outside the case (bottomline.case.pii)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from bottomline.archive.reads import archived_rows
 from bottomline.case.config import BusinessCase
 from bottomline.ingest.normalize import class_index, multiclass_output, without_personal_values
 from bottomline.ingest.sources import SourceError, list_files, read_file
@@ -24,10 +25,11 @@ def load_reference(case: BusinessCase, con: duckdb.DuckDBPyConnection) -> pl.Dat
     """Labelled reference rows with valid scores and labels."""
     spec = case.reference
     if spec.window is not None:
-        frame: pl.DataFrame = con.sql(
-            load_sql("measures/aggregate/reference_window", schema=case.name),
-            params={"start": spec.window.start, "end": spec.window.end},
-        ).pl()
+        with archived_rows(con, case.name, spec.window.start, spec.window.end):
+            frame: pl.DataFrame = con.sql(
+                load_sql("measures/aggregate/reference_window", schema=case.name),
+                params={"start": spec.window.start, "end": spec.window.end},
+            ).pl()
         where = f"the window {spec.window.start} to {spec.window.end} of {case.name}"
     else:
         assert spec.source is not None  # the config requires a source or a window

@@ -206,6 +206,7 @@ def _check_volume(con: duckdb.DuckDBPyConnection, context: IngestContext) -> lis
         params={
             "first_day": context.period_start - dt.timedelta(days=VOLUME_HISTORY_DAYS),
             "last_day": context.as_of,
+            "model": context.case.name,
         },
     ).pl()
     volume = daily_volume(counts, context.period_start, context.as_of)

@@ -13,12 +13,14 @@ billions of rows would want a bounded index.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
 import duckdb
 import polars as pl
 
+from bottomline.archive.reads import archived_files
 from bottomline.ingest.normalize import Standardized
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import first_row
@@ -57,8 +59,13 @@ def lookup_stored_ids(
             stored_elsewhere = not known.is_empty()
         else:
             found = con.sql(load_sql("ingest/ids_with_prediction", schema=model)).pl()
-            found = found.with_columns(
-                pl.col("prediction_id").cast(pl.String), pl.col("day").cast(pl.Date)
+            found = _with_archived_predictions(
+                con,
+                model,
+                ids,
+                found.with_columns(
+                    pl.col("prediction_id").cast(pl.String), pl.col("day").cast(pl.Date)
+                ),
             )
             known = found["prediction_id"]
             days = found.select("day").unique()
@@ -75,6 +82,31 @@ def lookup_stored_ids(
         every_id_known=every_id_known,
         prediction_of=found if kind == "outcomes" else None,
     )
+
+
+def _with_archived_predictions(
+    con: duckdb.DuckDBPyConnection, model: str, ids: pl.DataFrame, found: pl.DataFrame
+) -> pl.DataFrame:
+    """`found` (prediction_id, day of the stored prediction) with the ids whose prediction is
+    in the archive: outcomes that arrived after their prediction was archived. The archive is
+    read (its id hashes) only when some outcome's prediction is not in the warehouse."""
+    if _distinct_count(found["prediction_id"]) == ids.height:
+        return found
+    files = archived_files(con, model, "predictions", dt.date.min, dt.date.max)
+    if not files:
+        return found
+    missing = ids.filter(~pl.col("prediction_id").is_in(found["prediction_id"].implode()))
+    con.register("batch_missing_ids", missing)
+    try:
+        archived = con.sql(
+            load_sql("archive/ids_with_archived_prediction"), params={"files": files}
+        ).pl()
+    finally:
+        con.unregister("batch_missing_ids")
+    archived = archived.with_columns(
+        pl.col("prediction_id").cast(pl.String), pl.col("day").cast(pl.Date)
+    )
+    return pl.concat([found, archived.select(found.columns)])
 
 
 def _outcomes_stored_elsewhere(

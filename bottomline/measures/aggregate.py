@@ -22,6 +22,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from bottomline.archive.reads import archived_rows
 from bottomline.case.config import BusinessCase
 from bottomline.drift.bins import ColumnBins
 from bottomline.drift.profiles import PROFILE_SCHEMA, profile
@@ -155,7 +156,12 @@ def plan_aggregation(
     spread_changed = not spread_is_current(con, case.name, wanted_fingerprint(case, reference))
     if rebuilt or spread_changed:
         stored = [
-            row[0] for row in run(con, load_sql("measures/aggregate/all_days", schema=case.name))
+            row[0]
+            for row in run(
+                con,
+                load_sql("measures/aggregate/all_days", schema=case.name),
+                {"model": case.name},
+            )
         ]
         if stored:
             changed = "reference bins" if rebuilt else "calibration spread"
@@ -193,7 +199,7 @@ def plan_days(
     if not ordered:
         return AggregationPlan(days=[], units=[], calibrator=calibrator, bins=bins)
     query = load_sql("measures/aggregate/day_counts", schema=case.name)
-    counts = {row[0]: int(row[1]) for row in run(con, query, {"days": ordered})}
+    counts = {row[0]: int(row[1]) for row in run(con, query, {"days": ordered, "model": case.name})}
     units = cut_units(ordered, counts, rows_per_unit)
     return AggregationPlan(ordered, units, calibrator, bins, batch_rows=rows_per_unit)
 
@@ -246,7 +252,7 @@ def read_unit(
 ) -> Generator[pl.DataFrame, None, None]:
     """The unit's prediction rows, each with its outcome when known, in batches of at most
     `batch_rows` rows (streamed: the whole unit is never in memory at once)."""
-    with _outcomes_as_build_side(con):
+    with _outcomes_as_build_side(con), archived_rows(con, case.name, unit.days[0], unit.days[-1]):
         reader = con.sql(
             load_sql("measures/aggregate/rows_for_days", schema=case.name),
             params={"days": list(unit.days), "first_day": unit.days[0], "last_day": unit.days[-1]},

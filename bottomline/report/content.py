@@ -250,7 +250,7 @@ def load_plan(con: duckdb.DuckDBPyConnection, case: BusinessCase) -> Plan | None
         row = first_row(
             con,
             load_sql("report/reference_window_volume", schema=case.name),
-            {"start": window.start, "end": window.end},
+            {"start": window.start, "end": window.end, "model": case.name},
         )
         volume = float(row[0]) if row and row[0] else None
     return make_plan(case, value, volume)

@@ -80,7 +80,9 @@ def gather_data_status(
         for row in run(con, load_sql("report/set_aside_by_run", schema=model), attempts)
     ]
     in_period = first_row(
-        con, load_sql("report/set_aside_in_period", schema=model), {"start": start, "end": end}
+        con,
+        load_sql("report/set_aside_in_period", schema=model),
+        {"start": start, "end": end, "model": model},
     )
     assert in_period is not None
     return DataStatus(

@@ -2,14 +2,26 @@
 -- measures and profiles read (ids, timestamps and lineage stay behind: reading them back
 -- as text doubles the time and memory of a large day). Outcomes are read by the day of their
 -- prediction, so a night's join touches the outcomes of its days, not every one ever stored.
+-- Days moved to the archive are read from it (`archived_*`, see bottomline.archive.reads;
+-- empty for days not archived); an outcome in both places is taken from the warehouse.
 SELECT p.* EXCLUDE (prediction_id, predicted_at, source_file, source_row, run_id, ingested_at,
         id_hash),
     o.label, o.actual
-FROM {{ schema }}.predictions AS p
+FROM (
+    SELECT * FROM {{ schema }}.predictions
+    WHERE day BETWEEN $first_day AND $last_day AND list_contains($days, day)
+    UNION ALL BY NAME
+    SELECT * FROM archived_predictions WHERE list_contains($days, day)
+) AS p
 LEFT JOIN (
     SELECT prediction_id, label, actual
     FROM {{ schema }}.outcomes
     WHERE day BETWEEN $first_day AND $last_day AND list_contains($days, day)
+    UNION ALL
+    SELECT prediction_id, label, actual
+    FROM archived_outcomes AS a
+    WHERE list_contains($days, day) AND a.prediction_id NOT IN (
+        SELECT prediction_id FROM {{ schema }}.outcomes
+        WHERE day BETWEEN $first_day AND $last_day
+    )
 ) AS o ON o.prediction_id = p.prediction_id
-WHERE p.day BETWEEN $first_day AND $last_day
-    AND list_contains($days, p.day)
