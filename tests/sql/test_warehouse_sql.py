@@ -67,7 +67,12 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "delivered_to",
     ]
     assert migrate(con, NOW) == []
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (9,)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (10,)
+    assert columns(con, "main", "archive_parts") == [
+        "model", "kind", "month", "file", "rows", "checksum", "first_day", "last_day",
+        "run_id", "archived_at",
+    ]  # fmt: skip
+    assert columns(con, "main", "archive_day_rows") == ["model", "kind", "day", "file", "rows"]
     assert columns(con, "main", "confusion_daily") == [
         "model", "day", "model_version", "true_class", "decided_class", "predictions",
         "realized_value", "value_if_right",
@@ -177,6 +182,7 @@ def test_migration_3_recomputes_aggregates_written_before_it() -> None:
         "0007_email_attempts",
         "0008_regression_measures",
         "0009_confusion_daily",
+        "0010_archive",
     ]
     assert con.execute("SELECT model, day FROM stale_days").fetchall() == [
         ("loans", __import__("datetime").date(2026, 5, 1))
