@@ -30,3 +30,9 @@ def days_between(start: dt.date, end: dt.date) -> list[dt.date]:
 def yesterday(now_utc: dt.datetime, zone: ZoneInfo) -> dt.date:
     """The day before `now_utc`'s date in `zone`: the default as-of of a nightly run."""
     return (now_utc.astimezone(zone) - dt.timedelta(days=1)).date()
+
+
+def today(now_utc: dt.datetime, zone: ZoneInfo) -> dt.date:
+    """`now_utc`'s date in `zone` (a naive time is read as UTC)."""
+    aware = now_utc if now_utc.tzinfo else now_utc.replace(tzinfo=dt.UTC)
+    return aware.astimezone(zone).date()

@@ -214,12 +214,14 @@ def _type_name(sql_type: str) -> str:
 
 
 def drop_model(con: duckdb.DuckDBPyConnection, model: str) -> None:
-    """Remove everything stored for a model (its schema, ledger, aggregates); keep `runs`.
-    The warehouse must be migrated."""
+    """Remove everything stored for a model (its schema, ledger, aggregates, the list of its
+    archive files); keep `runs`. The warehouse must be migrated. The archive files themselves
+    are the caller's to delete (see bottomline.archive.folder.remove_unlisted)."""
     with transaction(con):
         for table in (
             *("ingested_files", "source_watermarks", "metrics_daily", "stale_days"),
             *("profiles_daily", "calibration_stakes_daily", "confusion_daily"),
+            *("archive_parts", "archive_day_rows"),
         ):
             run(con, load_sql("model/forget_model", table=table), {"model": model})
         run(con, load_sql("model/drop_schema", schema=model))

@@ -1,4 +1,5 @@
-"""`bottomline demo | run | report | backfill` (DESIGN.md, "Command line").
+"""`bottomline demo | run | report | backfill | send | quarantine | archive` (DESIGN.md,
+"Command line").
 
 Exit status: 0 on success, 1 when a model failed (the others still ran), 2 on bad usage or
 a bad business case.
@@ -213,6 +214,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="after fixing the case or the files: the next run reads those files again",
     )
     quarantine.set_defaults(handler=_quarantine)
+
+    archive = commands.add_parser(
+        "archive",
+        parents=[common],
+        help="where a model's raw rows are: the warehouse or the Parquet archive",
+    )
+    archive.add_argument("--model", required=True, metavar="NAME")
+    archive.add_argument(
+        "--move",
+        action="store_true",
+        help="move the rows past the case's retention now (nightly runs do it themselves)",
+    )
+    archive.set_defaults(handler=_archive)
     return parser
 
 
@@ -343,6 +357,12 @@ def _quarantine(arguments: argparse.Namespace) -> int:
 
     load_cases(Path(arguments.models), [arguments.model])
     return show_quarantine(arguments, _paths(arguments))
+
+
+def _archive(arguments: argparse.Namespace) -> int:
+    from cli.archive import show_archive
+
+    return show_archive(arguments, _paths(arguments))
 
 
 def _demo(arguments: argparse.Namespace) -> int:

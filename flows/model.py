@@ -12,6 +12,7 @@ from prefect.runtime import flow_run
 
 from bottomline.runs import ALREADY_REPORTED, RunEnd
 from tasks.aggregate import UNITS_AT_ONCE, plan_rebuild, plan_refresh, run_plan
+from tasks.archive import archive_old_rows
 from tasks.artifacts import publish_artifacts
 from tasks.deliver import deliver_report, delivery_outcome
 from tasks.ingest import ingest_sources
@@ -102,6 +103,7 @@ def model_report(
     start_run(paths, run_id, flow_label, model, period)
     ingested = ingest_sources(paths, case, run_id, period, nightly=flow_label == "nightly")
     aggregated = run_plan(paths, case, plan_refresh(paths, case), units_at_once)
+    archive_old_rows(paths, case, run_id)
     earlier = earlier_report(
         paths, case, period, run_id, flow_label, (ingested, aggregated), resend
     )
@@ -150,4 +152,5 @@ def model_backfill(
     start_run(paths, run_id, flow_label, model, period)
     ingested = ingest_sources(paths, case, run_id, period)
     run_plan(paths, case, plan_rebuild(paths, case, *period), units_at_once)
+    archive_old_rows(paths, case, run_id)
     return finish_run(paths, run_id, ingested)

@@ -46,7 +46,7 @@ def archived_rows(
         files = archived_files(con, model, kind, first_day, last_day)
         rows = (
             con.sql(
-                load_sql("archive/archived_rows"),
+                load_sql("archive/archived_rows", schema=model, table=kind),
                 params={"files": files, "first_day": first_day, "last_day": last_day},
             )
             if files

@@ -106,7 +106,8 @@ def _with_archived_predictions(
     archived = archived.with_columns(
         pl.col("prediction_id").cast(pl.String), pl.col("day").cast(pl.Date)
     )
-    return pl.concat([found, archived.select(found.columns)])
+    both: pl.DataFrame = pl.concat([found, archived.select(found.columns)])
+    return both
 
 
 def _outcomes_stored_elsewhere(

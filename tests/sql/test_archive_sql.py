@@ -19,8 +19,8 @@ from bottomline.measures.aggregate import aggregate_days, plan_days, stale_days
 from bottomline.measures.calibration import IDENTITY, Calibrator
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import migrate
-from tests.sql.conftest import NOW, ingest, write_outcomes
-from tests.sql.test_aggregate_sql import MAY_1, MAY_2, daily_totals, load_six
+from tests.sql.conftest import NOW, ingest, write_outcomes, write_predictions
+from tests.sql.test_aggregate_sql import MAY_1, MAY_2, SIX, daily_totals, load_six
 
 JUNE_1 = dt.date(2026, 6, 1)  # 31 days after May 1: with raw_days 30, May 1 is due
 
@@ -61,8 +61,10 @@ def test_old_rows_move_to_the_archive_and_their_figures_stay(
     aggregate(con, case)
     before = daily_totals(con, MAY_1, MAY_2)
     moved = archive_due_rows(con, case, JUNE_1, "r2", NOW)
-    assert moved is not None and (moved.predictions, moved.outcomes) == (5, 3)
-    assert stored_ids(con, "predictions") == ["6"] and stored_ids(con, "outcomes") == ["6"]
+    assert moved is not None
+    assert (moved.predictions, moved.outcomes) == (5, 3)
+    assert stored_ids(con, "predictions") == ["6"]
+    assert stored_ids(con, "outcomes") == ["6"]
     parts = con.execute(
         "SELECT kind, month, file, rows, first_day, last_day FROM archive_parts ORDER BY kind"
     ).fetchall()
@@ -87,7 +89,9 @@ def test_old_rows_move_to_the_archive_and_their_figures_stay(
         {"days": [MAY_1, MAY_2], "model": "loans"},
     ).fetchall()
     assert sorted(day_rows) == [(MAY_1, 5), (MAY_2, 1)]
-    assert archive_due_rows(con, case, JUNE_1, "r3", NOW).months == []  # nothing more is due
+    again = archive_due_rows(con, case, JUNE_1, "r3", NOW)
+    assert again is not None
+    assert again.months == []
 
 
 def test_predictions_without_an_outcome_wait_for_it(
@@ -97,20 +101,21 @@ def test_predictions_without_an_outcome_wait_for_it(
     load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
     aggregate(con, case)
     moved = archive_due_rows(con, case, JUNE_1, "r2", NOW)
-    assert moved is not None and (moved.predictions, moved.outcomes) == (3, 3)
+    assert moved is not None
+    assert (moved.predictions, moved.outcomes) == (3, 3)
     assert stored_ids(con, "predictions") == ["4", "5", "6"]
     later = archive_due_rows(con, case, MAY_1 + dt.timedelta(days=61), "r3", NOW)
-    assert later is not None and (later.predictions, later.outcomes) == (3, 1)  # and May 2
+    assert later is not None
+    assert (later.predictions, later.outcomes) == (3, 1)
     assert stored_ids(con, "predictions") == []
 
 
-def test_a_day_not_yet_aggregated_stays(
-    con: duckdb.DuckDBPyConnection, case: BusinessCase
-) -> None:
+def test_a_day_not_yet_aggregated_stays(con: duckdb.DuckDBPyConnection, case: BusinessCase) -> None:
     case = kept(case)
     load_six(con, case, ["1,1"])  # not aggregated: May 1 and 2 are stale
     moved = archive_due_rows(con, case, JUNE_1, "r2", NOW)
-    assert moved is not None and moved.months == []
+    assert moved is not None
+    assert moved.months == []
     assert len(stored_ids(con, "predictions")) == 6
 
 
@@ -130,7 +135,8 @@ def test_a_late_outcome_is_matched_in_the_archive_and_counted(
     aggregate(con, case)
     assert daily_totals(con, MAY_1, MAY_1)["matured"].sum() == matured + 2
     again = archive_due_rows(con, case, JUNE_1, "r4", NOW)
-    assert again is not None and (again.predictions, again.outcomes) == (0, 2)
+    assert again is not None
+    assert (again.predictions, again.outcomes) == (0, 2)
     assert stored_ids(con, "outcomes") == ["6"]
     aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], [MAY_1])  # all from the archive
     assert daily_totals(con, MAY_1, MAY_1)["matured"].sum() == matured + 2
@@ -155,7 +161,9 @@ def test_a_move_killed_before_it_commits_loses_nothing(
     assert len(stored_ids(con, "predictions")) == 6
     assert con.execute("SELECT count(*) FROM archive_parts").fetchall() == [(0,)]
     moved = archive_due_rows(con, case, JUNE_1, "r3", NOW)
-    assert moved is not None and moved.leftovers_removed == 2 and moved.predictions == 5
+    assert moved is not None
+    assert moved.leftovers_removed == 2
+    assert moved.predictions == 5
     assert not any(path.exists() for path in leftovers)
     assert len(list(archive_folder(con).rglob("*.parquet"))) == 2
 
@@ -180,3 +188,26 @@ def test_a_case_without_retention_keeps_everything(
     aggregate(con, case)
     assert archive_due_rows(con, case, JUNE_1, "r2", NOW) is None
     assert len(stored_ids(con, "predictions")) == 6
+
+
+def test_a_file_sent_again_after_its_rows_were_archived_replaces_them(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase
+) -> None:
+    """Its new copy is read, its day recomputed from both places: each prediction once."""
+    case = kept(case)
+    load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
+    aggregate(con, case)
+    archive_due_rows(con, case, JUNE_1, "r2", NOW)
+    write_predictions(case, "p.csv", [SIX[0].replace(",0.9,", ",0.95,"), *SIX[1:]])
+    ingest(con, case, "r3")
+    assert MAY_1 in stale_days(con, "loans")
+    aggregate(con, case)
+    assert daily_totals(con, MAY_1, MAY_1)["predictions"].sum() == 5
+    archive_due_rows(con, case, JUNE_1, "r4", NOW)  # archived twice: the newest file counts
+    aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], [MAY_1])
+    assert daily_totals(con, MAY_1, MAY_1)["predictions"].sum() == 5
+    reference = load_reference(
+        case.model_copy(update={"reference": ReferenceSpec(window=Window(start=MAY_1, end=MAY_1))}),
+        con,
+    )
+    assert reference.filter(pl.col("prediction_id") == "1")["score"].to_list() == [0.95]

@@ -10,9 +10,5 @@ JOIN (
     SELECT prediction_id, label, actual
     FROM {{ schema }}.outcomes WHERE day BETWEEN $start AND $end
     UNION ALL
-    SELECT prediction_id, label, actual
-    FROM archived_outcomes AS a
-    WHERE a.prediction_id NOT IN (
-        SELECT prediction_id FROM {{ schema }}.outcomes WHERE day BETWEEN $start AND $end
-    )
+    SELECT prediction_id, label, actual FROM archived_outcomes
 ) AS o ON o.prediction_id = p.prediction_id

@@ -3,7 +3,7 @@
 -- as text doubles the time and memory of a large day). Outcomes are read by the day of their
 -- prediction, so a night's join touches the outcomes of its days, not every one ever stored.
 -- Days moved to the archive are read from it (`archived_*`, see bottomline.archive.reads;
--- empty for days not archived); an outcome in both places is taken from the warehouse.
+-- empty for days not archived).
 SELECT p.* EXCLUDE (prediction_id, predicted_at, source_file, source_row, run_id, ingested_at,
         id_hash),
     o.label, o.actual
@@ -18,10 +18,5 @@ LEFT JOIN (
     FROM {{ schema }}.outcomes
     WHERE day BETWEEN $first_day AND $last_day AND list_contains($days, day)
     UNION ALL
-    SELECT prediction_id, label, actual
-    FROM archived_outcomes AS a
-    WHERE list_contains($days, day) AND a.prediction_id NOT IN (
-        SELECT prediction_id FROM {{ schema }}.outcomes
-        WHERE day BETWEEN $first_day AND $last_day
-    )
+    SELECT prediction_id, label, actual FROM archived_outcomes WHERE list_contains($days, day)
 ) AS o ON o.prediction_id = p.prediction_id
