@@ -1,7 +1,8 @@
 """Time each stage of a nightly run on N predictions with F features, and peak memory.
 
     uv run python -m benchmarks.nightly [--rows 10000000] [--features 20]
-        [--history-days 90] [--history-per-day 20000] [--task binary|multiclass] [--json out.json]
+        [--history-days 90] [--history-per-day 20000] [--task binary|multiclass]
+        [--raw-days N] [--json out.json]
 
 Synthetic data for one model is written as Parquet: `--history-days` days of history (loaded
 and aggregated first, not timed), then one night of `--rows` predictions, 60% of them with
@@ -16,6 +17,9 @@ process's resident set, sampled every 20 ms. Prints a table and writes JSON.
 `--task multiclass` makes the same night a three-class model's (one score column per class, the
 decision and the label a class name, a value matrix over the same amount feature), to compare
 its whole night with a binary model's on the same features and volume.
+
+`--raw-days N` gives the case a retention: the history past N days is archived before the night
+(not timed), and the night's own move (the day that crosses the line) is timed as `archive`.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from bottomline.archive.move import archive_due_rows
 from bottomline.case.config import BusinessCase, load_case
 from bottomline.drift.window import measure_window
 from bottomline.ingest.run import IngestContext, ingest_model
@@ -62,6 +67,13 @@ def main() -> None:
     parser.add_argument("--history-days", type=int, default=90)
     parser.add_argument("--history-per-day", type=int, default=20_000)
     parser.add_argument("--task", choices=["binary", "multiclass"], default="binary")
+    parser.add_argument(
+        "--raw-days",
+        type=int,
+        default=None,
+        help="the case's retention.raw_days: the history is archived to it before the night, "
+        "and the night's own move (one more day) is timed as the stage `archive`",
+    )
     parser.add_argument("--json", type=Path, default=None)
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -74,7 +86,7 @@ def main() -> None:
 def run(root: Path, arguments: argparse.Namespace) -> dict[str, Any]:
     features = [f"f{n:02d}" for n in range(arguments.features)]
     multiclass = arguments.task == "multiclass"
-    case = write_case(root, features, multiclass)
+    case = write_case(root, features, multiclass, arguments.raw_days)
     rng = np.random.default_rng(11)
     write_reference(root, features, rng, multiclass)
     history = [NIGHT - dt.timedelta(days=n) for n in range(arguments.history_days, 0, -1)]
@@ -85,6 +97,7 @@ def run(root: Path, arguments: argparse.Namespace) -> dict[str, Any]:
         migrate(con, NOW)
         ingest_model(con, IngestContext(case, "history", NOW), GxValidator("history", NOW))
         bring_up_to_date(con, case, stale_days(con, case.name), NOW)
+        archive_due_rows(con, case, NIGHT, "history", NOW)  # None without --raw-days
     write_day(root, features, NIGHT, arguments.rows, rng, multiclass)
     meter = Meter()
     with meter.running():
@@ -95,6 +108,7 @@ def run(root: Path, arguments: argparse.Namespace) -> dict[str, Any]:
         "features": arguments.features,
         "task": arguments.task,
         "history_days": arguments.history_days,
+        "raw_days": arguments.raw_days,
         "stages": timings,
         "peak_rss_gb": round(meter.peak / 1e9, 2),
     }
@@ -113,6 +127,9 @@ def night(case: BusinessCase, warehouse: Path, root: Path, meter: Meter) -> dict
     stages["validate"] = {"seconds": round(validator.seconds, 2), "peak_rss_gb": None}
     with meter.stage("aggregate") as stages["aggregate"], connect(warehouse) as con:
         bring_up_to_date(con, case, stale_days(con, case.name), NOW)
+    if case.retention is not None:  # the run after the night, the day after it
+        with meter.stage("archive") as stages["archive"], connect(warehouse) as con:
+            archive_due_rows(con, case, NIGHT + dt.timedelta(days=1), "night", NOW)
     with meter.stage("drift") as stages["drift"], connect(warehouse) as con:
         measure_window(con, case, start, NIGHT)
     with meter.stage("report data") as stages["report data"], connect(warehouse) as con:
@@ -217,7 +234,9 @@ def rss() -> int:
         return int(handle.read().split()[1]) * 4096
 
 
-def write_case(root: Path, features: list[str], multiclass: bool) -> BusinessCase:
+def write_case(
+    root: Path, features: list[str], multiclass: bool, raw_days: int | None = None
+) -> BusinessCase:
     categorical = features[:CATEGORICAL]
     amount = features[CATEGORICAL]
     (root / "models").mkdir()
@@ -248,6 +267,7 @@ value:
 segments: [{categorical[0]}]
 report:
   period_days: 30
+{f"retention: {{raw_days: {raw_days}}}" if raw_days else ""}
 """
     )
     return load_case(path)
@@ -361,6 +381,7 @@ def print_table(result: dict[str, Any]) -> None:
     print(
         f"\n{result['rows']:,} predictions x {result['features']} features "
         f"({result['task']}), {result['history_days']} days of history"
+        + (f", raw rows kept {result['raw_days']} days" if result.get("raw_days") else "")
     )
     print(f"{'stage':<18}{'seconds':>10}{'CPU s':>10}{'peak RSS GB':>14}")
     for name, stage in result["stages"].items():

@@ -99,10 +99,9 @@ def _move_month(
     now: dt.datetime,
 ) -> MonthMoved:
     model = case.name
-    bounds = {"month": month, "next_month": _next_month(month)}
-    due = {**bounds, "cutoff": cutoffs[0], "wait_cutoff": cutoffs[1], "model": model}
-    run(con, load_sql("archive/due_predictions", schema=model), due)
-    del due["wait_cutoff"]  # outcomes follow their predictions
+    bounds = {"month": month, "next_month": _next_month(month), "cutoff": cutoffs[0]}
+    due = {**bounds, "model": model}
+    run(con, load_sql("archive/due_predictions", schema=model), {**due, "wait_cutoff": cutoffs[1]})
     run(con, load_sql("archive/due_outcomes", schema=model), due)
     written: dict[str, tuple[str, int, int]] = {}
     for kind in KINDS:

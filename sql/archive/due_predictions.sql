@@ -9,6 +9,6 @@ WHERE p.day >= $month AND p.day < $next_month AND p.day < $cutoff
         p.day < $wait_cutoff
         OR p.prediction_id IN (
             SELECT prediction_id FROM {{ schema }}.outcomes
-            WHERE day >= $month AND day < $next_month
+            WHERE day >= $month AND day < $next_month AND day < $cutoff
         )
     )
