@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import pytest
 
@@ -134,3 +136,41 @@ def test_a_wrong_file_or_a_broken_case_fails_only_what_it_touches(
         ("broken_loans", "failed"),
         ("car_loans", "succeeded"),
     ]
+
+
+def test_rows_past_retention_move_to_the_archive_and_a_backfill_reads_them_back(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The nightly run archives what is past the case's retention after aggregating; a
+    backfill over the whole history then recomputes the archived days from the archive, to
+    the same figures; `bottomline archive` shows what is where."""
+    kept = (dt.datetime.now(dt.UTC).date() - SETTINGS.end).days + 10  # the last ~10 days stay
+    case = project.models / "car_loans.yaml"
+    case.write_text(case.read_text() + f"retention: {{raw_days: {kept}}}\n")
+    assert main(["run", *AS_OF, "--no-send", *project.cli_paths()]) == 0
+    totals = "SELECT day, predictions, matured, realized_value FROM metrics_daily "
+    totals += "WHERE segment = '_all' ORDER BY ALL"
+    before = project.query(totals)
+    (loaded,) = project.query(
+        "SELECT sum(rows_loaded) FROM ingested_files WHERE kind = 'predictions'"
+    )[0]
+    (stored,) = project.query("SELECT count(*) FROM car_loans.predictions")[0]
+    (archived,) = project.query("SELECT sum(rows) FROM archive_parts WHERE kind = 'predictions'")[0]
+    assert 0 < stored < loaded
+    assert stored + archived == loaded
+    folder = project.warehouse.with_name(f"{project.warehouse.stem}-archive")
+    files = sorted(folder.rglob("*.parquet"))
+    assert files
+    assert all(oct(path.stat().st_mode)[-3:] == "600" for path in files)
+    start = (SETTINGS.end - dt.timedelta(days=SETTINGS.days - 1)).isoformat()
+    backfill = ["backfill", "--start", start, "--end", SETTINGS.end.isoformat()]
+    assert main([*backfill, *project.cli_paths()]) == 0
+    after = project.query(totals)
+    assert [row[:3] for row in after] == [row[:3] for row in before]
+    assert [row[3] for row in after] == pytest.approx([row[3] for row in before])
+    capsys.readouterr()
+    assert main(["archive", "--model", "car_loans", *project.cli_paths()]) == 0
+    shown = capsys.readouterr().out
+    assert "move to the archive" in shown
+    assert str(folder) in shown
+    assert f"{archived:>12,}" in shown.splitlines()[-1]  # the total line
