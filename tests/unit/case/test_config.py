@@ -116,6 +116,13 @@ def test_a_misspelt_key_is_refused(tmp_path: Path) -> None:
         ({"fairness_rules": {"min_group_size": 0}}, "fairness_rules.min_group_size", "greater"),
         ({"segments": ["score"]}, None, "name Bottomline uses"),
         ({"segments": ["id_hash"]}, None, "name Bottomline uses"),
+        ({"retention": {"raw_days": 0}}, "retention.raw_days", "greater than or equal to 1"),
+        ({"retention": {"days": 90}}, "retention.raw_days", "missing"),
+        (
+            {"retention": {"raw_days": 90, "outcome_wait_days": 30}},
+            "retention",
+            "shorter than raw_days",
+        ),
     ],
 )
 def test_bad_values_are_config_errors(
@@ -126,6 +133,18 @@ def test_bad_values_are_config_errors(
     assert caught.value.key == key
     assert words in str(caught.value)
     assert str(caught.value).startswith(str(tmp_path / f"{overrides.get('name', 'loans')}.yaml"))
+
+
+def test_retention_waits_for_outcomes_as_long_as_it_keeps_rows_unless_told(
+    tmp_path: Path,
+) -> None:
+    assert make_case(tmp_path).retention is None  # every raw row stays
+    kept = make_case(tmp_path, retention={"raw_days": 90}).retention
+    assert kept is not None
+    assert (kept.raw_days, kept.wait_days) == (90, 90)
+    waited = make_case(tmp_path, retention={"raw_days": 90, "outcome_wait_days": 400}).retention
+    assert waited is not None
+    assert waited.wait_days == 400
 
 
 def test_a_postgres_source_watermarks_by_the_timestamp_unless_told(tmp_path: Path) -> None:
