@@ -2,7 +2,7 @@
 
 The archive sits beside the warehouse file (`var/bottomline.duckdb` archives to
 `var/bottomline-archive/`), hive-partitioned so any Parquet reader can query it:
-`<kind>/model=<name>/month=<YYYY-MM>/part-<when>-<id>.parquet`. The warehouse's
+`<kind>/model=<name>/month=<YYYY-MM>/part-<sequence>-<when>-<id>.parquet`. The warehouse's
 `archive_parts` table lists the files that belong to it; anything else in the folder was left
 by a move that did not commit.
 """
@@ -32,10 +32,13 @@ def archive_folder(con: duckdb.DuckDBPyConnection) -> Path:
     return warehouse.with_name(f"{warehouse.stem}-archive")
 
 
-def part_name(kind: str, model: str, month: dt.date, now: dt.datetime) -> str:
-    """A new file's path relative to the archive folder."""
+def part_name(kind: str, model: str, month: dt.date, now: dt.datetime, sequence: int) -> str:
+    """A new file's path relative to the archive folder. Its name begins with its sequence
+    number among the model's files of that kind, so names sort in the order they were written
+    (the newest copy of a row archived twice wins; see archive/archived_rows.sql)."""
     stamp = now.strftime("%Y%m%dT%H%M%S")
-    return f"{kind}/model={model}/month={month:%Y-%m}/part-{stamp}-{uuid.uuid4().hex[:8]}.parquet"
+    name = f"part-{sequence:08d}-{stamp}-{uuid.uuid4().hex[:8]}.parquet"
+    return f"{kind}/model={model}/month={month:%Y-%m}/{name}"
 
 
 def listed_files(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -145,7 +145,8 @@ def _write_part(
     """Write the due rows of `kind` to a new file and check it; returns (file, rows,
     checksum). Raises ArchiveError when the file does not hold exactly those rows."""
     names = {"schema": model, "table": kind, "due": f"archive_due_{kind}"}
-    file = part_name(kind, model, month, now)
+    count = first_row(con, load_sql("archive/part_count"), {"model": model, "kind": kind})
+    file = part_name(kind, model, month, now, int(count[0]) + 1 if count else 1)
     path = folder / file
     path.parent.mkdir(parents=True, exist_ok=True)
     con.sql(load_sql("archive/due_rows", **names), params=bounds).write_parquet(

@@ -2,7 +2,7 @@
 -- in [first_day, last_day] (hive partition columns left out: the rows carry their own day).
 -- A prediction id with a row in the warehouse is read from there (a file sent again after its
 -- rows were archived replaces them, as it would in the warehouse); one archived twice is read
--- from its newest file (file names begin with when they were written).
+-- from its newest file (file names begin with their sequence number).
 SELECT * EXCLUDE (filename)
 FROM read_parquet($files, union_by_name = true, hive_partitioning = false, filename = true)
 WHERE day BETWEEN $first_day AND $last_day

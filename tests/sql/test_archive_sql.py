@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from bottomline.archive import move
-from bottomline.archive.folder import archive_folder
+from bottomline.archive.folder import ArchiveError, archive_folder
 from bottomline.archive.move import archive_due_rows
 from bottomline.case.config import BusinessCase, ReferenceSpec, RetentionSpec, Window
 from bottomline.ingest.reference import load_reference
@@ -211,3 +211,24 @@ def test_a_file_sent_again_after_its_rows_were_archived_replaces_them(
         con,
     )
     assert reference.filter(pl.col("prediction_id") == "1")["score"].to_list() == [0.95]
+
+
+def test_a_file_that_does_not_match_its_rows_is_removed_and_nothing_is_deleted(
+    con: duckdb.DuckDBPyConnection, case: BusinessCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = kept(case)
+    load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
+    aggregate(con, case)
+    real_sql = move.load_sql
+
+    def one_row_short(name: str, **identifiers: str) -> str:
+        if name == "archive/checksum_file":  # as if the file had lost a row on its way
+            return real_sql(name).replace("count(*)::BIGINT", "(count(*) - 1)::BIGINT")
+        return real_sql(name, **identifiers)
+
+    monkeypatch.setattr(move, "load_sql", one_row_short)
+    with pytest.raises(ArchiveError, match="does not match the predictions it copies"):
+        archive_due_rows(con, case, JUNE_1, "r2", NOW)
+    assert list(archive_folder(con).rglob("*.parquet")) == []
+    assert len(stored_ids(con, "predictions")) == 6
+    assert con.execute("SELECT count(*) FROM archive_parts").fetchall() == [(0,)]
