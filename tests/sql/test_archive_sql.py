@@ -219,14 +219,13 @@ def test_a_file_that_does_not_match_its_rows_is_removed_and_nothing_is_deleted(
     case = kept(case)
     load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
     aggregate(con, case)
-    real_sql = move.load_sql
 
     def one_row_short(name: str, **identifiers: str) -> str:
         if name == "archive/checksum_file":  # as if the file had lost a row on its way
-            return real_sql(name).replace("count(*)::BIGINT", "(count(*) - 1)::BIGINT")
-        return real_sql(name, **identifiers)
+            return load_sql(name).replace("count(*)::BIGINT", "(count(*) - 1)::BIGINT")
+        return load_sql(name, **identifiers)
 
-    monkeypatch.setattr(move, "load_sql", one_row_short)
+    monkeypatch.setattr("bottomline.archive.move.load_sql", one_row_short)
     with pytest.raises(ArchiveError, match="does not match the predictions it copies"):
         archive_due_rows(con, case, JUNE_1, "r2", NOW)
     assert list(archive_folder(con).rglob("*.parquet")) == []

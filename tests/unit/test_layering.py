@@ -85,14 +85,15 @@ def test_every_flag_the_row_checks_add_is_a_name_no_case_may_use() -> None:
 BOTTOM = {"warehouse", "sqlfiles", "resources", "periods", "runs"}
 MAY_IMPORT = {
     "case": set(),
-    "ingest": {"case", "validation"},
+    "ingest": {"case", "validation", "archive"},
     "validation": {"case", "ingest"},
-    "measures": {"case", "ingest", "drift"},
+    "measures": {"case", "ingest", "drift", "archive"},
     "drift": {"case", "measures", "validation"},
     "impact": {"case", "measures"},
     "report": {"case", "ingest", "validation", "measures", "drift", "impact"},
     "delivery": {"report"},
     "demo": {"case"},
+    "archive": {"case"},
     "warehouse": {"case"},  # quote_identifier only
     "sqlfiles": {"case"},
     "resources": set(),
