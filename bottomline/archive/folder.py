@@ -18,6 +18,8 @@ import duckdb
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import run
 
+KINDS = ("predictions", "outcomes")  # the archive's top folders, one per raw table
+
 
 class ArchiveError(RuntimeError):
     """The archive cannot be used; the message says which file or folder."""
@@ -51,7 +53,7 @@ def remove_unlisted(con: duckdb.DuckDBPyConnection, folder: Path, model: str) ->
     a move killed before it committed (their rows are still in the warehouse)."""
     listed = listed_files(con)
     removed = []
-    for kind in ("predictions", "outcomes"):
+    for kind in KINDS:
         for path in sorted((folder / kind / f"model={model}").glob("month=*/*.parquet")):
             if path.relative_to(folder).as_posix() not in listed:
                 path.unlink()

@@ -17,12 +17,16 @@ from pathlib import Path
 
 import duckdb
 
-from bottomline.archive.folder import ArchiveError, archive_folder, part_name, remove_unlisted
+from bottomline.archive.folder import (
+    KINDS,
+    ArchiveError,
+    archive_folder,
+    part_name,
+    remove_unlisted,
+)
 from bottomline.case.config import BusinessCase
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import first_row, run, transaction
-
-KINDS = ("predictions", "outcomes")
 
 
 @dataclass(frozen=True)

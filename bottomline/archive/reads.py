@@ -14,11 +14,9 @@ from contextlib import contextmanager
 
 import duckdb
 
-from bottomline.archive.folder import archive_folder
+from bottomline.archive.folder import KINDS, archive_folder
 from bottomline.sqlfiles import load_sql
 from bottomline.warehouse import run
-
-KINDS = ("predictions", "outcomes")
 
 
 def archived_files(

@@ -53,6 +53,16 @@ def aggregate(con: duckdb.DuckDBPyConnection, case: BusinessCase) -> None:
     aggregate_days(con, case, Calibrator(pooled=IDENTITY), [], stale_days(con, "loans"))
 
 
+def archived_once(con: duckdb.DuckDBPyConnection, case: BusinessCase) -> BusinessCase:
+    """The six rows (four outcomes) loaded, aggregated and moved as of June 1 (May 1 is due);
+    the case, with its 30-day retention."""
+    case = kept(case)
+    load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
+    aggregate(con, case)
+    archive_due_rows(con, case, JUNE_1, "r2", NOW)
+    return case
+
+
 def test_old_rows_move_to_the_archive_and_their_figures_stay(
     con: duckdb.DuckDBPyConnection, case: BusinessCase, tmp_path: Path
 ) -> None:
@@ -122,10 +132,7 @@ def test_a_day_not_yet_aggregated_stays(con: duckdb.DuckDBPyConnection, case: Bu
 def test_a_late_outcome_is_matched_in_the_archive_and_counted(
     con: duckdb.DuckDBPyConnection, case: BusinessCase
 ) -> None:
-    case = kept(case)
-    load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
-    aggregate(con, case)
-    archive_due_rows(con, case, JUNE_1, "r2", NOW)
+    case = archived_once(con, case)
     matured = daily_totals(con, MAY_1, MAY_1)["matured"].sum()
     write_outcomes(case, "late.csv", ["4,1", "5,0"])
     ingest(con, case, "r3")
@@ -171,10 +178,7 @@ def test_a_move_killed_before_it_commits_loses_nothing(
 def test_a_reference_window_is_read_from_the_archive_too(
     con: duckdb.DuckDBPyConnection, case: BusinessCase
 ) -> None:
-    case = kept(case)
-    load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
-    aggregate(con, case)
-    archive_due_rows(con, case, JUNE_1, "r2", NOW)
+    case = archived_once(con, case)
     window = Window(start=MAY_1, end=MAY_2)
     windowed = case.model_copy(update={"reference": ReferenceSpec(window=window)})
     reference = load_reference(windowed, con)
@@ -194,10 +198,7 @@ def test_a_file_sent_again_after_its_rows_were_archived_replaces_them(
     con: duckdb.DuckDBPyConnection, case: BusinessCase
 ) -> None:
     """Its new copy is read, its day recomputed from both places: each prediction once."""
-    case = kept(case)
-    load_six(con, case, ["1,1", "2,0", "3,1", "6,0"])
-    aggregate(con, case)
-    archive_due_rows(con, case, JUNE_1, "r2", NOW)
+    case = archived_once(con, case)
     write_predictions(case, "p.csv", [SIX[0].replace(",0.9,", ",0.95,"), *SIX[1:]])
     ingest(con, case, "r3")
     assert MAY_1 in stale_days(con, "loans")
