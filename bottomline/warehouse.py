@@ -221,6 +221,7 @@ def drop_model(con: duckdb.DuckDBPyConnection, model: str) -> None:
         for table in (
             *("ingested_files", "source_watermarks", "metrics_daily", "stale_days"),
             *("profiles_daily", "calibration_stakes_daily", "confusion_daily"),
+            *("decision_curve_daily", "outcome_arrivals_daily"),
             *("archive_parts", "archive_day_rows"),
         ):
             run(con, load_sql("model/forget_model", table=table), {"model": model})

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from bottomline.case.errors import ConfigError, describe_validation_error, read_yaml
+from bottomline.case.decision_rules import DecisionRule, parse_rule
 from bottomline.case.expressions import ExpressionError, ValueExpression, parse_value
 from bottomline.case.identifiers import InvalidIdentifierError, check_identifier
 
@@ -442,6 +443,43 @@ class RetentionSpec(_Strict):
         return self.outcome_wait_days or self.raw_days
 
 
+class BaselineSpec(_Strict):
+    """What the business would decide without the model (a binary classifier's): a decision
+    rule over the prediction's columns (`bottomline.case.decision_rules`), and how the report
+    names it ("approving every application above the old 0.5 cut-off")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    rule: DecisionRule
+    words: str | None = Field(None, min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, given: Any) -> Any:
+        """`baseline: "score >= 0.5"` is short for `baseline: {rule: "score >= 0.5"}`."""
+        return {"rule": given} if isinstance(given, str) else given
+
+    @field_validator("rule", mode="before")
+    @classmethod
+    def _parse(cls, rule: Any) -> DecisionRule:
+        if isinstance(rule, DecisionRule):
+            return rule
+        try:
+            return parse_rule(rule)
+        except ExpressionError as error:
+            raise ValueError(str(error)) from None
+
+    @property
+    def description(self) -> str:
+        """The baseline in the report's words."""
+        return self.words or f"deciding by the rule \u201c{self.rule.text}\u201d"
+
+    @property
+    def columns(self) -> list[str]:
+        """The prediction columns the rule reads besides the score."""
+        return sorted(self.rule.columns - {"score"})
+
+
 ColumnFormat = Literal["number", "integer", "money", "percent"]
 _CELLS = ["value.true_positive", "value.false_positive", "value.true_negative"]
 _CELLS += ["value.false_negative"]
@@ -488,6 +526,7 @@ class BusinessCase(_Strict):
     formats: dict[str, ColumnFormat] = Field(default_factory=dict)  # column: how values read
     pii: list[Identifier] = Field(default_factory=list)  # personal columns: kept as keyed hashes
     retention: RetentionSpec | None = None  # default: keep every raw row in the warehouse
+    baseline: BaselineSpec | None = None  # a binary classifier's policy without the model
     path: Path = Field(default=Path("."), exclude=True)
     _pii_key: bytes | None = PrivateAttr(None)  # from outside the case (bottomline.case.pii)
 
@@ -511,6 +550,15 @@ class BusinessCase(_Strict):
                 f"{zone!r} is not a time zone name such as 'UTC' or 'Europe/Berlin'"
             ) from None
         return zone
+
+    @model_validator(mode="after")
+    def _baseline_is_a_classifiers(self) -> BusinessCase:
+        if self.baseline is not None and self.task != "binary_classification":
+            raise ValueError(
+                "baseline: a decision rule is a binary classifier's; this case's task is "
+                f"{self.task}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _keys_fit_the_task(self) -> BusinessCase:
@@ -641,6 +689,8 @@ class BusinessCase(_Strict):
         }
         for cell, read in self.value.inputs().items():
             uses[f"value.{cell}"] = sorted(read)
+        if self.baseline is not None:
+            uses["baseline"] = self.baseline.columns
         return uses
 
     def prediction_column_uses(self) -> dict[str, list[str]]:

@@ -66,11 +66,11 @@ def parse_value(rule: float | int | str) -> ValueExpression:
         tree = ast.parse(text, mode="eval").body
     except SyntaxError as error:
         raise ExpressionError(f"{text!r} is not a valid expression ({error.msg})") from None
-    columns = frozenset(_check(tree, text))
+    columns = frozenset(check_expression(tree, text))
     return ValueExpression(text=text, tree=tree, columns=columns)
 
 
-def _check(node: ast.expr, text: str) -> set[str]:
+def check_expression(node: ast.expr, text: str) -> set[str]:
     """Validate the tree against the grammar and return the column names it reads."""
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
@@ -81,9 +81,9 @@ def _check(node: ast.expr, text: str) -> set[str]:
             raise ExpressionError(f"{text!r}: {node.id!r} is not a valid column name")
         return {node.id}
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        return _check(node.operand, text)
+        return check_expression(node.operand, text)
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        return _check(node.left, text) | _check(node.right, text)
+        return check_expression(node.left, text) | check_expression(node.right, text)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         return _check_call(node, node.func.id, text)
     raise ExpressionError(f"{text!r}: {ast.unparse(node)!r} is not allowed; {_GRAMMAR}")
@@ -103,7 +103,7 @@ def _check_call(node: ast.Call, name: str, text: str) -> set[str]:
     for argument in node.args:
         if isinstance(argument, ast.Starred):
             raise ExpressionError(f"{text!r}: *arguments are not allowed")
-        columns |= _check(argument, text)
+        columns |= check_expression(argument, text)
     return columns
 
 

@@ -31,6 +31,15 @@ from bottomline.ingest.reference import load_reference
 from bottomline.measures.calibration import IDENTITY, Calibrator, fit_calibrator
 from bottomline.measures.calibration_spread import CalibrationSpread
 from bottomline.measures.error_model import ErrorModel, fit_errors
+from bottomline.measures.levers import (
+    ARRIVAL_GRAIN,
+    ARRIVALS_SCHEMA,
+    CURVE_GRAIN,
+    CURVE_SCHEMA,
+    CURVE_SUMS,
+    arrival_sums,
+    curve_sums,
+)
 from bottomline.measures.metrics import (
     GRAIN,
     MEASURES,
@@ -96,14 +105,17 @@ class AggregationPlan:
 
 @dataclass(frozen=True)
 class UnitAggregates:
-    """A unit's sums: `metrics_daily`, `profiles_daily`, `calibration_stakes_daily` and
-    `confusion_daily` rows (without `model`)."""
+    """A unit's sums: `metrics_daily`, `profiles_daily`, `calibration_stakes_daily`,
+    `confusion_daily`, `decision_curve_daily` and `outcome_arrivals_daily` rows (without
+    `model`)."""
 
     metrics: pl.DataFrame
     profiles: pl.DataFrame
     rows: int  # prediction rows read
     stakes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=STAKES_SCHEMA))
     confusion: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CONFUSION_SCHEMA))
+    curve: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CURVE_SCHEMA))
+    arrivals: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ARRIVALS_SCHEMA))
 
 
 def bring_up_to_date(
@@ -301,6 +313,8 @@ def aggregate_unit(
                 rows.height,
                 stake_sums(measured, case, plan.spread),
                 confusion_sums(measured, case) if case.is_multiclass else _no_confusion(),
+                curve_sums(measured, case, plan.spread),
+                arrival_sums(measured, case),
             )
         )
     return merge(parts)
@@ -320,6 +334,10 @@ def merge(parts: list[UnitAggregates], disjoint: bool = False) -> UnitAggregates
         how="vertical_relaxed",
     )
     confusion = pl.concat([_no_confusion(), *(part.confusion for part in parts)])
+    curve = pl.concat([pl.DataFrame(schema=CURVE_SCHEMA), *(part.curve for part in parts)])
+    arrivals = pl.concat(
+        [pl.DataFrame(schema=ARRIVALS_SCHEMA), *(part.arrivals for part in parts)]
+    )
     if len(parts) > 1 and not disjoint:
         metrics = metrics.group_by(GRAIN).agg(pl.col(MEASURES).sum())
         confusion = confusion.group_by(CONFUSION_GRAIN).agg(
@@ -328,12 +346,16 @@ def merge(parts: list[UnitAggregates], disjoint: bool = False) -> UnitAggregates
         sums = [name for name in PROFILE_SCHEMA if name not in PROFILE_KEYS]
         profiles = profiles.group_by(PROFILE_KEYS).agg(pl.col(sums).sum())
         stakes = stakes.group_by(STAKE_GRAIN).agg(pl.col(STAKES).sum())
+        curve = curve.group_by(CURVE_GRAIN).agg(pl.col(CURVE_SUMS).sum())
+        arrivals = arrivals.group_by(ARRIVAL_GRAIN).agg(pl.col("outcomes").sum())
     return UnitAggregates(
         metrics.select(GRAIN + MEASURES).sort(GRAIN),
         profiles.select(list(PROFILE_SCHEMA)),
         sum(part.rows for part in parts),
         stakes.select(list(STAKES_SCHEMA)),
         confusion.select(list(CONFUSION_SCHEMA)),
+        curve.select(list(CURVE_SCHEMA)),
+        arrivals.select(list(ARRIVALS_SCHEMA)),
     )
 
 
@@ -373,13 +395,15 @@ def _write(
     days: list[dt.date],
     sums: UnitAggregates,
 ) -> None:
-    """A chunk's aggregates, profiles and stake sums replace the old ones, and the days stop
-    being stale, in one transaction."""
+    """A chunk's sums (metrics, profiles, stakes, confusion, decision curve, arrivals) replace
+    the old ones, and the days stop being stale, in one transaction."""
     keys = {"model": model, "days": days}
     con.register("daily_metrics", sums.metrics)
     con.register("daily_profiles", sums.profiles)
     con.register("daily_stakes", sums.stakes)
     con.register("daily_confusion", sums.confusion)
+    con.register("daily_curve", sums.curve)
+    con.register("daily_arrivals", sums.arrivals)
     try:
         with transaction(con):
             run(con, load_sql("measures/aggregate/metrics_replace"), keys)
@@ -390,7 +414,18 @@ def _write(
             run(con, load_sql("measures/aggregate/stakes_insert"), {"model": model})
             run(con, load_sql("measures/aggregate/confusion_replace"), keys)
             run(con, load_sql("measures/aggregate/confusion_insert"), {"model": model})
+            run(con, load_sql("measures/aggregate/curve_replace"), keys)
+            run(con, load_sql("measures/aggregate/curve_insert"), {"model": model})
+            run(con, load_sql("measures/aggregate/arrivals_replace"), keys)
+            run(con, load_sql("measures/aggregate/arrivals_insert"), {"model": model})
             run(con, load_sql("measures/aggregate/stale_days_clear"), keys)
     finally:
-        for name in ("daily_metrics", "daily_profiles", "daily_stakes", "daily_confusion"):
+        for name in (
+            "daily_metrics",
+            "daily_profiles",
+            "daily_stakes",
+            "daily_confusion",
+            "daily_curve",
+            "daily_arrivals",
+        ):
             con.unregister(name)

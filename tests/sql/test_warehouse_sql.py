@@ -67,7 +67,7 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "delivered_to",
     ]
     assert migrate(con, NOW) == []
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (10,)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (11,)
     assert columns(con, "main", "archive_parts") == [
         "model", "kind", "month", "file", "rows", "checksum", "first_day", "last_day",
         "run_id", "archived_at",
@@ -183,6 +183,7 @@ def test_migration_3_recomputes_aggregates_written_before_it() -> None:
         "0008_regression_measures",
         "0009_confusion_daily",
         "0010_archive",
+        "0011_levers_and_arrivals",
     ]
     assert con.execute("SELECT model, day FROM stale_days").fetchall() == [
         ("loans", __import__("datetime").date(2026, 5, 1))

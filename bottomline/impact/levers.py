@@ -1,0 +1,192 @@
+"""Could the same predictions have earned more? A binary classifier's decision curve.
+
+From a window's `decision_curve_daily` rows (see `bottomline.measures.levers`): the value of
+the decisions made and of deciding by each threshold k/100 (k = 0..100: positive for every
+score >= k/100), both by the calibrated probabilities, so they hold where outcomes are known
+only for one decision; and the value of the case's baseline rule. A rule's gain over the
+decisions made comes only from the predictions it decides otherwise. Its 95% range adds two
+variances: their outcomes' (sum of q*(1-q)*stake^2 over the switched predictions) and the
+calibration's (the spread's replicate shifts times the switched stakes, by score bin). All
+money in the case's currency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from bottomline.measures.calibration_spread import REPLICATES, CalibrationSpread
+from bottomline.measures.levers import CENTS
+
+Z95 = 1.96
+AGREEING_SHARE = 0.99  # decisions follow a threshold when this share of them agree with it
+
+
+@dataclass(frozen=True)
+class Gain:
+    """What a rule would have earned over the decisions made (currency), with its 95% range."""
+
+    amount: float
+    low: float
+    high: float
+    switched: int  # predictions the rule decides otherwise
+
+    @property
+    def beyond_noise(self) -> bool:
+        """Surely a gain (its range above zero) or surely a loss (below)."""
+        return self.low > 0 or self.high < 0
+
+
+@dataclass(frozen=True)
+class DecisionCurve:
+    """A window's value by threshold, against the decisions made."""
+
+    start: dt.date
+    end: dt.date
+    predictions: int
+    decided_value: float  # the decisions made, by calibrated probabilities (currency)
+    thresholds: np.ndarray  # 0.00 .. 1.00
+    gains: list[Gain]  # per threshold
+    threshold_in_use: float | None  # the threshold the decisions follow, if they follow one
+
+    @property
+    def best_index(self) -> int:
+        """The threshold that earns most (of equals, the nearest to the one in use)."""
+        amounts = np.array([gain.amount for gain in self.gains])
+        top = np.flatnonzero(amounts >= amounts.max() - 1e-9)
+        anchor = self.threshold_in_use if self.threshold_in_use is not None else 0.5
+        return int(top[np.argmin(np.abs(self.thresholds[top] - anchor))])
+
+    @property
+    def best_threshold(self) -> float:
+        return float(self.thresholds[self.best_index])
+
+    @property
+    def best(self) -> Gain:
+        return self.gains[self.best_index]
+
+
+def _cells(rows: pl.DataFrame, *decisions: str) -> pl.DataFrame:
+    """The rows summed by model version, score cent, spread bin and decision columns."""
+    return rows.group_by("model_version", "score_cent", "spread_bin", *decisions).agg(
+        pl.col(
+            "predictions",
+            "value_deciding_positive",
+            "value_deciding_negative",
+            "switch_variance",
+            "switch_stake",
+        ).sum()
+    )
+
+
+def _gains(cells: pl.DataFrame, signs: np.ndarray, spread: CalibrationSpread | None) -> list[Gain]:
+    """The gains of rules given by `signs` (cells x rules: +1 where a rule decides positive a
+    cell the decisions made did not, -1 the other way round, 0 where they agree)."""
+    worth = (cells["value_deciding_positive"] - cells["value_deciding_negative"]).to_numpy()
+    switched = np.abs(signs)
+    amounts = worth @ signs
+    variances = cells["switch_variance"].to_numpy() @ switched
+    if spread is not None:
+        variances = variances + _calibration_variance(cells, signs, spread)
+    counts = cells["predictions"].to_numpy() @ switched
+    return [
+        Gain(
+            float(amount),
+            float(amount - Z95 * math.sqrt(max(variance, 0.0))),
+            float(amount + Z95 * math.sqrt(max(variance, 0.0))),
+            int(count),
+        )
+        for amount, variance, count in zip(amounts, variances, counts, strict=True)
+    ]
+
+
+def _calibration_variance(
+    cells: pl.DataFrame, signs: np.ndarray, spread: CalibrationSpread
+) -> np.ndarray:
+    """Per rule, the variance over the spread's replicates of the switched stakes times the
+    calibration's shifts at their score bins (currency squared)."""
+    bins = len(spread.upper_edges) + 1
+    totals = np.zeros((REPLICATES, signs.shape[1]))
+    stakes = cells["switch_stake"].to_numpy()[:, None] * signs
+    for (version,), part in cells.with_row_index("row").group_by("model_version"):
+        rows = part["row"].to_numpy()
+        weights = np.zeros((bins, signs.shape[1]))
+        np.add.at(weights, part["spread_bin"].to_numpy().clip(0, bins - 1), stakes[rows])
+        totals += spread.shifts_for(str(version)) @ weights
+    variance: np.ndarray = np.var(totals, axis=0, ddof=1)
+    return variance
+
+
+def decision_curve(
+    rows: pl.DataFrame,
+    spread: CalibrationSpread | None,
+    start: dt.date,
+    end: dt.date,
+    threshold: float | None,
+) -> DecisionCurve | None:
+    """The window's curve from its `decision_curve_daily` rows (any days outside [start,
+    end] are left out); None without predictions. `threshold`: the case's, said to be in use
+    when at least 99% of the decisions agree with it."""
+    window = rows.filter(pl.col("day").is_between(start, end))
+    if window.is_empty():
+        return None
+    cells = _cells(window, "decided")
+    cents = cells["score_cent"].to_numpy()[:, None]
+    decided = cells["decided"].to_numpy()[:, None]
+    thresholds = np.arange(CENTS + 1)[None, :]
+    signs = ((decided == 0) & (cents >= thresholds)).astype(float) - (
+        (decided == 1) & (cents < thresholds)
+    ).astype(float)
+    decided_value = float(
+        cells.select(
+            pl.when(pl.col("decided") == 1)
+            .then(pl.col("value_deciding_positive"))
+            .otherwise(pl.col("value_deciding_negative"))
+            .sum()
+        ).item()
+    )
+    return DecisionCurve(
+        start,
+        end,
+        int(cells["predictions"].sum()),
+        decided_value,
+        np.arange(CENTS + 1) / CENTS,
+        _gains(cells, signs, spread),
+        threshold if threshold is not None and _follows(cells, threshold) else None,
+    )
+
+
+def _follows(cells: pl.DataFrame, threshold: float) -> bool:
+    """Whether the decisions made follow `threshold` (at the cents' resolution)."""
+    low, high = math.floor(threshold * CENTS), math.ceil(threshold * CENTS)
+    agree = cells.filter(
+        ((pl.col("decided") == 1) & (pl.col("score_cent") >= low))
+        | ((pl.col("decided") == 0) & (pl.col("score_cent") < high))
+    )["predictions"].sum()
+    total = cells["predictions"].sum()
+    return bool(total) and agree >= AGREEING_SHARE * total
+
+
+def baseline_gain(
+    rows: pl.DataFrame, spread: CalibrationSpread | None, start: dt.date, end: dt.date
+) -> Gain | None:
+    """What the decisions made earned over the baseline rule in [start, end] (currency, by
+    calibrated probabilities); None when the rows have no baseline decisions."""
+    window = rows.filter(
+        pl.col("day").is_between(start, end), pl.col("baseline_decided").is_not_null()
+    )
+    if window.is_empty():
+        return None
+    cells = _cells(window, "decided", "baseline_decided")
+    decided = cells["decided"].to_numpy()
+    baseline = cells["baseline_decided"].to_numpy()
+    # the decisions made against the baseline: + where they decided positive and it did not
+    signs = ((decided == 1) & (baseline == 0)).astype(float) - (
+        (decided == 0) & (baseline == 1)
+    ).astype(float)
+    return _gains(cells, signs[:, None], spread)[0]
+

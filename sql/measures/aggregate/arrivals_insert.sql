@@ -1,0 +1,2 @@
+INSERT INTO outcome_arrivals_daily BY NAME
+SELECT $model AS model, * FROM daily_arrivals
