@@ -13,7 +13,7 @@ from bottomline import periods
 from bottomline.case.config import load_cases
 from bottomline.delivery.mail import Envelope, compose, refused_words, send_smtp, write_outbox
 from bottomline.report.content import ReportData, gather_report_data
-from bottomline.report.context import build_context
+from bottomline.report.context import NO_OUTLOOK, build_context
 from bottomline.report.formatting import money, plural
 from bottomline.report.portfolio import inputs_sentence, portfolio_context, worst_level
 from bottomline.report.render import render_portfolio_html, write_report
@@ -103,6 +103,7 @@ def _deliver(
         "period": portfolio["period"],
         "verdict": portfolio["verdict"],
         "pending": None,
+        "outlook": NO_OUTLOOK,
         "tiles": [],
         "has_data": True,
         "alert": below,

@@ -25,8 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from bottomline.case.errors import ConfigError, describe_validation_error, read_yaml
 from bottomline.case.decision_rules import DecisionRule, parse_rule
+from bottomline.case.errors import ConfigError, describe_validation_error, read_yaml
 from bottomline.case.expressions import ExpressionError, ValueExpression, parse_value
 from bottomline.case.identifiers import InvalidIdentifierError, check_identifier
 

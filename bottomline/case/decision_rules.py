@@ -11,16 +11,15 @@ the model's score (probability); other names are the prediction's columns, read 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 
 from bottomline.case.expressions import ExpressionError, check_expression, compile_expression
 
-_RULE_GRAMMAR = (
-    "use comparisons (< <= > >= == !=) of numbers and columns, joined with and, or, not"
-)
-_COMPARE = {
+_RULE_GRAMMAR = "use comparisons (< <= > >= == !=) of numbers and columns, joined with and, or, not"
+_COMPARE: dict[type[ast.cmpop], Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
     ast.Lt: lambda a, b: a < b,
     ast.LtE: lambda a, b: a <= b,
     ast.Gt: lambda a, b: a > b,
@@ -63,14 +62,14 @@ def _check(node: ast.expr, text: str) -> set[str]:
         return _check(node.operand, text)
     if isinstance(node, ast.Compare):
         if not all(type(op) in _COMPARE for op in node.ops):
-            raise ExpressionError(f"{text!r}: {ast.unparse(node)!r} is not allowed; {_RULE_GRAMMAR}")
+            raise ExpressionError(
+                f"{text!r}: {ast.unparse(node)!r} is not allowed; {_RULE_GRAMMAR}"
+            )
         columns: set[str] = set()
         for side in [node.left, *node.comparators]:
             columns |= check_expression(side, text)
         return columns
-    raise ExpressionError(
-        f"{text!r}: {ast.unparse(node)!r} is not a comparison; {_RULE_GRAMMAR}"
-    )
+    raise ExpressionError(f"{text!r}: {ast.unparse(node)!r} is not a comparison; {_RULE_GRAMMAR}")
 
 
 def _compile(node: ast.expr) -> pl.Expr:

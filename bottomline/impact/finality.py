@@ -40,7 +40,8 @@ class ArrivalCurve:
         at_age = survive[np.clip(age, 0, last)]
         at_until = survive[np.clip(until, 0, last)]
         share: np.ndarray = np.where(until > age, 1 - at_until / np.maximum(at_age, 1e-12), 0.0)
-        return np.clip(share, 0.0, 1.0)
+        clipped: np.ndarray = np.clip(share, 0.0, 1.0)
+        return clipped
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def finality(
     share = known.sum() / expected if expected else 1.0
     target = TARGETS[0] if share < TARGETS[0] else TARGETS[1]
     target_day = None
-    for ahead in range(0, horizon + 1):
+    for ahead in range(horizon + 1):
         by_then = known.sum() + (waiting * curve.still_to_come(ages, ages + ahead)).sum()
         if by_then >= target * expected - 1e-9:
             target_day = as_of + dt.timedelta(days=ahead)

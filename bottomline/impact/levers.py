@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from bottomline.measures.calibration_spread import REPLICATES, CalibrationSpread
-from bottomline.measures.levers import CENTS
+from bottomline.measures.levers import CENTS, CURVE_SUMS
 
 Z95 = 1.96
 AGREEING_SHARE = 0.99  # decisions follow a threshold when this share of them agree with it
@@ -34,6 +34,8 @@ class Gain:
     low: float
     high: float
     switched: int  # predictions the rule decides otherwise
+    known: int = 0  # of those, the ones whose outcome is known
+    known_amount: float = 0.0  # what the rule would have realized over them, by their labels
 
     @property
     def beyond_noise(self) -> bool:
@@ -73,13 +75,7 @@ class DecisionCurve:
 def _cells(rows: pl.DataFrame, *decisions: str) -> pl.DataFrame:
     """The rows summed by model version, score cent, spread bin and decision columns."""
     return rows.group_by("model_version", "score_cent", "spread_bin", *decisions).agg(
-        pl.col(
-            "predictions",
-            "value_deciding_positive",
-            "value_deciding_negative",
-            "switch_variance",
-            "switch_stake",
-        ).sum()
+        pl.col(CURVE_SUMS).sum()
     )
 
 
@@ -93,14 +89,20 @@ def _gains(cells: pl.DataFrame, signs: np.ndarray, spread: CalibrationSpread | N
     if spread is not None:
         variances = variances + _calibration_variance(cells, signs, spread)
     counts = cells["predictions"].to_numpy() @ switched
+    known = cells["matured"].to_numpy() @ switched
+    realized = (
+        cells["realized_deciding_positive"] - cells["realized_deciding_negative"]
+    ).to_numpy() @ signs
     return [
         Gain(
-            float(amount),
-            float(amount - Z95 * math.sqrt(max(variance, 0.0))),
-            float(amount + Z95 * math.sqrt(max(variance, 0.0))),
-            int(count),
+            float(amounts[k]),
+            float(amounts[k] - Z95 * math.sqrt(max(variances[k], 0.0))),
+            float(amounts[k] + Z95 * math.sqrt(max(variances[k], 0.0))),
+            int(counts[k]),
+            int(known[k]),
+            float(realized[k]),
         )
-        for amount, variance, count in zip(amounts, variances, counts, strict=True)
+        for k in range(len(amounts))
     ]
 
 
@@ -163,11 +165,13 @@ def decision_curve(
 def _follows(cells: pl.DataFrame, threshold: float) -> bool:
     """Whether the decisions made follow `threshold` (at the cents' resolution)."""
     low, high = math.floor(threshold * CENTS), math.ceil(threshold * CENTS)
-    agree = cells.filter(
-        ((pl.col("decided") == 1) & (pl.col("score_cent") >= low))
-        | ((pl.col("decided") == 0) & (pl.col("score_cent") < high))
-    )["predictions"].sum()
-    total = cells["predictions"].sum()
+    agree = int(
+        cells.filter(
+            ((pl.col("decided") == 1) & (pl.col("score_cent") >= low))
+            | ((pl.col("decided") == 0) & (pl.col("score_cent") < high))
+        )["predictions"].sum()
+    )
+    total = int(cells["predictions"].sum())
     return bool(total) and agree >= AGREEING_SHARE * total
 
 
@@ -189,4 +193,3 @@ def baseline_gain(
         (decided == 0) & (baseline == 1)
     ).astype(float)
     return _gains(cells, signs[:, None], spread)[0]
-

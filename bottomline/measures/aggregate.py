@@ -101,6 +101,7 @@ class AggregationPlan:
     spread: CalibrationSpread | None = None  # the calibration's replicates, for stake sums
     errors: ErrorModel | None = None  # a regression model's, in place of a calibration
     classes: ClassCalibration | None = None  # a multiclass model's, in place of a calibration
+    switch: Calibrator | None = None  # a binary classifier's, for its decision curve
 
 
 @dataclass(frozen=True)
@@ -194,8 +195,12 @@ def plan_aggregation(
         )
     stakes = reference_stakes(reference, case)
     calibrator = fit_calibrator(reference, case.calibration, stakes)
-    spread = current_spread(con, case, reference, calibrator, stakes, now)
-    return replace(plan_days(con, case, days, calibrator, bins), spread=spread)
+    switch_stakes = reference_stakes(reference, case, switched=True)
+    switch = fit_calibrator(reference, case.calibration, switch_stakes)
+    spread = current_spread(
+        con, case, reference, calibrator, stakes, now, switch=(switch, switch_stakes)
+    )
+    return replace(plan_days(con, case, days, calibrator, bins), spread=spread, switch=switch)
 
 
 def plan_days(
@@ -236,18 +241,25 @@ def cut_units(
     return units
 
 
-def reference_stakes(reference: pl.DataFrame, case: BusinessCase) -> np.ndarray | None:
+def reference_stakes(
+    reference: pl.DataFrame, case: BusinessCase, switched: bool = False
+) -> np.ndarray | None:
     """Per reference row, what its outcome is worth: |value if positive - value if negative|
-    (currency); None when the reference lacks the value rules' columns."""
+    given its decision (currency); `switched`: what it is worth to a switch of the decision,
+    |TP - FP - FN + TN|, whatever was decided (the weights of the calibration a decision
+    curve values switches with). None when the reference lacks the value rules' columns."""
     if not case.value.columns() <= set(reference.columns):
         return None
     rows = reference
     if "model_version" not in rows.columns:
         rows = rows.with_columns(pl.lit(None, pl.String).alias("model_version"))
     valued = valued_predictions(rows, case, Calibrator(pooled=IDENTITY))
-    stakes: np.ndarray = (
-        (valued["value_if_positive"] - valued["value_if_negative"]).abs().to_numpy()
+    stake = (
+        pl.col("value_tp") - pl.col("value_fp") - pl.col("value_fn") + pl.col("value_tn")
+        if switched
+        else pl.col("value_if_positive") - pl.col("value_if_negative")
     )
+    stakes: np.ndarray = valued.select(stake.abs()).to_series().to_numpy()
     return stakes
 
 
@@ -313,7 +325,7 @@ def aggregate_unit(
                 rows.height,
                 stake_sums(measured, case, plan.spread),
                 confusion_sums(measured, case) if case.is_multiclass else _no_confusion(),
-                curve_sums(measured, case, plan.spread),
+                curve_sums(measured, case, plan.spread, plan.switch),
                 arrival_sums(measured, case),
             )
         )
@@ -335,9 +347,7 @@ def merge(parts: list[UnitAggregates], disjoint: bool = False) -> UnitAggregates
     )
     confusion = pl.concat([_no_confusion(), *(part.confusion for part in parts)])
     curve = pl.concat([pl.DataFrame(schema=CURVE_SCHEMA), *(part.curve for part in parts)])
-    arrivals = pl.concat(
-        [pl.DataFrame(schema=ARRIVALS_SCHEMA), *(part.arrivals for part in parts)]
-    )
+    arrivals = pl.concat([pl.DataFrame(schema=ARRIVALS_SCHEMA), *(part.arrivals for part in parts)])
     if len(parts) > 1 and not disjoint:
         metrics = metrics.group_by(GRAIN).agg(pl.col(MEASURES).sum())
         confusion = confusion.group_by(CONFUSION_GRAIN).agg(

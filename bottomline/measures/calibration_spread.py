@@ -40,6 +40,7 @@ SCORE_BINS = 50
 REFIT_POINTS = 4096
 SEED = 20261202
 POOLED = "_pooled"  # the shifts of the pooled map, used by versions without a map of their own
+SWITCH = "switch:"  # names of the switch calibration's maps (see `with_switch`)
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,6 +52,22 @@ class CalibrationSpread:
 
     upper_edges: np.ndarray
     shifts: dict[str, np.ndarray]
+
+    def with_switch(self, switch: CalibrationSpread) -> CalibrationSpread:
+        """This spread carrying `switch`'s maps too (same score bins), named SWITCH + name:
+        the replicates of the calibration a decision curve values switched decisions with
+        (weighted by what switching is worth, not by what the decision made is worth)."""
+        named = {SWITCH + name: shifts for name, shifts in switch.shifts.items()}
+        return CalibrationSpread(self.upper_edges, {**self.shifts, **named})
+
+    def switch_part(self) -> CalibrationSpread | None:
+        """The switch calibration's spread carried by this one; None when it has none."""
+        named = {
+            name.removeprefix(SWITCH): shifts
+            for name, shifts in self.shifts.items()
+            if name.startswith(SWITCH)
+        }
+        return CalibrationSpread(self.upper_edges, named) if POOLED in named else None
 
     def score_bin(self, scores: np.ndarray) -> np.ndarray:
         """The score bin (0-based) of each score."""

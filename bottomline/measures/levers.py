@@ -9,7 +9,9 @@ window is a sum of stored rows: positive for the cents >= k, negative below. A d
 switched between the two changes value by q*(TP - FP - FN + TN) + FP - TN; its outcome
 makes that vary by q*(1-q)*(TP - FP - FN + TN)^2 (`switch_variance`, currency squared), and an
 error in q moves it by the stake TP - FP - FN + TN (`switch_stake`, currency per unit of
-probability), which the calibration's spread prices (`bottomline.impact.levers`).
+probability), which the calibration's spread prices (`bottomline.impact.levers`). Over the
+predictions whose outcome is known: their count and what each decision would have realized
+(the label prices either decision, whichever was made).
 
 `outcome_arrivals_daily` (every kind): per day of prediction and lag in whole days from that
 day to the day its outcome became known (in the case's zone), the outcomes that arrived.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import polars as pl
 
 from bottomline.case.config import BusinessCase
+from bottomline.measures.calibration import Calibrator
 from bottomline.measures.calibration_spread import CalibrationSpread
 
 CURVE_GRAIN = ["day", "model_version", "score_cent", "decided", "baseline_decided", "spread_bin"]
@@ -29,6 +32,9 @@ CURVE_SUMS = [
     "value_deciding_negative",
     "switch_variance",
     "switch_stake",
+    "matured",
+    "realized_deciding_positive",
+    "realized_deciding_negative",
 ]
 CURVE_SCHEMA: dict[str, pl.DataType] = {
     "day": pl.Date(),
@@ -42,6 +48,9 @@ CURVE_SCHEMA: dict[str, pl.DataType] = {
     "value_deciding_negative": pl.Float64(),
     "switch_variance": pl.Float64(),
     "switch_stake": pl.Float64(),
+    "matured": pl.Int64(),
+    "realized_deciding_positive": pl.Float64(),
+    "realized_deciding_negative": pl.Float64(),
 }
 ARRIVAL_GRAIN = ["day", "lag_days"]
 ARRIVALS_SCHEMA: dict[str, pl.DataType] = {
@@ -53,17 +62,33 @@ CENTS = 100  # thresholds 0.00, 0.01, ..., 1.00
 
 
 def curve_sums(
-    measured: pl.DataFrame, case: BusinessCase, spread: CalibrationSpread | None
+    measured: pl.DataFrame,
+    case: BusinessCase,
+    spread: CalibrationSpread | None,
+    switch: Calibrator | None = None,
 ) -> pl.DataFrame:
     """`decision_curve_daily` rows (without `model`) of a binary classifier's measured rows
-    (`bottomline.measures.metrics.valued_predictions`); none for other kinds."""
+    (`bottomline.measures.metrics.valued_predictions`); none for other kinds. `switch`: the
+    calibration fitted with each reference row weighted by what switching its decision is
+    worth (the main one weighs what the decision made is worth, so a declined application,
+    worth nothing either way, teaches it nothing about the scores below the threshold);
+    default: the rows' own calibrated scores."""
     if case.is_regression or case.is_multiclass or measured.is_empty():
         return pl.DataFrame(schema=CURVE_SCHEMA)
+    if switch is not None:
+        measured = measured.with_columns(
+            switch.calibrate(measured["score"], measured["model_version"])
+        )
     q = pl.col("calibrated_score")
     tp, fp, tn, fn = (pl.col(f"value_{cell}") for cell in ("tp", "fp", "tn", "fn"))
     stake = tp - fp - fn + tn
+    label = pl.col("label").cast(pl.Float64)
     scores = measured["score"].cast(pl.Float64)
-    bins = spread.score_bin(scores.to_numpy()) if spread is not None else 0
+    bins = (
+        pl.Series("spread_bin", spread.score_bin(scores.to_numpy()), pl.Int16)
+        if spread is not None
+        else pl.lit(0, pl.Int16).alias("spread_bin")
+    )
     baseline = (
         case.baseline.rule.to_polars() if case.baseline is not None else pl.lit(None, pl.Int8)
     )
@@ -72,12 +97,14 @@ def curve_sums(
             (scores * CENTS).floor().clip(0, CENTS - 1).cast(pl.Int16).alias("score_cent"),
             pl.col("decision").cast(pl.Int8).alias("decided"),
             baseline.alias("baseline_decided"),
-            pl.Series("spread_bin", bins, pl.Int16) if spread is not None
-            else pl.lit(0, pl.Int16).alias("spread_bin"),
+            bins,
             (q * tp + (1 - q) * fp).alias("value_deciding_positive"),
             (q * fn + (1 - q) * tn).alias("value_deciding_negative"),
             (q * (1 - q) * stake**2).alias("switch_variance"),
             stake.alias("switch_stake"),
+            pl.col("matured").cast(pl.Int64),
+            (label * tp + (1 - label) * fp).fill_null(0.0).alias("realized_deciding_positive"),
+            (label * fn + (1 - label) * tn).fill_null(0.0).alias("realized_deciding_negative"),
         )
         .group_by(CURVE_GRAIN)
         .agg(pl.len().cast(pl.Int64).alias("predictions"), pl.col(CURVE_SUMS[1:]).sum())

@@ -36,7 +36,8 @@ def wanted_fingerprint(case: BusinessCase, reference: pl.DataFrame) -> str | Non
         method = f"multiclass {case.calibration} by decided class: {', '.join(case.score_columns)}"
         return fingerprint(reference_fingerprint(reference), method, rules)
     rules = "\n".join(f"{name}={rule.text}" for name, rule in case.value.cells().items())
-    return fingerprint(reference_fingerprint(reference), case.calibration, rules)
+    method = f"{case.calibration}, with the switch calibration"
+    return fingerprint(reference_fingerprint(reference), method, rules)
 
 
 def spread_is_current(con: duckdb.DuckDBPyConnection, model: str, wanted: str | None) -> bool:
@@ -52,13 +53,19 @@ def current_spread(
     calibrator: Calibrator,
     stakes: np.ndarray | None,
     now: dt.datetime,
+    switch: tuple[Calibrator, np.ndarray | None] | None = None,
 ) -> CalibrationSpread | None:
     """A classifier's spread for this reference and case: the stored one, or fitted and
-    stored now."""
+    stored now; with `switch` (the switch calibration and its stakes), carrying its spread
+    too (`CalibrationSpread.with_switch`)."""
 
     def fit() -> CalibrationSpread:
         spread = fit_spread(reference, case.calibration, stakes, calibrator)
         assert spread is not None  # a spread is wanted (calibration is not 'none')
+        if switch is not None:
+            switched = fit_spread(reference, case.calibration, switch[1], switch[0])
+            assert switched is not None
+            spread = spread.with_switch(switched)
         return spread
 
     return _current(con, case, reference, fit, now)

@@ -28,6 +28,7 @@ from bottomline.measures.figures import PeriodFigures, period_figures
 from bottomline.measures.metrics import STAKES_SCHEMA
 from bottomline.measures.spread_store import stored_spread
 from bottomline.report.confusion_context import ConfusionPair
+from bottomline.report.outlook import Outlook, gather_outlook
 from bottomline.report.quality import DataStatus, gather_data_status
 from bottomline.report.score_bands import score_shares
 from bottomline.sqlfiles import load_sql
@@ -76,6 +77,7 @@ class ReportData:
     code_version: str
     generated_at: dt.datetime  # UTC
     confusion: list[ConfusionPair] = field(default_factory=list)  # a multiclass model's
+    outlook: Outlook = field(default_factory=Outlook)  # more to earn, baseline, when final
 
     @property
     def figures(self) -> PeriodFigures:
@@ -124,6 +126,7 @@ def gather_report_data(
     files = run(con, load_sql("report/lineage_files"), {"model": case.name, "limit": 6})
     fingerprint = first_row(con, load_sql("report/reference_fingerprint"), {"model": case.name})
     trend = earlier_figures(con, case, start, end)
+    uncertainty = calibration_uncertainty(con, case, start, end)
     return ReportData(
         case=case,
         impact=business_impact(
@@ -132,7 +135,7 @@ def gather_report_data(
             load_plan(con, case),
             start,
             end,
-            calibration_uncertainty(con, case, start, end),
+            uncertainty,
             model_life(con, case),
         ),
         drift=drift,
@@ -157,6 +160,7 @@ def gather_report_data(
         code_version=code_version,
         generated_at=generated_at,
         confusion=confusion_pairs(con, case, start, end),
+        outlook=gather_outlook(con, case, start, end, uncertainty.spread),
     )
 
 

@@ -33,6 +33,7 @@ from bottomline.report.narrative import (
     verdict,
     worst_drift,
 )
+from bottomline.report.outlook_context import baseline_sentence, more_to_earn, outlook_context
 from bottomline.report.quality_context import (
     data_headline,
     data_lines,
@@ -180,12 +181,22 @@ def _gap_words(share: float | None) -> str:
     return f"{percent(abs(share))} {'above' if share > 0 else 'below'} the promise"
 
 
+NOTHING_FOUND = (  # things that say nothing needs knowing: the first to give way
+    "No input moved beyond",
+    "No segment has known outcomes",
+    "Every segment with known outcomes",
+)
+
+
 def things_to_know(data: ReportData, units: Units) -> list[str]:
-    """The three things to know, by rule: the largest bridge effect, what wrong predictions
-    cost (a regression model's errors, a multiclass model's costliest wrong decision), the
-    worst-moved input, the segment furthest below its promise."""
+    """The three things to know, by rule: the largest bridge effect, a threshold that would
+    have earned materially more, a model that earned less than its baseline rule, what wrong
+    predictions cost (a regression model's errors, a multiclass model's costliest wrong
+    decision), the worst-moved input, the segment furthest below its promise. Those that
+    only say nothing was found come last."""
     currency = data.case.currency
     slices = [s for segment in data.impact.segments.values() for s in segment]
+    baseline = baseline_sentence(data.outlook, data.case, data.figures, dated=False)
     things = [
         largest_bridge_step(
             data.impact.bridge,
@@ -193,6 +204,8 @@ def things_to_know(data: ReportData, units: Units) -> list[str]:
             units,
             data.impact.plan is None or data.impact.plan.is_a_budget,
         ),
+        more_to_earn(data.outlook, data.case, dated=False),
+        baseline if data.outlook.baseline and data.outlook.baseline.high < 0 else None,
         forecast_cost_sentence(data.figures.errors, currency, units),
         costliest_decision_sentence(data.confusion, currency, units),
         worst_drift(data.drift_where, data.drift, data.case, units),
@@ -200,7 +213,9 @@ def things_to_know(data: ReportData, units: Units) -> list[str]:
         if slices
         else None,
     ]
-    return [thing for thing in things if thing][:3]
+    found = [thing for thing in things if thing]
+    found.sort(key=lambda thing: thing.startswith(NOTHING_FOUND))  # stable: found first
+    return found[:3]
 
 
 def next_step(data: ReportData, judged: str | None, drift_level: str) -> str | None:
@@ -262,6 +277,9 @@ def slice_quality(case: BusinessCase) -> tuple[str, str]:
     return ("Precision", "Recall")
 
 
+NO_OUTLOOK: dict[str, Any] = {"email": [], "finality": None, "section": False}
+
+
 def build_context(data: ReportData) -> dict[str, Any]:
     """The Jinja context of one model's business-impact report (see model_section.html.j2)."""
     case, figures = data.case, data.figures
@@ -291,6 +309,7 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "verdict": verdict(case.title, case.currency, figures, case.verdict, units.many),
         "judged": judged,
         "pending": pending_sentence(case.currency, figures, units.many),
+        "outlook": outlook_context(data.outlook, case, figures) if has_data else NO_OUTLOOK,
         "recent": recent,
         "life": life_sentence(data.impact.life, figures.start, figures.end),
         "has_data": has_data,

@@ -6,7 +6,9 @@
 -- decided positive (q*TP + (1-q)*FP) and negative (q*FN + (1-q)*TN); and, for a decision
 -- switched from one to the other, the variance of the switch's worth from its outcome
 -- (q*(1-q)*(TP - FP - FN + TN)^2, currency squared) and its stake (TP - FP - FN + TN,
--- currency: what a change in q moves it by). Other kinds of model have no rows.
+-- currency: what a change in q moves it by); and over those whose outcome is known, their count
+-- and what each decision would have realized (y*TP + (1-y)*FP, y*FN + (1-y)*TN: the label
+-- prices either decision). Other kinds of model have no rows.
 CREATE TABLE decision_curve_daily (
     model VARCHAR NOT NULL,
     day DATE NOT NULL,
@@ -19,7 +21,10 @@ CREATE TABLE decision_curve_daily (
     value_deciding_positive DOUBLE NOT NULL,
     value_deciding_negative DOUBLE NOT NULL,
     switch_variance DOUBLE NOT NULL,
-    switch_stake DOUBLE NOT NULL
+    switch_stake DOUBLE NOT NULL,
+    matured BIGINT NOT NULL,
+    realized_deciding_positive DOUBLE NOT NULL,
+    realized_deciding_negative DOUBLE NOT NULL
 );
 
 -- When the figure becomes final (issue 22): per day (of the prediction, in the case's zone)

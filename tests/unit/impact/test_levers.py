@@ -16,9 +16,18 @@ DAY = dt.date(2026, 11, 2)
 TP, FP = 100.0, -100.0  # TN = FN = 0: a declined prediction is worth nothing
 
 
-def cell(cent: int, decided: int, q: float, n: int = 10, baseline: int | None = None) -> dict:
-    """n predictions of calibrated probability q in one score cent."""
+def cell(
+    cent: int,
+    decided: int,
+    q: float,
+    n: int = 10,
+    baseline: int | None = None,
+    repaid: tuple[int, int] = (0, 0),
+) -> dict:
+    """n predictions of calibrated probability q in one score cent; `repaid`: of those whose
+    outcome is known, how many were positive and negative."""
     stake = TP - FP
+    positive, negative = repaid
     return {
         "day": DAY,
         "model_version": "v1",
@@ -31,6 +40,9 @@ def cell(cent: int, decided: int, q: float, n: int = 10, baseline: int | None = 
         "value_deciding_negative": 0.0,
         "switch_variance": n * q * (1 - q) * stake**2,
         "switch_stake": n * stake,
+        "matured": positive + negative,
+        "realized_deciding_positive": positive * TP + negative * FP,
+        "realized_deciding_negative": 0.0,
     }
 
 
@@ -40,8 +52,8 @@ def rows(*cells: dict) -> pl.DataFrame:
 
 THREE = rows(
     cell(40, 0, 0.4, baseline=1),  # declined; worth -20 each approved
-    cell(70, 0, 0.7, baseline=1),  # declined; worth +40 each approved: money left
-    cell(90, 1, 0.9, baseline=1),  # approved; worth +80 each
+    cell(70, 0, 0.7, baseline=1, repaid=(3, 1)),  # declined; +40 each approved: money left
+    cell(90, 1, 0.9, baseline=1, repaid=(8, 2)),  # approved; worth +80 each
 )
 
 
@@ -59,6 +71,11 @@ def test_the_curve_values_each_threshold_by_the_predictions_it_switches() -> Non
     assert curve.best_threshold == 0.7
     best = curve.best
     assert best.switched == 10
+    # of the ten, four outcomes are known (an outside source reports declined applicants):
+    # three repaid and one did not, so approving them would have realized 3 * 100 - 100
+    assert (best.known, best.known_amount) == (4, pytest.approx(200))
+    # declining every application gives up the approved ones' known 8 * 100 - 2 * 100
+    assert curve.gains[-1].known_amount == pytest.approx(-600)
     half_width = 1.96 * np.sqrt(10 * 0.7 * 0.3 * 200**2)  # the ten switched outcomes
     assert (best.low, best.high) == pytest.approx((400 - half_width, 400 + half_width))
     assert not best.beyond_noise
