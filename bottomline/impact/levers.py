@@ -2,12 +2,13 @@
 
 From a window's `decision_curve_daily` rows (see `bottomline.measures.levers`): the value of
 the decisions made and of deciding by each threshold k/100 (k = 0..100: positive for every
-score >= k/100), both by the calibrated probabilities, so they hold where outcomes are known
-only for one decision; and the value of the case's baseline rule. A rule's gain over the
-decisions made comes only from the predictions it decides otherwise. Its 95% range adds two
-variances: their outcomes' (sum of q*(1-q)*stake^2 over the switched predictions) and the
-calibration's (the spread's replicate shifts times the switched stakes, by score bin). All
-money in the case's currency.
+score >= k/100), and by the case's baseline rule, valued as the report values a window:
+realized where the outcome is known (the label prices either decision), estimated by the
+calibrated probability where it is pending (so it holds where outcomes are known only for one
+decision). A rule's gain over the decisions made comes only from the predictions it decides
+otherwise. Its 95% range covers the pending ones: what their outcomes may be (the sum of
+q*(1-q)*stake^2) and how far the calibration may be off (the spread's replicate shifts times
+their stakes, by score bin). All money in the case's currency.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class Gain:
     high: float
     switched: int  # predictions the rule decides otherwise
     known: int = 0  # of those, the ones whose outcome is known
-    known_amount: float = 0.0  # what the rule would have realized over them, by their labels
+    known_amount: float = 0.0  # the part of `amount` realized over them, by their labels
 
     @property
     def beyond_noise(self) -> bool:
@@ -50,7 +51,7 @@ class DecisionCurve:
     start: dt.date
     end: dt.date
     predictions: int
-    decided_value: float  # the decisions made, by calibrated probabilities (currency)
+    decided_value: float  # the decisions made: realized, and estimated where pending (currency)
     thresholds: np.ndarray  # 0.00 .. 1.00
     gains: list[Gain]  # per threshold
     threshold_in_use: float | None  # the threshold the decisions follow, if they follow one
@@ -82,17 +83,19 @@ def _cells(rows: pl.DataFrame, *decisions: str) -> pl.DataFrame:
 def _gains(cells: pl.DataFrame, signs: np.ndarray, spread: CalibrationSpread | None) -> list[Gain]:
     """The gains of rules given by `signs` (cells x rules: +1 where a rule decides positive a
     cell the decisions made did not, -1 the other way round, 0 where they agree)."""
-    worth = (cells["value_deciding_positive"] - cells["value_deciding_negative"]).to_numpy()
+    realized = (
+        cells["realized_deciding_positive"] - cells["realized_deciding_negative"]
+    ).to_numpy() @ signs
+    pending = (
+        cells["pending_value_deciding_positive"] - cells["pending_value_deciding_negative"]
+    ).to_numpy() @ signs
+    amounts = realized + pending
     switched = np.abs(signs)
-    amounts = worth @ signs
-    variances = cells["switch_variance"].to_numpy() @ switched
+    variances = cells["pending_switch_variance"].to_numpy() @ switched
     if spread is not None:
         variances = variances + _calibration_variance(cells, signs, spread)
     counts = cells["predictions"].to_numpy() @ switched
     known = cells["matured"].to_numpy() @ switched
-    realized = (
-        cells["realized_deciding_positive"] - cells["realized_deciding_negative"]
-    ).to_numpy() @ signs
     return [
         Gain(
             float(amounts[k]),
@@ -113,7 +116,7 @@ def _calibration_variance(
     calibration's shifts at their score bins (currency squared)."""
     bins = len(spread.upper_edges) + 1
     totals = np.zeros((REPLICATES, signs.shape[1]))
-    stakes = cells["switch_stake"].to_numpy()[:, None] * signs
+    stakes = cells["pending_switch_stake"].to_numpy()[:, None] * signs
     for (version,), part in cells.with_row_index("row").group_by("model_version"):
         rows = part["row"].to_numpy()
         weights = np.zeros((bins, signs.shape[1]))
@@ -146,8 +149,10 @@ def decision_curve(
     decided_value = float(
         cells.select(
             pl.when(pl.col("decided") == 1)
-            .then(pl.col("value_deciding_positive"))
-            .otherwise(pl.col("value_deciding_negative"))
+            .then(pl.col("realized_deciding_positive") + pl.col("pending_value_deciding_positive"))
+            .otherwise(
+                pl.col("realized_deciding_negative") + pl.col("pending_value_deciding_negative")
+            )
             .sum()
         ).item()
     )
@@ -179,7 +184,8 @@ def baseline_gain(
     rows: pl.DataFrame, spread: CalibrationSpread | None, start: dt.date, end: dt.date
 ) -> Gain | None:
     """What the decisions made earned over the baseline rule in [start, end] (currency, by
-    calibrated probabilities); None when the rows have no baseline decisions."""
+    realized where known, estimated where pending); None when the rows have no baseline
+    decisions."""
     window = rows.filter(
         pl.col("day").is_between(start, end), pl.col("baseline_decided").is_not_null()
     )

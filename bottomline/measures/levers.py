@@ -2,16 +2,17 @@
 
 `decision_curve_daily` (binary classifiers): per day, model version, score cent (floor of
 score * 100, 0 to 99), decision made, the baseline rule's decision and score bin of the
-calibration's spread, sums over predictions of what each would be worth decided positive
-(q*TP + (1-q)*FP) and decided negative (q*FN + (1-q)*TN), with q the calibrated probability
-and TP..TN the case's cell values (currency). So the value of any threshold k/100 over any
-window is a sum of stored rows: positive for the cents >= k, negative below. A decision
-switched between the two changes value by q*(TP - FP - FN + TN) + FP - TN; its outcome
-makes that vary by q*(1-q)*(TP - FP - FN + TN)^2 (`switch_variance`, currency squared), and an
-error in q moves it by the stake TP - FP - FN + TN (`switch_stake`, currency per unit of
-probability), which the calibration's spread prices (`bottomline.impact.levers`). Over the
-predictions whose outcome is known: their count and what each decision would have realized
-(the label prices either decision, whichever was made).
+calibration's spread, what each decision would be worth, in currency, as the report values a
+window: realized where the outcome is known, estimated where it is pending.
+- Over predictions whose outcome is known (`matured`), what each decision would have realized:
+  y*TP + (1-y)*FP decided positive, y*FN + (1-y)*TN negative (the label prices either
+  decision, whichever was made; TP..TN the case's cell values).
+- Over the pending ones, what each would be worth by the calibrated probability q:
+  q*TP + (1-q)*FP and q*FN + (1-q)*TN; the variance a switch of decision gets from the
+  outcome, q*(1-q)*(TP - FP - FN + TN)^2 (currency squared); and the switch's stake
+  TP - FP - FN + TN (what an error in q moves it by, which the calibration's spread prices).
+So the value of any threshold k/100 over any window is a sum of stored rows: positive for the
+cents >= k, negative below (`bottomline.impact.levers`).
 
 `outcome_arrivals_daily` (every kind): per day of prediction and lag in whole days from that
 day to the day its outcome became known (in the case's zone), the outcomes that arrived.
@@ -28,10 +29,10 @@ from bottomline.measures.calibration_spread import CalibrationSpread
 CURVE_GRAIN = ["day", "model_version", "score_cent", "decided", "baseline_decided", "spread_bin"]
 CURVE_SUMS = [
     "predictions",
-    "value_deciding_positive",
-    "value_deciding_negative",
-    "switch_variance",
-    "switch_stake",
+    "pending_value_deciding_positive",
+    "pending_value_deciding_negative",
+    "pending_switch_variance",
+    "pending_switch_stake",
     "matured",
     "realized_deciding_positive",
     "realized_deciding_negative",
@@ -44,10 +45,10 @@ CURVE_SCHEMA: dict[str, pl.DataType] = {
     "baseline_decided": pl.Int8(),
     "spread_bin": pl.Int16(),
     "predictions": pl.Int64(),
-    "value_deciding_positive": pl.Float64(),
-    "value_deciding_negative": pl.Float64(),
-    "switch_variance": pl.Float64(),
-    "switch_stake": pl.Float64(),
+    "pending_value_deciding_positive": pl.Float64(),
+    "pending_value_deciding_negative": pl.Float64(),
+    "pending_switch_variance": pl.Float64(),
+    "pending_switch_stake": pl.Float64(),
     "matured": pl.Int64(),
     "realized_deciding_positive": pl.Float64(),
     "realized_deciding_negative": pl.Float64(),
@@ -83,6 +84,10 @@ def curve_sums(
     tp, fp, tn, fn = (pl.col(f"value_{cell}") for cell in ("tp", "fp", "tn", "fn"))
     stake = tp - fp - fn + tn
     label = pl.col("label").cast(pl.Float64)
+
+    def pending(measure: pl.Expr) -> pl.Expr:
+        return pl.when(pl.col("matured") == 1).then(0.0).otherwise(measure)
+
     scores = measured["score"].cast(pl.Float64)
     bins = (
         pl.Series("spread_bin", spread.score_bin(scores.to_numpy()), pl.Int16)
@@ -98,10 +103,10 @@ def curve_sums(
             pl.col("decision").cast(pl.Int8).alias("decided"),
             baseline.alias("baseline_decided"),
             bins,
-            (q * tp + (1 - q) * fp).alias("value_deciding_positive"),
-            (q * fn + (1 - q) * tn).alias("value_deciding_negative"),
-            (q * (1 - q) * stake**2).alias("switch_variance"),
-            stake.alias("switch_stake"),
+            pending(q * tp + (1 - q) * fp).alias("pending_value_deciding_positive"),
+            pending(q * fn + (1 - q) * tn).alias("pending_value_deciding_negative"),
+            pending(q * (1 - q) * stake**2).alias("pending_switch_variance"),
+            pending(stake).alias("pending_switch_stake"),
             pl.col("matured").cast(pl.Int64),
             (label * tp + (1 - label) * fp).fill_null(0.0).alias("realized_deciding_positive"),
             (label * fn + (1 - label) * tn).fill_null(0.0).alias("realized_deciding_negative"),

@@ -89,18 +89,25 @@ def more_to_earn(outlook: Outlook, case: BusinessCase, dated: bool = True) -> st
     )
 
 
-def known_outcomes_sentence(curve: DecisionCurve, currency: str, units: str) -> str | None:
-    """What the best threshold would have realized on the switched predictions whose
-    outcomes are known (their labels price either decision)."""
-    gain = curve.best
-    if gain.known < MIN_OUTCOMES_TO_JUDGE or gain.amount <= 0:
+def _realized_part(gain: Gain, currency: str, who: str) -> str | None:
+    """How much of a gain is realized on the switched predictions whose outcomes are known
+    (`who`: which predictions, in words); None with too few of them to tell."""
+    if gain.known < MIN_OUTCOMES_TO_JUDGE or gain.amount == 0:
         return None
-    verb = "more" if gain.known_amount >= 0 else "less"
+    on = f"on the {count(gain.known)} of the {count(gain.switched)} {who} whose outcomes are known"
+    if (gain.known_amount >= 0) == (gain.amount > 0):
+        return f"{money(abs(gain.known_amount), currency)} of that is realized, {on}."
     return (
-        f"On the {count(gain.known)} of the {count(gain.switched)} {units} it decides "
-        f"otherwise whose outcomes are known, it would have realized "
-        f"{money(abs(gain.known_amount), currency)} {verb} than the decisions made."
+        f"{on[0].upper()}{on[1:]}, it went the other way by "
+        f"{money(abs(gain.known_amount), currency)}: the rest rests on those still pending."
     )
+
+
+def known_outcomes_sentence(curve: DecisionCurve, currency: str, units: str) -> str | None:
+    """The best threshold's gain realized on the switched predictions with known outcomes."""
+    if curve.best.amount <= 0:
+        return None
+    return _realized_part(curve.best, currency, f"{units} it decides otherwise")
 
 
 def curve_sentence(outlook: Outlook, case: BusinessCase) -> str | None:
@@ -156,17 +163,12 @@ def baseline_sentence(
 
 
 def baseline_known_sentence(outlook: Outlook, case: BusinessCase) -> str | None:
-    """What the decisions made realized over the baseline rule on the predictions the two
-    decided differently whose outcomes are known (their labels price either decision)."""
-    gain = outlook.baseline
-    if gain is None or case.baseline is None or gain.known < MIN_OUTCOMES_TO_JUDGE:
+    """The baseline's gain realized on the predictions the two decided differently whose
+    outcomes are known."""
+    if outlook.baseline is None or case.baseline is None:
         return None
-    verb = "more" if gain.known_amount >= 0 else "less"
-    return (
-        f"On the {count(gain.known)} of the {count(gain.switched)} {case.report.unit_plural} "
-        f"the two decided differently whose outcomes are known, the model realized "
-        f"{money(abs(gain.known_amount), case.currency)} {verb}."
-    )
+    who = f"{case.report.unit_plural} the two decided differently"
+    return _realized_part(outlook.baseline, case.currency, who)
 
 
 def _possessive(start: dt.date, end: dt.date) -> str:

@@ -24,10 +24,11 @@ def cell(
     baseline: int | None = None,
     repaid: tuple[int, int] = (0, 0),
 ) -> dict:
-    """n predictions of calibrated probability q in one score cent; `repaid`: of those whose
-    outcome is known, how many were positive and negative."""
+    """n predictions in one score cent: of those whose outcome is known, `repaid` = how many
+    were positive and negative; the others pending, of calibrated probability q."""
     stake = TP - FP
     positive, negative = repaid
+    waiting = n - positive - negative
     return {
         "day": DAY,
         "model_version": "v1",
@@ -36,10 +37,10 @@ def cell(
         "baseline_decided": baseline,
         "spread_bin": 0,
         "predictions": n,
-        "value_deciding_positive": n * (q * TP + (1 - q) * FP),
-        "value_deciding_negative": 0.0,
-        "switch_variance": n * q * (1 - q) * stake**2,
-        "switch_stake": n * stake,
+        "pending_value_deciding_positive": waiting * (q * TP + (1 - q) * FP),
+        "pending_value_deciding_negative": 0.0,
+        "pending_switch_variance": waiting * q * (1 - q) * stake**2,
+        "pending_switch_stake": waiting * stake,
         "matured": positive + negative,
         "realized_deciding_positive": positive * TP + negative * FP,
         "realized_deciding_negative": 0.0,
@@ -51,33 +52,35 @@ def rows(*cells: dict) -> pl.DataFrame:
 
 
 THREE = rows(
-    cell(40, 0, 0.4, baseline=1),  # declined; worth -20 each approved
-    cell(70, 0, 0.7, baseline=1, repaid=(3, 1)),  # declined; +40 each approved: money left
-    cell(90, 1, 0.9, baseline=1, repaid=(8, 2)),  # approved; worth +80 each
+    cell(40, 0, 0.4, baseline=1),  # declined, pending; worth -20 each approved
+    # declined; four outcomes known (an outside source reports on declined applicants): three
+    # repaid, one did not, so approving them would have realized 3 * 100 - 100; the six
+    # pending are worth +40 each approved: money left on the table
+    cell(70, 0, 0.7, baseline=1, repaid=(3, 1)),
+    cell(90, 1, 0.9, baseline=1, repaid=(8, 2)),  # approved, all known: 8 * 100 - 2 * 100
 )
 
 
 def test_the_curve_values_each_threshold_by_the_predictions_it_switches() -> None:
     curve = decision_curve(THREE, None, DAY, DAY, threshold=0.9)
     assert curve is not None
-    assert curve.decided_value == pytest.approx(800)
+    assert curve.decided_value == pytest.approx(600)  # realized; declined ones are worth 0
     assert curve.threshold_in_use == 0.9  # every decision agrees with it
     gains = {round(t, 2): g.amount for t, g in zip(curve.thresholds, curve.gains, strict=True)}
-    assert gains[0.0] == pytest.approx(400 - 200)  # approve all: both declined cents switch
-    assert gains[0.5] == pytest.approx(400)
+    approving_the_seventies = 200 + 6 * 40  # realized where known, estimated where pending
+    assert gains[0.0] == pytest.approx(approving_the_seventies - 200)  # approve all
+    assert gains[0.5] == pytest.approx(approving_the_seventies)
     assert gains[0.9] == pytest.approx(0)
-    assert gains[1.0] == pytest.approx(-800)  # decline all
+    assert gains[1.0] == pytest.approx(-600)  # decline all: give up what the approved realized
     # 0.41 to 0.70 earn the same; the nearest to the threshold in use is named
     assert curve.best_threshold == 0.7
     best = curve.best
     assert best.switched == 10
-    # of the ten, four outcomes are known (an outside source reports declined applicants):
-    # three repaid and one did not, so approving them would have realized 3 * 100 - 100
     assert (best.known, best.known_amount) == (4, pytest.approx(200))
-    # declining every application gives up the approved ones' known 8 * 100 - 2 * 100
     assert curve.gains[-1].known_amount == pytest.approx(-600)
-    half_width = 1.96 * np.sqrt(10 * 0.7 * 0.3 * 200**2)  # the ten switched outcomes
-    assert (best.low, best.high) == pytest.approx((400 - half_width, 400 + half_width))
+    half_width = 1.96 * np.sqrt(6 * 0.7 * 0.3 * 200**2)  # only the six pending outcomes vary
+    low, high = approving_the_seventies - half_width, approving_the_seventies + half_width
+    assert (best.low, best.high) == pytest.approx((low, high))
     assert not best.beyond_noise
 
 
@@ -113,7 +116,7 @@ def test_the_calibrations_spread_widens_the_range() -> None:
 def test_the_baseline_gain_is_what_the_decisions_made_earned_over_the_rule() -> None:
     gain = baseline_gain(THREE, None, DAY, DAY)
     assert gain is not None
-    # the rule approves both declined cents: -200 + 400; the model earned that much less
-    assert gain.amount == pytest.approx(-200)
+    # the rule approves both declined cents: -200 + 440; the model earned that much less
+    assert gain.amount == pytest.approx(-240)
     assert gain.switched == 20
     assert baseline_gain(rows(cell(40, 0, 0.4)), None, DAY, DAY) is None  # no baseline
