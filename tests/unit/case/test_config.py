@@ -123,6 +123,10 @@ def test_a_misspelt_key_is_refused(tmp_path: Path) -> None:
             "retention",
             "shorter than raw_days",
         ),
+        ({"baseline": "score + 1"}, "baseline.rule", "is not a comparison"),
+        ({"baseline": "score >= 0.5 or"}, "baseline.rule", "is not a valid rule"),
+        ({"baseline": "__import__('os') == 1"}, "baseline.rule", "is not allowed"),
+        ({"baseline": {"rule": "score > 0.5", "name": "x"}}, "baseline.name", "unknown key"),
     ],
 )
 def test_bad_values_are_config_errors(
@@ -145,6 +149,37 @@ def test_retention_waits_for_outcomes_as_long_as_it_keeps_rows_unless_told(
     waited = make_case(tmp_path, retention={"raw_days": 90, "outcome_wait_days": 400}).retention
     assert waited is not None
     assert waited.wait_days == 400
+
+
+def test_a_baseline_rule_reads_the_score_and_kept_columns(tmp_path: Path) -> None:
+    import polars as pl
+
+    case = make_case(tmp_path, baseline="score >= 0.5 and amount < 100")
+    assert case.baseline is not None
+    assert case.baseline.columns == ["amount"]
+    assert case.extra_column_uses()["baseline"] == ["amount"]
+    assert (
+        case.baseline.description
+        == "deciding by the rule \u201cscore >= 0.5 and amount < 100\u201d"
+    )
+    rows = pl.DataFrame({"score": [0.4, 0.6, 0.7, None], "amount": [10, 20, 300, 10]})
+    assert rows.select(case.baseline.rule.to_polars()).to_series().to_list() == [0, 1, 0, 0]
+    named = make_case(tmp_path, baseline={"rule": "not score < 0.5", "words": "the old cut-off"})
+    assert named.baseline is not None
+    assert named.baseline.description == "the old cut-off"
+
+
+def test_a_baseline_rule_is_a_binary_classifiers(tmp_path: Path) -> None:
+    regression = {
+        "task": "regression",
+        "predictions": {**case_document()["predictions"], "score": None, "decision": None,
+                        "prediction": "p"},
+        "outcomes": {**case_document()["outcomes"], "label": None, "actual": "y"},
+        "value": {"per_prediction": "actual - abs(prediction - actual)"},
+        "baseline": "prediction > 1",
+    }  # fmt: skip
+    with pytest.raises(ConfigError, match="a decision rule is a binary classifier's"):
+        make_case(tmp_path, **regression)
 
 
 def test_a_postgres_source_watermarks_by_the_timestamp_unless_told(tmp_path: Path) -> None:
