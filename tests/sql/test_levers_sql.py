@@ -7,7 +7,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from pytest import approx
 
 from bottomline.measures.aggregate import aggregate_days, stale_days
 from bottomline.measures.calibration import IDENTITY, Calibrator
@@ -45,6 +44,7 @@ def test_each_decision_is_valued_realized_where_known_and_estimated_where_pendin
         {"day": MAY_1},
     ).fetchall()
     # TP 0.1 * amount, FP -0.5 * amount, TN 0, FN -10; scores at face value
+    approx = pytest.approx
     assert rows == [
         # row 4: score 0.2, amount 80, pending: q*8 - (1-q)*40, q*-10; stake 8 + 40 + 10
         (20, 0, 0, 0, 0.0, 0.0, approx(-30.4), approx(-2), approx(0.16 * 58**2), 58.0),
