@@ -196,7 +196,9 @@ def test_last_windows_forecast_is_checked_against_what_came(lending: Lending) ->
 
 def test_the_email_body_says_it_too(lending: Lending) -> None:
     (message,) = lending.project.emails()
-    body = flat(message.get_body(("plain",)).get_content())
+    plain = message.get_body(("plain",))
+    assert plain is not None
+    body = flat(plain.get_content())
     assert "Raising the threshold from 0.50 to" in body
     assert "more than deciding by the rule “score >= 0.3”" in body
     assert "of this period's outcomes are known" in body

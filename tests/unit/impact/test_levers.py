@@ -23,7 +23,7 @@ def cell(
     n: int = 10,
     baseline: int | None = None,
     repaid: tuple[int, int] = (0, 0),
-) -> dict:
+) -> dict[str, object]:
     """n predictions in one score cent: of those whose outcome is known, `repaid` = how many
     were positive and negative; the others pending, of calibrated probability q."""
     stake = TP - FP
@@ -47,7 +47,7 @@ def cell(
     }
 
 
-def rows(*cells: dict) -> pl.DataFrame:
+def rows(*cells: dict[str, object]) -> pl.DataFrame:
     return pl.DataFrame(list(cells), schema=CURVE_SCHEMA)
 
 
@@ -76,7 +76,8 @@ def test_the_curve_values_each_threshold_by_the_predictions_it_switches() -> Non
     assert curve.best_threshold == 0.7
     best = curve.best
     assert best.switched == 10
-    assert (best.known, best.known_amount) == (4, pytest.approx(200))
+    assert best.known == 4
+    assert best.known_amount == pytest.approx(200)
     assert curve.gains[-1].known_amount == pytest.approx(-600)
     half_width = 1.96 * np.sqrt(6 * 0.7 * 0.3 * 200**2)  # only the six pending outcomes vary
     low, high = approving_the_seventies - half_width, approving_the_seventies + half_width
