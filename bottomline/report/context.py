@@ -196,7 +196,7 @@ def things_to_know(data: ReportData, units: Units) -> list[str]:
     only say nothing was found come last."""
     currency = data.case.currency
     slices = [s for segment in data.impact.segments.values() for s in segment]
-    baseline = baseline_sentence(data.outlook, data.case, data.figures, dated=False)
+    baseline = baseline_sentence(data.outlook, data.case, dated=False)
     things = [
         largest_bridge_step(
             data.impact.bridge,

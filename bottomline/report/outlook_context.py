@@ -20,7 +20,10 @@ from bottomline.report.outlook import Outlook
 
 AGREEING_THRESHOLDS = 0.02  # earlier windows agree when their best is this close
 FINAL_SHARE = 0.995  # a window this much known is final: no forecast is said
+NEVER_SAID = 0.01  # a share of predictions expected never to get an outcome worth saying
+CLOSE_FORECAST = 0.1  # arrivals within 10% of the forecast: "close to the forecast"
 NUMBERS = {1: "one", 2: "two", 3: "three"}
+COMPARABLE_SHARE = 0.5  # an earlier window counts with at least this share of the predictions
 
 
 def material(gain: Gain, base: float, rule: VerdictSpec) -> bool:
@@ -51,6 +54,9 @@ def _periods(start: dt.date, end: dt.date, number: int) -> str:
 
 
 def _agreement(curve: DecisionCurve, earlier: list[DecisionCurve]) -> str:
+    """Whether the windows before point to the same threshold; only those with at least half
+    this window's predictions count (a window the data only begins in says little)."""
+    earlier = [e for e in earlier if e.predictions >= COMPARABLE_SHARE * curve.predictions]
     if not earlier:
         return ""
     before = _periods(curve.start, curve.end, len(earlier))
@@ -85,8 +91,18 @@ def more_to_earn(outlook: Outlook, case: BusinessCase, dated: bool = True) -> st
     when = f" {period_phrase(curve.start, curve.end)}" if dated else ""
     return (
         f"{_move(curve)} would have earned {money(gain.amount, case.currency)} more{when} "
-        f"({_range(gain, case.currency)}){_agreement(curve, outlook.earlier_curves)}."
+        f"({_volume(curve)}; {_range(gain, case.currency)})"
+        f"{_agreement(curve, outlook.earlier_curves)}."
     )
+
+
+def _volume(curve: DecisionCurve) -> str:
+    """What the move does to volume: "7,587 fewer positive decisions"."""
+    best = curve.best_threshold
+    fewer = curve.threshold_in_use is None or best > curve.threshold_in_use
+    if curve.threshold_in_use is None:
+        return f"{count(curve.best.switched)} decisions the other way"
+    return f"{count(curve.best.switched)} {'fewer' if fewer else 'more'} positive decisions"
 
 
 def _realized_part(gain: Gain, currency: str, who: str) -> str | None:
@@ -94,12 +110,12 @@ def _realized_part(gain: Gain, currency: str, who: str) -> str | None:
     (`who`: which predictions, in words); None with too few of them to tell."""
     if gain.known < MIN_OUTCOMES_TO_JUDGE or gain.amount == 0:
         return None
-    on = f"on the {count(gain.known)} of the {count(gain.switched)} {who} whose outcomes are known"
+    on = f"the {count(gain.known)} of those {count(gain.switched)} {who} whose outcomes are known"
     if (gain.known_amount >= 0) == (gain.amount > 0):
-        return f"{money(abs(gain.known_amount), currency)} of that is realized, {on}."
+        return f"Of that, {money(abs(gain.known_amount), currency)} is already realized, on {on}."
     return (
-        f"{on[0].upper()}{on[1:]}, it went the other way by "
-        f"{money(abs(gain.known_amount), currency)}: the rest rests on those still pending."
+        f"On {on}, it went the other way by {money(abs(gain.known_amount), currency)}: the "
+        "rest rests on those still pending."
     )
 
 
@@ -107,7 +123,7 @@ def known_outcomes_sentence(curve: DecisionCurve, currency: str, units: str) -> 
     """The best threshold's gain realized on the switched predictions with known outcomes."""
     if curve.best.amount <= 0:
         return None
-    return _realized_part(curve.best, currency, f"{units} it decides otherwise")
+    return _realized_part(curve.best, currency, units)
 
 
 def curve_sentence(outlook: Outlook, case: BusinessCase) -> str | None:
@@ -129,7 +145,7 @@ def curve_sentence(outlook: Outlook, case: BusinessCase) -> str | None:
     best = f"the best threshold, {curve.best_threshold:.2f}, would have earned"
     if gain.low <= 0:
         return (
-            f"No threshold would surely have earned more than {in_use}: {best} "
+            f"No threshold would clearly have earned more than {in_use}: {best} "
             f"{money(gain.amount, currency)} more, within noise ({_range(gain, currency)})."
         )
     return (
@@ -138,27 +154,27 @@ def curve_sentence(outlook: Outlook, case: BusinessCase) -> str | None:
     )
 
 
-def baseline_sentence(
-    outlook: Outlook, case: BusinessCase, figures: PeriodFigures, dated: bool = True
-) -> str | None:
-    """What the decisions made earned over the case's baseline rule (are expected to earn,
-    while no outcome is known)."""
+def baseline_sentence(outlook: Outlook, case: BusinessCase, dated: bool = True) -> str | None:
+    """What the decisions made earned over the case's baseline rule: "earned" when every
+    prediction the two decided differently has its outcome, else "are worth" (realized where
+    known, estimated where pending)."""
     gain, curve = outlook.baseline, outlook.curve
     if gain is None or case.baseline is None or curve is None:
         return None
     what = case.baseline.description
     when = f" {period_phrase(curve.start, curve.end)}" if dated else ""
     amount, span = money(abs(gain.amount), case.currency), _range(gain, case.currency)
-    earned, would = (
-        ("earned", "would have") if figures.matured else ("is expected to earn", "would")
-    )
+    if gain.known == gain.switched:
+        head = f"The model earned {amount} {{}} than {what} would have{when}"
+    else:
+        head = f"The model's decisions{when} are worth {amount} {{}} than {what}"
     if gain.low > 0:
-        return f"The model {earned} {amount} more than {what} {would}{when} ({span})."
+        return f"{head.format('more')} ({span})."
     if gain.high < 0:
-        return f"The model {earned} {amount} less than {what} {would}{when} ({span}): worth a look."
+        return f"{head.format('less')} ({span}): worth a look."
     return (
-        f"The model {earned} about what {what} {would}{when}: the difference is within "
-        f"noise ({span})."
+        f"The model's decisions{when} are worth about what {what} would be: the difference is "
+        f"within noise ({span})."
     )
 
 
@@ -167,44 +183,47 @@ def baseline_known_sentence(outlook: Outlook, case: BusinessCase) -> str | None:
     outcomes are known."""
     if outlook.baseline is None or case.baseline is None:
         return None
-    who = f"{case.report.unit_plural} the two decided differently"
+    who = case.report.unit_plural
     return _realized_part(outlook.baseline, case.currency, who)
 
 
-def _possessive(start: dt.date, end: dt.date) -> str:
+def _window_name(start: dt.date, end: dt.date) -> str:
+    """The window inside a sentence: "November", "this day", "this period"."""
     text = period(start, end)
     if text[0].isalpha():  # "November 2026"
-        return f"{text.split()[0]}'s"
-    return "this day's" if start == end else "this period's"
+        return text.split()[0]
+    return "this day" if start == end else "this period"
 
 
-def finality_sentence(final: Finality | None, figures: PeriodFigures, currency: str) -> str | None:
-    """How much of the window's outcomes are known and when its target share will be: None
-    when (nearly) every outcome expected is known."""
+def finality_sentence(
+    final: Finality | None, figures: PeriodFigures, units: str = "predictions"
+) -> str | None:
+    """How much of the outcomes the window will ever get are in, and when its target share
+    will be: None when (nearly) every outcome expected is in. The share is of the outcomes
+    expected, not of the predictions: those that never get one are said apart."""
     if final is None or final.known_share >= FINAL_SHARE or figures.pending == 0:
         return None
-    whose = _possessive(figures.start, figures.end)
-    confirmed = figures.realized_value
-    total = figures.realized_value + figures.expected_value_pending
-    value = (
-        f", so {money(confirmed, currency)} of its {money(total, currency)} is confirmed"
-        if confirmed > 0 and total > confirmed
-        else ""
-    )
+    window = _window_name(figures.start, figures.end)
     head = (
-        f"{percent(final.known_share, decimals=0)} of {whose} outcomes are known{value}"
+        f"Of the outcomes expected for {window}, {percent(final.known_share, decimals=0)} are in"
         if final.known
-        else f"None of {whose} outcomes are known yet"
+        else f"None of the outcomes expected for {window} are in yet"
+    )
+    never = 1 - final.expected / figures.predictions if figures.predictions else 0.0
+    tail = (
+        f" (about {percent(never, decimals=0)} of {units} never get one, judging by earlier days)"
+        if never >= NEVER_SAID
+        else ""
     )
     target = percent(final.target, decimals=0)
     if final.target_day is None:
         return (
-            f"{head}; {target} may take longer than the {HISTORY_DAYS} days of arrivals "
-            "the forecast learns from."
+            f"{head}; {target} may take longer than the {HISTORY_DAYS} days of arrivals the "
+            f"forecast learns from{tail}."
         )
     if final.target_day <= final.as_of:
-        return f"{head}."
-    return f"{head}; {target} will be by {day(final.target_day)}."
+        return f"{head}{tail}."
+    return f"{head}; {target} will be by {day(final.target_day)}{tail}."
 
 
 def check_sentence(check: ForecastCheck | None) -> str | None:
@@ -215,13 +234,13 @@ def check_sentence(check: ForecastCheck | None) -> str | None:
     how = (
         "as forecast"
         if abs(off) < 0.005
-        else f"{percent(abs(off))} {'more' if off > 0 else 'fewer'}"
+        else f"{percent(abs(off))} {'more' if off > 0 else 'fewer'}, "
+        + ("close to the forecast" if abs(off) <= CLOSE_FORECAST else "so read the date loosely")
     )
     return (
-        f"Checked against what came: from the outcomes known on {day(check.made_on)}, the same "
-        f"forecast expected {count(round(check.forecast))} more for "
-        f"{period(check.start, check.end)} by {day(check.as_of)}; {count(check.arrived)} came "
-        f"({how})."
+        f"Checked against what came: on {day(check.made_on)}, the same forecast expected "
+        f"{count(round(check.forecast))} more outcomes for {period(check.start, check.end)} "
+        f"by {day(check.as_of)}; {count(check.arrived)} arrived ({how})."
     )
 
 
@@ -235,11 +254,11 @@ def outlook_context(
     curve = data_outlook.curve
     levers = (
         more_to_earn(data_outlook, case, dated=False),
-        baseline_sentence(data_outlook, case, figures, dated=False),
+        baseline_sentence(data_outlook, case, dated=False),
     )
     return {
         "email": [line for line in levers if line],  # the body's, under the verdict
-        "finality": finality_sentence(data_outlook.finality, figures, case.currency),
+        "finality": finality_sentence(data_outlook.finality, figures, case.report.unit_plural),
         "curve": curve_sentence(data_outlook, case),
         "known": known_outcomes_sentence(curve, case.currency, case.report.unit_plural)
         if curve is not None
@@ -247,7 +266,7 @@ def outlook_context(
         "chart": svg_data_uri(threshold_curve(curve, case.currency))
         if curve is not None and curve.predictions
         else None,
-        "baseline": baseline_sentence(data_outlook, case, figures),
+        "baseline": baseline_sentence(data_outlook, case),
         "baseline_known": baseline_known_sentence(data_outlook, case),
         "check": check_sentence(data_outlook.check),
         "section": curve is not None

@@ -141,9 +141,10 @@ def test_the_threshold_that_would_have_earned_more_is_on_page_one(lending: Lendi
     assert 70 <= best <= 80  # the generating law's break-even is 0.75
     pdf = lending.project.report(START, END)
     page_one = flat(pdf_page_text(pdf, 1))
+    declined = window.filter((pl.col("p") >= 0.5) & (pl.col("p") < best / 100)).height
     said = (
         f"Raising the threshold from 0.50 to {best / 100:.2f} would have earned "
-        f"{money(gains[best], 'EUR')} more (range"
+        f"{money(gains[best], 'EUR')} more ({declined:,} fewer positive decisions; range"
     )
     assert said in page_one, page_one
     text = flat(pdf_text(pdf))
@@ -151,7 +152,8 @@ def test_the_threshold_that_would_have_earned_more_is_on_page_one(lending: Lendi
     known = window.filter("known")
     realized = gains_by_threshold(known)[best]
     switched = known.filter((pl.col("p") >= 0.5) & (pl.col("p") < best / 100)).height
-    assert f"{money(realized, 'EUR')} of that is realized, on the {switched:,} of the" in text
+    said = f"Of that, {money(realized, 'EUR')} is already realized, on the {switched:,} of those"
+    assert said in text
 
 
 def test_what_the_model_adds_over_the_old_rule(lending: Lending) -> None:
@@ -161,16 +163,16 @@ def test_what_the_model_adds_over_the_old_rule(lending: Lending) -> None:
     over_rule = -worth[(score >= 0.3) & (score < 0.5)].sum()  # the rule approves, the model not
     assert over_rule > 0
     text = flat(pdf_text(lending.project.report(START, END)))
-    said = (
-        f"The model earned {money(over_rule, 'EUR')} more than deciding by the rule “score >= 0.3”"
-    )
-    assert said in text, text
+    said = f"are worth {money(over_rule, 'EUR')} more than deciding by the rule “score >= 0.3”"
+    assert "The model's decisions from 30 July to 28 August 2026 " + said in text, text
 
 
 def test_the_report_says_when_the_figure_will_be_final(lending: Lending) -> None:
     page_one = flat(pdf_page_text(lending.project.report(START, END), 1))
-    found = re.search(r"(\d+)% of this period's outcomes are known.*?90% will be by (\d+ \w+ 2026)",
-                      page_one)  # fmt: skip
+    found = re.search(
+        r"Of the outcomes expected for this period, (\d+)% are in; 90% will be by (\d+ \w+ 2026)",
+        page_one,
+    )
     assert found, page_one
     ages = np.array([(END - (START + dt.timedelta(days=i))).days for i in range(30)])
 
@@ -186,7 +188,7 @@ def test_the_report_says_when_the_figure_will_be_final(lending: Lending) -> None
 def test_last_windows_forecast_is_checked_against_what_came(lending: Lending) -> None:
     text = flat(pdf_text(lending.project.report(START, END)))
     found = re.search(
-        r"the same forecast expected ([\d,]+) more for .*? by .*?; ([\d,]+) came", text
+        r"the same forecast expected ([\d,]+) more outcomes for .*? by .*?; ([\d,]+) arrived", text
     )
     assert found, text
     expected, came = (int(group.replace(",", "")) for group in found.groups())
@@ -201,4 +203,5 @@ def test_the_email_body_says_it_too(lending: Lending) -> None:
     body = flat(plain.get_content())
     assert "Raising the threshold from 0.50 to" in body
     assert "more than deciding by the rule “score >= 0.3”" in body
-    assert "of this period's outcomes are known" in body
+    assert "The model's decisions are worth EUR" in body
+    assert "Of the outcomes expected for this period" in body

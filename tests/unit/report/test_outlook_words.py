@@ -47,22 +47,25 @@ def test_a_material_gain_beyond_noise_is_said_with_its_range(tmp_path: Path) -> 
     outlook = Outlook(curve(gain), before)
     assert more_to_earn(outlook, case(tmp_path)) == (
         "Raising the threshold from 0.85 to 0.90 would have earned EUR 140K more in November "
-        "2026 (range EUR 90.0K to EUR 190K); the three months before agree."
+        "2026 (800 fewer positive decisions; range EUR 90.0K to EUR 190K); the three months "
+        "before agree."
     )
     assert known_outcomes_sentence(outlook.curve, "EUR", "loans") == (  # type: ignore[arg-type]
-        "EUR 100K of that is realized, on the 500 of the 800 loans it decides otherwise whose "
-        "outcomes are known."
+        "Of that, EUR 100K is already realized, on the 500 of those 800 loans whose outcomes "
+        "are known."
     )
 
 
 def test_earlier_windows_that_disagree_are_named(tmp_path: Path) -> None:
     gain = Gain(140_000, 90_000, 190_000, 800)
     before = [curve(Gain(50_000, 10_000, 90_000, 100), at=at) for at in (95, 86)]
+    small = dataclasses.replace(before[0], predictions=100)  # a window the data begins in
+    assert "before" not in (more_to_earn(Outlook(curve(gain), [small]), case(tmp_path)) or "")
     said = more_to_earn(Outlook(curve(gain), before), case(tmp_path), dated=False)
     assert said == (
-        "Raising the threshold from 0.85 to 0.90 would have earned EUR 140K more (range EUR "
-        "90.0K to EUR 190K); in the two months before the best was 0.95 and 0.86, so watch "
-        "that it holds."
+        "Raising the threshold from 0.85 to 0.90 would have earned EUR 140K more (800 fewer "
+        "positive decisions; range EUR 90.0K to EUR 190K); in the two months before the best "
+        "was 0.95 and 0.86, so watch that it holds."
     )
 
 
@@ -74,7 +77,7 @@ def test_noise_small_gains_and_contradicting_outcomes_stay_off_page_one(tmp_path
     for gain in (within_noise, too_small, contradicted):
         assert more_to_earn(Outlook(curve(gain)), rule) is None
     assert curve_sentence(Outlook(curve(within_noise)), rule) == (
-        "No threshold would surely have earned more than the threshold in use (0.85): the best "
+        "No threshold would clearly have earned more than the threshold in use (0.85): the best "
         "threshold, 0.90, would have earned EUR 30.0K more, within noise (range -EUR 20.0K to "
         "EUR 80.0K)."
     )
@@ -85,16 +88,16 @@ def test_noise_small_gains_and_contradicting_outcomes_stay_off_page_one(tmp_path
 
 def test_the_baseline_in_the_cases_words(tmp_path: Path) -> None:
     named = case(tmp_path, baseline={"rule": "score >= 0.5", "words": "the old 0.5 cut-off"})
-    gain = Gain(2_100_000, 1_800_000, 2_400_000, 9000)
-    outlook = Outlook(curve(Gain(0.0, 0.0, 0.0, 0)), baseline=gain)
-    assert baseline_sentence(outlook, named, figures(), dated=False) == (
+    known = Gain(2_100_000, 1_800_000, 2_400_000, 9000, known=9000, known_amount=2_100_000)
+    outlook = Outlook(curve(Gain(0.0, 0.0, 0.0, 0)), baseline=known)
+    assert baseline_sentence(outlook, named, dated=False) == (
         "The model earned EUR 2.10M more than the old 0.5 cut-off would have (range EUR 1.80M "
         "to EUR 2.40M)."
     )
-    losing = dataclasses.replace(outlook, baseline=Gain(-50_000, -90_000, -10_000, 900))
-    assert baseline_sentence(losing, named, figures(matured=0), dated=False) == (
-        "The model is expected to earn EUR 50.0K less than the old 0.5 cut-off would (range "
-        "-EUR 90.0K to -EUR 10.0K): worth a look."
+    pending = dataclasses.replace(outlook, baseline=Gain(-50_000, -90_000, -10_000, 900))
+    assert baseline_sentence(pending, named) == (
+        "The model's decisions in November 2026 are worth EUR 50.0K less than the old 0.5 "
+        "cut-off (range -EUR 90.0K to -EUR 10.0K): worth a look."
     )
 
 
@@ -102,25 +105,31 @@ def test_finality_in_words() -> None:
     window = figures(start=NOVEMBER[0], end=NOVEMBER[1], realized_value=1_300_000.0,
                      expected_value=2_000_000.0, expected_value_matured=1_250_000.0)  # fmt: skip
     final = Finality(dt.date(2026, 12, 6), 620, 1000.0, 0.9, dt.date(2027, 1, 14))
-    assert finality_sentence(final, window, "EUR") == (
-        "62% of November's outcomes are known, so EUR 1.30M of its EUR 2.05M is confirmed; "
-        "90% will be by 14 January 2027."
+    assert finality_sentence(final, window, "loans") == (
+        "Of the outcomes expected for November, 62% are in; 90% will be by 14 January 2027."
+    )
+    some_never = dataclasses.replace(final, expected=900.0)  # 100 of 1,000 loans never will
+    assert finality_sentence(some_never, window, "loans") == (
+        "Of the outcomes expected for November, 69% are in; 90% will be by 14 January 2027 "
+        "(about 10% of loans never get one, judging by earlier days)."
     )
     unknown = dataclasses.replace(final, known=0, target_day=None)
-    assert finality_sentence(unknown, window, "EUR") == (
-        "None of November's outcomes are known yet; 90% may take longer than the 365 days of "
-        "arrivals the forecast learns from."
+    assert finality_sentence(unknown, window, "loans") == (
+        "None of the outcomes expected for November are in yet; 90% may take longer than the "
+        "365 days of arrivals the forecast learns from."
     )
     done = dataclasses.replace(final, known=999)
-    assert finality_sentence(done, window, "EUR") is None  # final: nothing to say
+    assert finality_sentence(done, window, "loans") is None  # final: nothing to say
 
 
 def test_the_check_says_how_far_off_the_forecast_was() -> None:
     check = ForecastCheck(dt.date(2026, 11, 6), dt.date(2026, 12, 6), dt.date(2026, 10, 1),
                           dt.date(2026, 10, 31), 4_120.0, 4_030)  # fmt: skip
     assert check_sentence(check) == (
-        "Checked against what came: from the outcomes known on 6 November 2026, the same "
-        "forecast expected 4,120 more for October 2026 by 6 December 2026; 4,030 came (2.2% "
-        "fewer)."
+        "Checked against what came: on 6 November 2026, the same forecast expected 4,120 more "
+        "outcomes for October 2026 by 6 December 2026; 4,030 arrived (2.2% fewer, close to the "
+        "forecast)."
     )
+    off = dataclasses.replace(check, arrived=3_000)
+    assert "(27.2% fewer, so read the date loosely)" in (check_sentence(off) or "")
     assert check_sentence(dataclasses.replace(check, forecast=7.0, arrived=7)) is None
