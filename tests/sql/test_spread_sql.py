@@ -13,7 +13,7 @@ import pytest
 from bottomline.case.config import BusinessCase
 from bottomline.ingest.run import IngestContext, ingest_model
 from bottomline.measures.aggregate import bring_up_to_date, stale_days
-from bottomline.measures.calibration_spread import POOLED
+from bottomline.measures.calibration_spread import POOLED, SWITCH
 from bottomline.measures.spread_store import stored_spread
 from bottomline.report.content import calibration_uncertainty
 from bottomline.validation.gx_runner import GxValidator
@@ -59,7 +59,11 @@ def test_the_spread_is_fitted_once_per_reference_and_stakes_are_summed_per_bin(
     bring_up_to_date(con, calibrated, stale_days(con, "loans"), NOW)
     spread = stored_spread(con, "loans")
     assert spread is not None
-    assert set(spread.shifts) == {POOLED, "v1"}
+    # the decision curve's switch calibration rides along (see CalibrationSpread.with_switch)
+    assert set(spread.shifts) == {POOLED, "v1", f"{SWITCH}{POOLED}", f"{SWITCH}v1"}
+    switch = spread.switch_part()
+    assert switch is not None
+    assert set(switch.shifts) == {POOLED, "v1"}
     fitted_at = con.execute("SELECT DISTINCT fitted_at FROM calibration_spread").fetchall()
     bring_up_to_date(con, calibrated, [MAY_1], NOW + dt.timedelta(days=1))  # same reference
     assert con.execute("SELECT DISTINCT fitted_at FROM calibration_spread").fetchall() == (
