@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 import bottomline
 from bottomline.case.config import BusinessCase
 from bottomline.case.pii import derive_key
+from bottomline.case.store_access import StoreAccess
 from bottomline.delivery.mail import Security, SmtpSettings
 from bottomline.warehouse import DEFAULT_MEMORY_LIMIT, connect
 
@@ -68,6 +69,36 @@ def with_pii_key(case: BusinessCase) -> BusinessCase:
         assert isinstance(loaded, Secret)
         secret = str(loaded.get())
     return case.with_pii_key(derive_key(secret) if secret else None)
+
+
+AWS_CREDENTIALS_BLOCK = "BOTTOMLINE_AWS_CREDENTIALS_BLOCK"
+
+
+def with_store_access(case: BusinessCase) -> BusinessCase:
+    """The case with how its object-storage sources (s3://, gs://) are reached: the Prefect
+    `AwsCredentials` block named in $BOTTOMLINE_AWS_CREDENTIALS_BLOCK (its keys, region,
+    profile and endpoint), else boto3's own chain (AWS_ACCESS_KEY_ID and the other AWS_*
+    variables, AWS_PROFILE, ~/.aws, an instance's role; AWS_ENDPOINT_URL for an S3-compatible
+    store). Never the case file; a case of local files needs neither."""
+    sources = [case.predictions.source, case.outcomes.source, case.reference.source]
+    block = os.environ.get(AWS_CREDENTIALS_BLOCK, "").strip()
+    if not block or not any(source is not None and source.remote for source in sources):
+        return case
+    from prefect_aws import AwsCredentials
+
+    loaded = AwsCredentials.load(block)  # a block in sync code (Prefect's sync_compatible)
+    assert isinstance(loaded, AwsCredentials)
+    secret = loaded.aws_secret_access_key
+    return case.with_store_access(
+        StoreAccess(
+            access_key_id=loaded.aws_access_key_id,
+            secret_access_key=secret.get_secret_value() if secret is not None else None,
+            session_token=loaded.aws_session_token,
+            region=loaded.region_name,
+            profile=loaded.profile_name,
+            endpoint_url=loaded.aws_client_parameters.endpoint_url,
+        )
+    )
 
 
 PRIVATE_UMASK = 0o077  # files 0600, folders 0700

@@ -17,7 +17,14 @@ from bottomline.runs import RunEnd, RunStart, RunVerdict, record_end, record_fai
 from bottomline.warehouse import migrate
 from tasks.deliver import Delivery
 from tasks.ingest import Ingested
-from tasks.settings import Paths, keep_files_private, open_warehouse, utc_now, with_pii_key
+from tasks.settings import (
+    Paths,
+    keep_files_private,
+    open_warehouse,
+    utc_now,
+    with_pii_key,
+    with_store_access,
+)
 
 
 @task(cache_policy=NO_CACHE)
@@ -53,7 +60,7 @@ def recipient_plan(paths: Paths, models: list[str]) -> RecipientPlan:
 @task(cache_policy=NO_CACHE)
 def load_model_case(paths: Paths, model: str) -> BusinessCase:
     """The model's business case, checked against its sources' columns."""
-    case = load_cases(paths.models_dir, [model])[0]
+    case = with_store_access(load_cases(paths.models_dir, [model])[0])
     check_columns(case)
     return with_pii_key(case)
 

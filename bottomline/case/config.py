@@ -29,6 +29,7 @@ from bottomline.case.decision_rules import DecisionRule, parse_rule
 from bottomline.case.errors import ConfigError, describe_validation_error, read_yaml
 from bottomline.case.expressions import ExpressionError, ValueExpression, parse_value
 from bottomline.case.identifiers import InvalidIdentifierError, check_identifier
+from bottomline.case.store_access import StoreAccess
 
 # The names a regression value rule reads for the model's predicted and actual amounts.
 REGRESSION_FIELDS = frozenset({"prediction", "actual"})
@@ -138,14 +139,17 @@ class PostgresSource(_Strict):
 class Source(_Strict):
     """Where rows come from: files (a path or glob) or PostgreSQL."""
 
-    path: str | None = None
+    path: str | None = None  # a local path or glob, or s3://bucket/glob (gs:// too)
     postgres: PostgresSource | None = None
     encoding: str | None = None  # of CSV and JSON-lines files, when not UTF-8: latin-1, cp1252
+    endpoint_url: str | None = None  # an S3-compatible store's address (MinIO, R2, ...)
 
     @model_validator(mode="after")
     def _one_kind(self) -> Source:
         if (self.path is None) == (self.postgres is None):
             raise ValueError("give exactly one of `path` or `postgres`")
+        if self.endpoint_url is not None and not self.remote:
+            raise ValueError("`endpoint_url` is for an object-storage path (s3://, gs://)")
         if self.encoding is not None:
             if self.postgres is not None:
                 raise ValueError("`encoding` is for files; PostgreSQL says its own")
@@ -156,6 +160,11 @@ class Source(_Strict):
                     f"unknown encoding {self.encoding!r}; e.g. utf-8, latin-1, cp1252"
                 ) from None
         return self
+
+    @property
+    def remote(self) -> bool:
+        """Whether the files are in object storage (an s3:// or gs:// path)."""
+        return self.path is not None and self.path.startswith(("s3://", "gs://"))
 
     @property
     def pattern(self) -> str:
@@ -529,6 +538,7 @@ class BusinessCase(_Strict):
     baseline: BaselineSpec | None = None  # a binary classifier's policy without the model
     path: Path = Field(default=Path("."), exclude=True)
     _pii_key: bytes | None = PrivateAttr(None)  # from outside the case (bottomline.case.pii)
+    _store_access: StoreAccess = PrivateAttr(default_factory=StoreAccess)  # likewise
 
     @field_validator("name")
     @classmethod
@@ -648,6 +658,17 @@ class BusinessCase(_Strict):
                     "keyed hash, which cannot be priced"
                 )
         return self
+
+    def with_store_access(self, access: StoreAccess) -> BusinessCase:
+        """This case, reaching object storage with `access` (see bottomline.case.store_access)."""
+        case = self.model_copy()
+        case._store_access = access
+        return case
+
+    def store_access(self, source: Source) -> StoreAccess:
+        """How to reach a source's objects: the run's access with the source's endpoint."""
+        scheme = (source.path or "").partition("://")[0]
+        return self._store_access.for_source(source.endpoint_url, scheme)
 
     def with_pii_key(self, key: bytes | None) -> BusinessCase:
         """This case, hashing its personal columns with `key` (see bottomline.case.pii)."""

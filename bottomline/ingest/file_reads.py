@@ -17,13 +17,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
 from bottomline.case.config import BusinessCase
 from bottomline.ingest.loading import IngestSummary, Kind
 from bottomline.ingest.normalize import Standardized, standardize_outcomes, standardize_predictions
-from bottomline.ingest.sources import SourceError, SourceFile, content_hash, read_file
+from bottomline.ingest.sources import (
+    SourceError,
+    SourceFile,
+    content_hash,
+    local_copy,
+    read_file,
+)
 from bottomline.sqlfiles import load_sql
 from bottomline.validation.profile import Kind as ColumnKind
 from bottomline.warehouse import first_row, run, transaction
@@ -55,12 +62,21 @@ def candidates(
     """The files the ledger does not know in this size and mtime; the others are counted
     unchanged."""
     for number, source in enumerate(files, start=1):
-        keys = {"model": model, "kind": kind, "path": str(source.path)}
+        keys = {"model": model, "kind": kind, "path": source.location}
         known = first_row(con, load_sql("ingest/ledger_lookup"), keys)
-        if known and (known[0], known[1]) == (source.size, source.mtime_ns):
+        if known and _unchanged(source, known):
             summary.files_unchanged += 1
         else:
             yield Candidate(number, source, known[2] if known else None)
+
+
+def _unchanged(source: SourceFile, known: tuple[object, ...]) -> bool:
+    """Whether the ledger's size and mtime (an object's: size and ETag, what the store
+    guarantees; its last-modified time changes when the same bytes are uploaded again) are
+    the file's."""
+    if source.remote is not None:
+        return (known[0], known[3]) == (source.size, source.etag)
+    return (known[0], known[1]) == (source.size, source.mtime_ns)
 
 
 def moved_candidates(
@@ -68,7 +84,7 @@ def moved_candidates(
 ) -> dict[str, str]:
     """Content hash -> ledger path, for the files the ledger knows under a path that is no
     longer listed: where a new path's bytes are one of these, the file moved."""
-    listed = {str(source.path) for source in files}
+    listed = {source.location for source in files}
     entries = run(con, load_sql("ingest/ledger_entries"), {"model": model, "kind": kind})
     return {digest: path for path, digest in entries if path not in listed and digest}
 
@@ -86,12 +102,16 @@ def read_ahead(
     moved = moved or {}
 
     def read(candidate: Candidate) -> FileRead:
-        digest = content_hash(candidate.source.path)
-        if digest == candidate.known_digest:
-            return FileRead(digest, None)
-        if candidate.known_digest is None and digest in moved:
-            return FileRead(digest, None, moved[digest])
-        return FileRead(digest, read_rows(candidate.source, case, kind, kinds))
+        try:
+            with local_copy(candidate.source) as path:  # an object is downloaded here
+                digest = content_hash(path)
+                if digest == candidate.known_digest:
+                    return FileRead(digest, None)
+                if candidate.known_digest is None and digest in moved:
+                    return FileRead(digest, None, moved[digest])
+                return FileRead(digest, read_rows(candidate.source, case, kind, kinds, path))
+        except SourceError as error:  # an object that could not be downloaded
+            return FileRead("", error)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read") as reader:
         pending: tuple[Candidate, Future[FileRead]] | None = None
@@ -105,13 +125,21 @@ def read_ahead(
 
 
 def read_rows(
-    source: SourceFile, case: BusinessCase, kind: Kind, kinds: dict[str, ColumnKind]
+    source: SourceFile,
+    case: BusinessCase,
+    kind: Kind,
+    kinds: dict[str, ColumnKind],
+    path: Path | None = None,
 ) -> Standardized | SourceError:
-    """The file's standardised rows, or why it could not be read."""
+    """The file's standardised rows (read from `path`, its local copy, when given), or why it
+    could not be read, naming the file by its location."""
     try:
-        return standardize(source, case, kind, kinds)
+        if path is None:
+            with local_copy(source) as copy:
+                return standardize(source, case, kind, kinds, copy)
+        return standardize(source, case, kind, kinds, path)
     except SourceError as error:
-        return error
+        return error if source.remote is None else SourceError(source.location, error.problem)
 
 
 def record_move(
@@ -120,13 +148,11 @@ def record_move(
     """The ledger's entry of `old_path` and the rows stored from it take the file's new path,
     in one transaction. False when no entry had that path any more (another file with the
     same bytes took it first): this file is then a copy to read."""
-    paths = {"old_path": old_path, "new_path": str(source.path)}
+    paths = {"old_path": old_path, "new_path": source.location}
+    version = {"size": source.size, "mtime_ns": source.mtime_ns, "etag": source.etag}
     with transaction(con):
         moved = run(
-            con,
-            load_sql("ingest/ledger_move"),
-            {"model": model, "kind": kind, "size": source.size, "mtime_ns": source.mtime_ns}
-            | paths,
+            con, load_sql("ingest/ledger_move"), {"model": model, "kind": kind} | version | paths
         )
         if not moved:
             return False
@@ -146,9 +172,10 @@ def record_same_bytes(
         {
             "model": model,
             "kind": kind,
-            "path": str(source.path),
+            "path": source.location,
             "size": source.size,
             "mtime_ns": source.mtime_ns,
+            "etag": source.etag,
         },
     )
 
@@ -161,11 +188,16 @@ def text_columns(case: BusinessCase, kind: Kind) -> list[str]:
 
 
 def standardize(
-    source: SourceFile, case: BusinessCase, kind: Kind, kinds: dict[str, ColumnKind]
+    source: SourceFile,
+    case: BusinessCase,
+    kind: Kind,
+    kinds: dict[str, ColumnKind],
+    path: Path,
 ) -> Standardized:
-    """The file's rows in the warehouse's columns and types (see `bottomline.ingest.normalize`)."""
+    """The file's rows (read from `path`, its local copy) in the warehouse's columns and types
+    (see `bottomline.ingest.normalize`), named by its location."""
     spec = case.predictions if kind == "predictions" else case.outcomes
-    rows = read_file(source.path, text_columns(case, kind), spec.source.encoding)
+    rows = read_file(path, text_columns(case, kind), spec.source.encoding)
     if kind == "predictions":
-        return standardize_predictions(rows, case, str(source.path), kinds)
-    return standardize_outcomes(rows, case, str(source.path))
+        return standardize_predictions(rows, case, source.location, kinds)
+    return standardize_outcomes(rows, case, source.location)

@@ -78,6 +78,7 @@ class LoadUnit:
     mtime_ns: int  # 0 for a database unit
     content_hash: str
     watermark: tuple[str, Watermark] | None = None  # a database unit: its source and end
+    etag: str | None = None  # an object's (see bottomline.ingest.object_store)
 
 
 WrittenRows = tuple[int, int, int] | None  # loaded, set aside, rows replaced; None: not stored
@@ -211,6 +212,7 @@ def _write_unit(
                 "size": unit.size,
                 "mtime_ns": unit.mtime_ns,
                 "content_hash": unit.content_hash,
+                "etag": unit.etag,
                 "rows_read": rows.height + rejected.height,
                 "rows_loaded": rows.height,
                 "rows_quarantined": rejected.height,

@@ -48,7 +48,7 @@ def check_files(case: BusinessCase) -> None:
     if (
         source is not None
         and source.path is not None
-        and not list_files(source.path, case.base_dir)
+        and not list_files(source.path, case.base_dir, case.store_access(source))
     ):
         raise ConfigError(
             case.path,
@@ -67,7 +67,7 @@ def check_columns(case: BusinessCase) -> None:
         ("predictions", case.predictions.source, case.prediction_column_uses()),
         ("outcomes", case.outcomes.source, case.outcome_column_uses()),
     ):
-        if source.path is None:
+        if source.path is None or source.remote:  # objects: checked when read (a download each)
             continue
         files = [item.path for item in list_files(source.path, case.base_dir)]
         sampled = [(path, source_columns(path)) for path in sampled_files(files)]

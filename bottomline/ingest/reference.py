@@ -13,7 +13,7 @@ import polars as pl
 from bottomline.archive.reads import archived_rows
 from bottomline.case.config import BusinessCase
 from bottomline.ingest.normalize import class_index, multiclass_output, without_personal_values
-from bottomline.ingest.sources import SourceError, list_files, read_file
+from bottomline.ingest.sources import SourceError, SourceFile, list_files, local_copy, read_file
 from bottomline.sqlfiles import load_sql
 
 
@@ -61,22 +61,27 @@ def load_reference(case: BusinessCase, con: duckdb.DuckDBPyConnection) -> pl.Dat
 
 
 def _read_reference_files(case: BusinessCase, pattern: str, encoding: str | None) -> pl.DataFrame:
-    files = list_files(pattern, case.base_dir)
+    source_spec = case.reference.source
+    access = case.store_access(source_spec) if source_spec is not None else None
+    files = list_files(pattern, case.base_dir, access)
     if not files:
         raise ReferenceError(f"reference: no file matches {pattern!r} (read from {case.base_dir})")
     return pl.concat(
-        [
-            _standard_reference(
-                without_personal_values(
-                    read_file(source.path, case.predictions.categorical or [], encoding), case
-                ).rows,
-                case,
-                str(source.path),
-            )
-            for source in files
-        ],
+        [_read_reference_file(case, source, encoding) for source in files],
         how="diagonal_relaxed",
     )
+
+
+def _read_reference_file(
+    case: BusinessCase, source: SourceFile, encoding: str | None
+) -> pl.DataFrame:
+    """One reference file's rows, an object downloaded first."""
+    with local_copy(source, keep=True) as path:  # read by ingest, aggregation and report
+        try:
+            read = read_file(path, case.predictions.categorical or [], encoding)
+        except SourceError as error:
+            raise SourceError(source.location, error.problem) from error
+    return _standard_reference(without_personal_values(read, case).rows, case, source.location)
 
 
 def _standard_reference(raw: pl.DataFrame, case: BusinessCase, name: str) -> pl.DataFrame:

@@ -138,7 +138,11 @@ def _ingest_kind(
     spec = case.predictions if kind == "predictions" else case.outcomes
     if spec.source.postgres is not None:
         return ingest_database(con, context, batch, kind, kinds, validator, progress)
-    files = list_files(spec.source.pattern, case.base_dir)
+    try:
+        files = list_files(spec.source.pattern, case.base_dir, case.store_access(spec.source))
+    except SourceError as error:  # an object store's listing: no permission, no bucket
+        progress(f"{kind}: {error}")
+        return IngestSummary(kind=kind, errors=[str(error)]), []
     summary = IngestSummary(kind=kind, files_found=len(files))
     if not files:
         summary.errors.append(
@@ -161,10 +165,10 @@ def _ingest_kind(
             continue
         if isinstance(standardized, SourceError):
             summary.errors.append(str(standardized))
-            progress(f"{kind}: {source.path} not loaded: {standardized.problem}")
+            progress(f"{kind}: {source.location} not loaded: {standardized.problem}")
             continue
         if standardized.rows.height + standardized.unreadable.height == 0:
-            summary.notes.append(f"{source.path}: the file has no rows")
+            summary.notes.append(f"{source.location}: the file has no rows")
         group.append((_file_unit(source, read.digest), standardized))
         if _worth_reporting(number, len(files)):
             progress(f"{kind}: {number}/{len(files)} files read")
@@ -182,7 +186,7 @@ def _worth_reporting(number: int, total: int) -> bool:
 
 
 def _file_unit(source: SourceFile, digest: str) -> LoadUnit:
-    return LoadUnit(str(source.path), source.size, source.mtime_ns, digest)
+    return LoadUnit(source.location, source.size, source.mtime_ns, digest, etag=source.etag)
 
 
 def _check_arrival(con: duckdb.DuckDBPyConnection, context: IngestContext) -> list[RuleResult]:

@@ -19,11 +19,21 @@ import io
 import json
 import tempfile
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+
+from bottomline.case.store_access import StoreAccess
+from bottomline.ingest.object_store import (
+    KEPT,
+    ObjectStore,
+    StoredObject,
+    StoreError,
+    download_folder,
+    is_remote,
+)
 
 READERS = {
     ".parquet": "parquet",
@@ -47,12 +57,52 @@ class SourceError(Exception):
 
 
 @dataclass(frozen=True)
+class RemoteFile:
+    """Where a source file in object storage is, and the store that downloads it."""
+
+    store: ObjectStore = field(compare=False, repr=False)
+    item: StoredObject
+
+
+@dataclass(frozen=True)
 class SourceFile:
-    """A file found for a source, with what identifies its version."""
+    """A file found for a source, with what identifies its version: size and mtime, and an
+    object's ETag. An object's `path` is bucket/key, where it is downloaded to be read."""
 
     path: Path
     size: int  # bytes
     mtime_ns: int
+    remote: RemoteFile | None = None
+
+    @property
+    def location(self) -> str:
+        """What the ledger, the stored rows and the report name the file by: its path, or an
+        object's URL."""
+        return self.remote.item.url if self.remote is not None else str(self.path)
+
+    @property
+    def etag(self) -> str | None:
+        return self.remote.item.etag if self.remote is not None else None
+
+
+@contextlib.contextmanager
+def local_copy(source: SourceFile, keep: bool = False) -> Iterator[Path]:
+    """The file on local disk while the block runs: itself, or an object downloaded whole to a
+    private temporary folder (deleted afterwards; with `keep`, kept for the process's next
+    read of the same version, see `KeptDownloads`); a failed download raises `SourceError`
+    naming the object."""
+    if source.remote is None:
+        yield source.path
+        return
+    remote = source.remote
+    try:
+        if keep:
+            yield KEPT.path(remote.store, remote.item)
+            return
+        with download_folder() as folder:
+            yield remote.store.download(remote.item, folder)
+    except StoreError as error:
+        raise SourceError(error.location, error.problem) from error
 
 
 @dataclass(frozen=True)
@@ -69,8 +119,12 @@ def resolve_pattern(pattern: str, base_dir: Path) -> str:
     return str(expanded if expanded.is_absolute() else (base_dir / expanded).resolve())
 
 
-def list_files(pattern: str, base_dir: Path) -> list[SourceFile]:
-    """Files matching the pattern, sorted by path; folders and unknown suffixes are skipped."""
+def list_files(pattern: str, base_dir: Path, access: StoreAccess | None = None) -> list[SourceFile]:
+    """Files matching the pattern, sorted by path; folders and unknown suffixes are skipped.
+    An `s3://` or `gs://` pattern lists objects with `access` (default: boto3's own chain);
+    a listing that fails raises `SourceError` naming the bucket and prefix."""
+    if is_remote(pattern):
+        return _list_objects(pattern, access or StoreAccess())
     found = []
     for name in sorted(glob.glob(resolve_pattern(pattern, base_dir), recursive=True)):
         path = Path(name)
@@ -78,6 +132,24 @@ def list_files(pattern: str, base_dir: Path) -> list[SourceFile]:
             stat = path.stat()
             found.append(SourceFile(path=path, size=stat.st_size, mtime_ns=stat.st_mtime_ns))
     return found
+
+
+def _list_objects(pattern: str, access: StoreAccess) -> list[SourceFile]:
+    try:
+        store = ObjectStore(access.for_source(None, pattern.partition("://")[0]))
+        items = store.list(pattern)
+    except StoreError as error:
+        raise SourceError(error.location, error.problem) from error
+    return [
+        SourceFile(
+            Path(item.bucket, *item.key.split("/")),
+            item.size,
+            item.modified_ns,
+            RemoteFile(store, item),
+        )
+        for item in items
+        if Path(item.key).suffix.lower() in READERS
+    ]
 
 
 def content_hash(path: Path) -> str:

@@ -67,7 +67,7 @@ def test_migrations_create_the_contract_tables_once(con: duckdb.DuckDBPyConnecti
         "delivered_to",
     ]
     assert migrate(con, NOW) == []
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (11,)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (12,)
     assert columns(con, "main", "archive_parts") == [
         "model", "kind", "month", "file", "rows", "checksum", "first_day", "last_day",
         "run_id", "archived_at",
@@ -184,6 +184,7 @@ def test_migration_3_recomputes_aggregates_written_before_it() -> None:
         "0009_confusion_daily",
         "0010_archive",
         "0011_levers_and_arrivals",
+        "0012_object_store",
     ]
     assert con.execute("SELECT model, day FROM stale_days").fetchall() == [
         ("loans", __import__("datetime").date(2026, 5, 1))
@@ -208,7 +209,7 @@ def test_interrupted_attempts_since_the_last_success_belong_to_the_next_run(
     for path, at in [("a.csv", "2026-05-01 06:01"), ("b.csv", "2026-05-03 06:01")]:
         con.execute(
             "INSERT INTO ingested_files VALUES ('loans', 'predictions', $path, 1, 1, 'h', "
-            "1, 1, 0, 'r', $at::TIMESTAMP)",
+            "1, 1, 0, 'r', $at::TIMESTAMP, NULL)",
             {"path": path, "at": at},
         )
     assert attempt_runs(con, "loans", "now") == ["killed", "now"]
