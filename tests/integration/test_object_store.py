@@ -284,3 +284,22 @@ def test_the_demo_case_runs_from_a_bucket_end_to_end(
     assert run_nightly(project, deliver=False).is_completed()
     again = watched.downloads("/predictions/") + watched.downloads("/outcomes/")
     assert again == rows  # unchanged objects are not downloaded again
+
+
+def test_credentials_and_endpoint_come_from_the_standard_environment(
+    s3: S3Server, bucket: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No block, no keys given: boto3's own chain reads the AWS_* variables."""
+    from bottomline.ingest.sources import list_files
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEYS["aws_access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", KEYS["aws_secret_access_key"])
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", s3.endpoint)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    found = list_files(f"s3://{bucket}/loans/predictions/dt=*/*.csv", tmp_path)
+    assert [source.location for source in found] == [
+        f"s3://{bucket}/loans/predictions/dt={day}/part-0.csv" for day in DAYS
+    ]
+    assert found[0].path.as_posix() == (f"{bucket}/loans/predictions/dt={DAYS[0]}/part-0.csv")
