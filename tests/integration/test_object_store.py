@@ -5,7 +5,6 @@ drops mid-download, a bucket without permission."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import shutil
 from collections.abc import Iterator
@@ -34,10 +33,10 @@ from tests.integration.s3 import (
     watched,
 )
 from tests.integration.test_nightly import PERIOD_START, run_nightly
+from tests.sql.conftest import NOW, con
 
-__all__ = ["watched"]  # the fixture, used by name
+__all__ = ["con", "watched"]  # fixtures, used by name
 
-NOW = dt.datetime(2026, 6, 1, 6, 0)
 BUCKET = "model-logs"
 DAYS = ["2026-05-01", "2026-05-02", "2026-05-03"]
 
@@ -91,14 +90,6 @@ def ingest(case: BusinessCase, con: duckdb.DuckDBPyConnection, run: str = "r1") 
     report = ingest_model(con, IngestContext(case, run, NOW), GxValidator(run, NOW))
     summaries: dict[str, IngestSummary] = {s.kind: s for s in report.summaries}
     return summaries
-
-
-@pytest.fixture
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect(":memory:")
-    migrate(connection, NOW)
-    yield connection
-    connection.close()
 
 
 def test_objects_load_like_files_and_unchanged_ones_are_not_downloaded_again(
