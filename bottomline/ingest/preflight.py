@@ -43,12 +43,14 @@ def check_files(case: BusinessCase) -> None:
     """Raise ConfigError when the reference's path matches no file (a typo, or the file not
     where the case says): named with the case file's line, not a traceback later. Prediction
     and outcome paths may match nothing yet (a new model, outcomes months away): ingest says
-    so in the report."""
+    so in the report. Object storage is not listed here: this check runs before the run's
+    credentials are known (the CLI's), and a missing object is the run's to report."""
     source = case.reference.source
     if (
         source is not None
         and source.path is not None
-        and not list_files(source.path, case.base_dir, case.store_access(source))
+        and not source.remote  # a bucket is listed by the run, with the run's credentials
+        and not list_files(source.path, case.base_dir)
     ):
         raise ConfigError(
             case.path,
