@@ -643,9 +643,11 @@ class BusinessCase(_Strict):
     @model_validator(mode="after")
     def _pii_columns_are_kept_and_not_priced(self) -> BusinessCase:
         """A personal column must be one the case keeps (feature, segment, fairness), and no
-        value rule may read it: its values are hashes once stored."""
+        value rule or baseline rule may read it: its values are hashes once stored."""
         known = set(self.kept_columns())
         priced = {column for read in self.value.inputs().values() for column in read}
+        if self.baseline is not None:
+            priced |= set(self.baseline.columns)
         for column in self.pii:
             if column not in known:
                 raise ValueError(
@@ -654,8 +656,8 @@ class BusinessCase(_Strict):
                 )
             if column in priced or column in self.score_columns:
                 raise ValueError(
-                    f"pii: {column!r} is read by a value rule or is a score; it is stored as a "
-                    "keyed hash, which cannot be priced"
+                    f"pii: {column!r} is read by a value or baseline rule, or is a score; it is "
+                    "stored as a keyed hash, which cannot be priced or compared"
                 )
         return self
 

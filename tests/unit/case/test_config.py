@@ -127,6 +127,8 @@ def test_a_misspelt_key_is_refused(tmp_path: Path) -> None:
         ({"baseline": "score >= 0.5 or"}, "baseline.rule", "is not a valid rule"),
         ({"baseline": "__import__('os') == 1"}, "baseline.rule", "is not allowed"),
         ({"baseline": {"rule": "score > 0.5", "name": "x"}}, "baseline.name", "unknown key"),
+        ({"baseline": 'band < "B"'}, "baseline.rule", "'B' is not a number"),
+        ({"baseline": "band == 'A'", "pii": ["band"]}, None, "read by a value or baseline rule"),
     ],
 )
 def test_bad_values_are_config_errors(
@@ -164,6 +166,11 @@ def test_a_baseline_rule_reads_the_score_and_kept_columns(tmp_path: Path) -> Non
     )
     rows = pl.DataFrame({"score": [0.4, 0.6, 0.7, None], "amount": [10, 20, 300, 10]})
     assert rows.select(case.baseline.rule.to_polars()).to_series().to_list() == [0, 1, 0, 0]
+    by_band = make_case(tmp_path, baseline='score >= 0.3 and band in ("A", "C") or band == "B"')
+    assert by_band.baseline is not None
+    assert by_band.baseline.columns == ["band"]
+    bands = pl.DataFrame({"score": [0.2, 0.4, 0.4, 0.1], "band": ["A", "A", "D", "B"]})
+    assert bands.select(by_band.baseline.rule.to_polars()).to_series().to_list() == [0, 1, 0, 1]
     named = make_case(tmp_path, baseline={"rule": "not score < 0.5", "words": "the old cut-off"})
     assert named.baseline is not None
     assert named.baseline.description == "the old cut-off"
