@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from bottomline.measures.calibration_spread import REPLICATES, CalibrationSpread
+from bottomline.measures.calibration_spread import CalibrationSpread
 from bottomline.measures.levers import CENTS, CURVE_SUMS
 
 Z95 = 1.96
@@ -112,18 +112,9 @@ def _gains(cells: pl.DataFrame, signs: np.ndarray, spread: CalibrationSpread | N
 def _calibration_variance(
     cells: pl.DataFrame, signs: np.ndarray, spread: CalibrationSpread
 ) -> np.ndarray:
-    """Per rule, the variance over the spread's replicates of the switched stakes times the
-    calibration's shifts at their score bins (currency squared)."""
-    bins = len(spread.upper_edges) + 1
-    totals = np.zeros((REPLICATES, signs.shape[1]))
+    """Per rule, the calibration's variance of the switched stakes (currency squared)."""
     stakes = cells["pending_switch_stake"].to_numpy()[:, None] * signs
-    for (version,), part in cells.with_row_index("row").group_by("model_version"):
-        rows = part["row"].to_numpy()
-        weights = np.zeros((bins, signs.shape[1]))
-        np.add.at(weights, part["spread_bin"].to_numpy().clip(0, bins - 1), stakes[rows])
-        totals += spread.shifts_for(str(version)) @ weights
-    variance: np.ndarray = np.var(totals, axis=0, ddof=1)
-    return variance
+    return spread.variances(cells["model_version"], cells["spread_bin"].to_numpy(), stakes)
 
 
 def decision_curve(

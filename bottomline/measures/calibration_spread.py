@@ -85,13 +85,25 @@ class CalibrationSpread:
         score_bin and `column` (stake sums, currency), summed over the window's days."""
         if stakes.is_empty():
             return 0.0
-        totals = np.zeros(REPLICATES)
         summed = stakes.group_by("model_version", "score_bin").agg(pl.col(column).sum())
-        for (version,), rows in summed.group_by("model_version"):
-            weights = np.zeros(len(self.upper_edges) + 1)
-            np.add.at(weights, rows["score_bin"].to_numpy(), rows[column].to_numpy())
+        stake_sums = summed[column].to_numpy()[:, None]
+        variances = self.variances(
+            summed["model_version"], summed["score_bin"].to_numpy(), stake_sums
+        )
+        return float(variances[0])
+
+    def variances(self, versions: pl.Series, bins: np.ndarray, stakes: np.ndarray) -> np.ndarray:
+        """Calibration variance (currency squared) of each column of `stakes` (rows x columns
+        of stake sums, currency; row i in the map of `versions[i]` and score bin `bins[i]`):
+        over the replicates, the variance of the shifts times the stakes summed by bin."""
+        totals = np.zeros((REPLICATES, stakes.shape[1]))
+        for version in versions.unique(maintain_order=True):
+            rows = (versions == version).to_numpy()
+            weights = np.zeros((len(self.upper_edges) + 1, stakes.shape[1]))
+            np.add.at(weights, bins[rows], stakes[rows])
             totals += self.shifts_for(str(version)) @ weights
-        return float(np.var(totals, ddof=1))
+        variances: np.ndarray = np.var(totals, axis=0, ddof=1)
+        return variances
 
 
 def fit_spread(
