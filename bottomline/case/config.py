@@ -29,7 +29,7 @@ from bottomline.case.decision_rules import DecisionRule, parse_rule
 from bottomline.case.errors import ConfigError, describe_validation_error, read_yaml
 from bottomline.case.expressions import ExpressionError, ValueExpression, parse_value
 from bottomline.case.identifiers import InvalidIdentifierError, check_identifier
-from bottomline.case.store_access import StoreAccess
+from bottomline.case.store_access import StoreAccess, is_remote
 
 # The names a regression value rule reads for the model's predicted and actual amounts.
 REGRESSION_FIELDS = frozenset({"prediction", "actual"})
@@ -164,7 +164,7 @@ class Source(_Strict):
     @property
     def remote(self) -> bool:
         """Whether the files are in object storage (an s3:// or gs:// path)."""
-        return self.path is not None and self.path.startswith(("s3://", "gs://"))
+        return is_remote(self.path)
 
     @property
     def pattern(self) -> str:

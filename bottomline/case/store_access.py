@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 GCS_ENDPOINT = "https://storage.googleapis.com"  # Google Cloud Storage's S3 interoperability
+REMOTE_SCHEMES = ("s3", "gs")
+
+
+def is_remote(path: str | None) -> bool:
+    """Whether a source path is an object-storage URL (s3://, gs://)."""
+    return path is not None and path.startswith(tuple(f"{s}://" for s in REMOTE_SCHEMES))
 
 
 @dataclass(frozen=True)

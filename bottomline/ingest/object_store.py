@@ -34,9 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from bottomline.case.store_access import StoreAccess
+from bottomline.case.store_access import REMOTE_SCHEMES, StoreAccess
 
-REMOTE_SCHEMES = ("s3", "gs")
 GLOB_CHARACTERS = "*?["
 CHUNK_BYTES = 1 << 20
 
@@ -47,11 +46,6 @@ class StoreError(Exception):
     def __init__(self, location: str, problem: str) -> None:
         self.location, self.problem = location, problem
         super().__init__(f"{location}: {problem}")
-
-
-def is_remote(pattern: str) -> bool:
-    """Whether a source path is an object-storage URL."""
-    return any(pattern.startswith(f"{scheme}://") for scheme in REMOTE_SCHEMES)
 
 
 @dataclass(frozen=True)

@@ -25,14 +25,13 @@ from typing import Any
 
 import polars as pl
 
-from bottomline.case.store_access import StoreAccess
+from bottomline.case.store_access import StoreAccess, is_remote
 from bottomline.ingest.object_store import (
     KEPT,
     ObjectStore,
     StoredObject,
     StoreError,
     download_folder,
-    is_remote,
 )
 
 READERS = {

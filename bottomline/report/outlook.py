@@ -45,25 +45,23 @@ def gather_outlook(
     spread: CalibrationSpread | None,
 ) -> Outlook:
     """The window's outlook; each part empty where the model's kind or data has none."""
-    curves: list[DecisionCurve] = []
-    baseline = None
-    if not (case.is_multiclass or case.is_regression):
-        windows = [(start, end), *earlier_windows(start, end, EARLIER_CURVES)]
-        rows = (
-            con.sql(
-                load_sql("report/curve_window"),
-                params={"model": case.name, "start": windows[-1][0], "end": end},
-            )
-            .pl()
-            .cast(CURVE_SCHEMA)
+    final, check = _finality(con, case, start, end)
+    if case.is_multiclass or case.is_regression:  # no decision curve: the finality alone
+        return Outlook(finality=final, check=check)
+    windows = [(start, end), *earlier_windows(start, end, EARLIER_CURVES)]
+    rows = (
+        con.sql(
+            load_sql("report/curve_window"),
+            params={"model": case.name, "start": windows[-1][0], "end": end},
         )
-        threshold = case.predictions.threshold
-        switch = spread.switch_part() if spread is not None else None
-        found = [decision_curve(rows, switch, *window, threshold) for window in windows]
-        curves = [curve for curve in found[1:] if curve is not None]
-        baseline = baseline_gain(rows, switch, start, end)
-        return Outlook(found[0], curves, baseline, *_finality(con, case, start, end))
-    return Outlook(None, [], None, *_finality(con, case, start, end))
+        .pl()
+        .cast(CURVE_SCHEMA)
+    )
+    switch = spread.switch_part() if spread is not None else None
+    threshold = case.predictions.threshold
+    found = [decision_curve(rows, switch, *window, threshold) for window in windows]
+    earlier = [curve for curve in found[1:] if curve is not None]
+    return Outlook(found[0], earlier, baseline_gain(rows, switch, start, end), final, check)
 
 
 def _finality(

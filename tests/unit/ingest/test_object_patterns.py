@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bottomline.case.errors import ConfigError
-from bottomline.case.store_access import GCS_ENDPOINT, StoreAccess
-from bottomline.ingest.object_store import ObjectPattern, StoreError, is_remote
+from bottomline.case.store_access import GCS_ENDPOINT, StoreAccess, is_remote
+from bottomline.ingest.object_store import ObjectPattern, StoreError
 from tests.helpers import case_document, make_case
 
 
