@@ -24,6 +24,7 @@ from bottomline.report.impact_context import (
     trend_rows,
 )
 from bottomline.report.narrative import (
+    NOTHING_FOUND,
     Units,
     largest_bridge_step,
     life_sentence,
@@ -179,13 +180,6 @@ def _gap_words(share: float | None) -> str:
     if abs(share) < 0.0005:
         return "in line with the promise"
     return f"{percent(abs(share))} {'above' if share > 0 else 'below'} the promise"
-
-
-NOTHING_FOUND = (  # things that say nothing needs knowing: the first to give way
-    "No input moved beyond",
-    "No segment has known outcomes",
-    "Every segment with known outcomes",
-)
 
 
 def things_to_know(data: ReportData, units: Units) -> list[str]:

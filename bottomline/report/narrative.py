@@ -28,6 +28,11 @@ from bottomline.report.formatting import (
 from bottomline.validation.shown_values import capped
 
 IN_LINE_SHARE = 0.005  # a gap under 0.5% of the promise is "in line with"
+# Things to know that say nothing needs knowing (the first to give way on page one).
+NO_INPUT_MOVED = "No input moved beyond its thresholds since the reference"
+NO_SEGMENT_KNOWN = "No segment has known outcomes yet."
+EVERY_SEGMENT_MET = "Every segment with known outcomes met or beat what its scores promised."
+NOTHING_FOUND = (NO_INPUT_MOVED, NO_SEGMENT_KNOWN, EVERY_SEGMENT_MET)
 
 
 def verdict(
@@ -193,7 +198,7 @@ def worst_drift(
     if where is None:
         scores_moved = any(d.column == "score" and d.severity != "none" for d in drift)
         tail = " (the scores themselves moved, though)" if scores_moved else ""
-        return f"No input moved beyond its thresholds since the reference{tail}."
+        return f"{NO_INPUT_MOVED}{tail}."
     grew = max(where.groups, key=lambda g: g.window_share - g.reference_share)
     value = grew.value_per_prediction
     earning = (
@@ -235,9 +240,9 @@ def segment_losing_most(
     that is beyond its own 95% range by a gap that matters (the verdict's rule)."""
     short = [s for s in slices if s.figures.matured and s.figures.gap < 0]
     if not any(s.figures.matured for s in slices):
-        return "No segment has known outcomes yet."
+        return NO_SEGMENT_KNOWN
     if not short:
-        return "Every segment with known outcomes met or beat what its scores promised."
+        return EVERY_SEGMENT_MET
     worst = min(short, key=lambda s: s.figures.gap)
     judged = judge(worst.figures, rule or VerdictSpec())
     tail = (
