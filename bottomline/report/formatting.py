@@ -67,7 +67,7 @@ def period(start: dt.date, end: dt.date) -> str:
     """A window for a heading: 22 November 2026, November 2026, 24 October - 22 November 2026."""
     if start == end:
         return day(start)
-    if start.day == 1 and _is_month_end(end) and (start.year, start.month) == (end.year, end.month):
+    if is_calendar_month(start, end):
         return f"{start:%B %Y}"
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}-{end.day} {end:%B %Y}"
@@ -84,6 +84,12 @@ def period_phrase(start: dt.date, end: dt.date) -> str:
     if text[0].isalpha():
         return f"in {text}"
     return "from " + text.replace(" - ", " to ", 1).replace("-", " to ", 1)
+
+
+def is_calendar_month(start: dt.date, end: dt.date) -> bool:
+    """Whether [start, end] is one whole calendar month."""
+    same_month = (start.year, start.month) == (end.year, end.month)
+    return start.day == 1 and _is_month_end(end) and same_month
 
 
 def _is_month_end(value: dt.date) -> bool:

@@ -15,7 +15,15 @@ from bottomline.impact.finality import HISTORY_DAYS, Finality, ForecastCheck
 from bottomline.impact.levers import DecisionCurve, Gain
 from bottomline.impact.verdict import MIN_OUTCOMES_TO_JUDGE
 from bottomline.measures.figures import PeriodFigures
-from bottomline.report.formatting import count, day, money, percent, period, period_phrase
+from bottomline.report.formatting import (
+    count,
+    day,
+    is_calendar_month,
+    money,
+    percent,
+    period,
+    period_phrase,
+)
 from bottomline.report.outlook import Outlook
 
 AGREEING_THRESHOLDS = 0.02  # earlier windows agree when their best is this close
@@ -43,10 +51,9 @@ def _range(gain: Gain, currency: str) -> str:
 def _periods(start: dt.date, end: dt.date, number: int) -> str:
     """ "the three months before", "the two 30-day periods before", "the day before"."""
     days = (end - start).days + 1
-    calendar_month = start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and days >= 28
     noun = (
-        "month" if calendar_month else "day" if days == 1 else "week" if days == 7
-        else f"{days}-day period"
+        "month" if is_calendar_month(start, end) else "day" if days == 1
+        else "week" if days == 7 else f"{days}-day period"
     )  # fmt: skip
     if number == 1:
         return f"the {noun} before"
@@ -98,11 +105,11 @@ def more_to_earn(outlook: Outlook, case: BusinessCase, dated: bool = True) -> st
 
 def _volume(curve: DecisionCurve) -> str:
     """What the move does to volume: "7,587 fewer positive decisions"."""
-    best = curve.best_threshold
-    fewer = curve.threshold_in_use is None or best > curve.threshold_in_use
+    switched = count(curve.best.switched)
     if curve.threshold_in_use is None:
-        return f"{count(curve.best.switched)} decisions the other way"
-    return f"{count(curve.best.switched)} {'fewer' if fewer else 'more'} positive decisions"
+        return f"{switched} decisions the other way"
+    fewer = curve.best_threshold > curve.threshold_in_use
+    return f"{switched} {'fewer' if fewer else 'more'} positive decisions"
 
 
 def _realized_part(gain: Gain, currency: str, who: str) -> str | None:
@@ -189,9 +196,8 @@ def baseline_known_sentence(outlook: Outlook, case: BusinessCase) -> str | None:
 
 def _window_name(start: dt.date, end: dt.date) -> str:
     """The window inside a sentence: "November", "this day", "this period"."""
-    text = period(start, end)
-    if text[0].isalpha():  # "November 2026"
-        return text.split()[0]
+    if is_calendar_month(start, end):
+        return f"{start:%B}"
     return "this day" if start == end else "this period"
 
 

@@ -133,3 +133,14 @@ def test_the_check_says_how_far_off_the_forecast_was() -> None:
     off = dataclasses.replace(check, arrived=3_000)
     assert "(27.2% fewer, so read the date loosely)" in (check_sentence(off) or "")
     assert check_sentence(dataclasses.replace(check, forecast=7.0, arrived=7)) is None
+
+
+def test_earlier_windows_are_months_only_for_a_calendar_month() -> None:
+    from bottomline.report.outlook_context import _periods
+
+    assert _periods(*NOVEMBER, 3) == "the three months before"
+    quarter = (dt.date(2026, 9, 1), dt.date(2026, 11, 30))  # whole months, but three of them
+    assert _periods(*quarter, 3) == "the three 91-day periods before"
+    assert (
+        _periods(dt.date(2026, 11, 7), dt.date(2026, 12, 6), 2) == "the two 30-day periods before"
+    )
