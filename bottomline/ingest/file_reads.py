@@ -139,7 +139,7 @@ def read_rows(
                 return standardize(source, case, kind, kinds, copy)
         return standardize(source, case, kind, kinds, path)
     except SourceError as error:
-        return error if source.remote is None else SourceError(source.location, error.problem)
+        return error
 
 
 def record_move(
@@ -197,7 +197,7 @@ def standardize(
     """The file's rows (read from `path`, its local copy) in the warehouse's columns and types
     (see `bottomline.ingest.normalize`), named by its location."""
     spec = case.predictions if kind == "predictions" else case.outcomes
-    rows = read_file(path, text_columns(case, kind), spec.source.encoding)
+    rows = read_file(path, text_columns(case, kind), spec.source.encoding, source.location)
     if kind == "predictions":
         return standardize_predictions(rows, case, source.location, kinds)
     return standardize_outcomes(rows, case, source.location)

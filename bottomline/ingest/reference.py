@@ -77,10 +77,7 @@ def _read_reference_file(
 ) -> pl.DataFrame:
     """One reference file's rows, an object downloaded first."""
     with local_copy(source, keep=True) as path:  # read by ingest, aggregation and report
-        try:
-            read = read_file(path, case.predictions.categorical or [], encoding)
-        except SourceError as error:
-            raise SourceError(source.location, error.problem) from error
+        read = read_file(path, case.predictions.categorical or [], encoding, source.location)
     return _standard_reference(without_personal_values(read, case).rows, case, source.location)
 
 

@@ -161,25 +161,30 @@ def content_hash(path: Path) -> str:
 
 
 def read_file(
-    path: Path, text_columns: Collection[str] = (), encoding: str | None = None
+    path: Path,
+    text_columns: Collection[str] = (),
+    encoding: str | None = None,
+    name: str | None = None,
 ) -> SourceRead:
     """All rows of one file, in file order; raises `SourceError` naming the file. In a CSV,
     `text_columns` (ids, categories) are read as written, never as numbers: `00042` stays
     `00042`. CSV and JSON lines are UTF-8 unless `encoding` names another (`latin-1`,
     `cp1252`, ...); a UTF-8 file with bytes that are not UTF-8 is refused, naming the line,
-    rather than loaded with its characters replaced."""
+    rather than loaded with its characters replaced. Errors name the file by `name` (an
+    object's URL, for its downloaded copy), else by its path."""
+    where = name or str(path)
     kind = READERS.get(path.suffix.lower())
     if kind is None:
-        raise SourceError(path, f"unknown file type {path.suffix!r}; use .parquet, .csv or .jsonl")
+        raise SourceError(where, f"unknown file type {path.suffix!r}; use .parquet, .csv or .jsonl")
     if path.stat().st_size == 0:
-        raise SourceError(path, "the file is empty (0 bytes)")
+        raise SourceError(where, "the file is empty (0 bytes)")
     try:
         with _as_utf8(path, kind, encoding) as readable:
             read = _read(readable, kind, text_columns)
     except Exception as error:  # Polars raises many kinds for a bad file; all mean "unreadable"
-        raise SourceError(path, f"cannot be read as {kind}: {_first_line(error)}") from error
+        raise SourceError(where, f"cannot be read as {kind}: {_first_line(error)}") from error
     if kind != "parquet" and _is_utf8(encoding):
-        _refuse_replaced_characters(path, read)
+        _refuse_replaced_characters(path, read, where)
     return SourceRead(rows=_with_hive_columns(read.rows, path), unreadable=read.unreadable)
 
 
@@ -201,7 +206,7 @@ def _as_utf8(path: Path, kind: str, encoding: str | None) -> Iterator[Path]:
         yield copy
 
 
-def _refuse_replaced_characters(path: Path, read: SourceRead) -> None:
+def _refuse_replaced_characters(path: Path, read: SourceRead, where: str) -> None:
     """A file read as UTF-8 whose bytes are not (Latin-1's `Zürich` reads as `Z\ufffdrich`):
     refused, naming the line, so that no text is stored mangled. Looked for in the rows
     first (cheap); the bytes are decoded only when a replacement character is there."""
@@ -221,7 +226,7 @@ def _refuse_replaced_characters(path: Path, read: SourceRead) -> None:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise SourceError(
-            path,
+            where,
             f"line {line} is not UTF-8 text (byte 0x{data[error.start]:02x}); if the file is "
             "written in another encoding, name it on the source, e.g. "
             "`source: {path: ..., encoding: latin-1}`",

@@ -294,3 +294,13 @@ def test_credentials_and_endpoint_come_from_the_standard_environment(
         f"s3://{bucket}/loans/predictions/dt={day}/part-0.csv" for day in DAYS
     ]
     assert found[0].path.as_posix() == (f"{bucket}/loans/predictions/dt={DAYS[0]}/part-0.csv")
+
+
+def test_an_unreadable_object_is_named_by_its_url(
+    tmp_path: Path, s3: S3Server, bucket: str, con: duckdb.DuckDBPyConnection
+) -> None:
+    empty = "loans/predictions/dt=2026-05-04/part-0.csv"
+    s3.client().put_object(Bucket=bucket, Key=empty, Body=b"")
+    summary = ingest(s3_case(tmp_path, s3, bucket), con)["predictions"]
+    assert summary.files_loaded == 3
+    assert summary.errors == [f"s3://{bucket}/{empty}: the file is empty (0 bytes)"]
